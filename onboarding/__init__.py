@@ -1,0 +1,51 @@
+"""Parcours Assmat: from referral to agrément, then free places in front of parents."""
+
+from flask import Flask
+from jinja2 import StrictUndefined
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from onboarding import config, database
+from onboarding.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    config.load(app, test_config)
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    if app.config["ONBOARDING_ENV"] == "testing":
+        app.jinja_env.undefined = StrictUndefined
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: "Europe/Paris")
+
+    from onboarding import formatting
+
+    formatting.init_app(app)
+
+    from onboarding.auth import init_app as init_auth
+
+    init_auth(app)
+
+    from onboarding.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+
+    from onboarding.admin import init_admin
+
+    init_admin(app)
+
+    from onboarding import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,87 @@
+"""Sign-in and sign-out."""
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from onboarding.auth import bp
+from onboarding.auth.forms import LoginForm
+from onboarding.extensions import db, limiter
+from onboarding.pathway.base import utcnow
+from onboarding.pathway.models import StaffUser
+from onboarding.pathway.staff import find_by_email
+
+# Checked against when the email is unknown, so both failures take the same time.
+_DUMMY = StaffUser(email="", password_hash="")
+_DUMMY.set_password("an unknown account still costs one hash")
+
+FAILED_SIGN_IN = "Adresse e-mail ou mot de passe incorrect."
+
+
+def load_user(login_id: str) -> StaffUser | None:
+    return db.session.scalar(
+        select(StaffUser).where(StaffUser.login_id == login_id, StaffUser.is_active.is_(True))
+    )
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path of this site: never another host (//evil.example or https://…)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("admin.index")
+
+
+def _account_key() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _sign_in_failed(response) -> bool:
+    # A successful sign-in redirects; only failures count against the limits.
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = find_by_email(db.session, form.email.data.strip())
+        valid = (user or _DUMMY).check_password(form.password.data)
+        if user is not None and valid and user.is_active:
+            # A fresh session: nothing from before sign-in survives (session fixation).
+            session.clear()
+            login_user(user)
+            user.last_login_at = utcnow()
+            db.session.commit()
+            return redirect(safe_next(form.next.data))
+        flash(FAILED_SIGN_IN, "error")
+        return render_template("auth/login.html", form=form), 200
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    form = FlaskForm()
+    if request.method == "POST" and form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("Vous êtes déconnecté(e).", "info")
+        return redirect(url_for("auth.login"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("auth/logout.html", form=form)

@@ -1,0 +1,137 @@
+"""Command-line: create-user and seed-demo (flask --app onboarding …); db comes from Flask-Migrate."""
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+from sqlalchemy import func, select
+
+from onboarding.extensions import db
+from onboarding.pathway import staff
+from onboarding.pathway.clock import today
+from onboarding.pathway.geography import is_department_code, normalize_department_code
+from onboarding.pathway.models import Candidate, Carer, PathwayStep, Role, StaffUser
+
+
+def _departments_option(ctx, param, value: str | None) -> list[str]:
+    if not value:
+        return []
+    codes = sorted({normalize_department_code(code) for code in value.split(",") if code.strip()})
+    unknown = [code for code in codes if not is_department_code(code)]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown département code(s): {', '.join(unknown)} (expected codes such as 33, 2A, 974)"
+        )
+    return codes
+
+
+def _email_argument(ctx, param, value: str) -> str:
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.BadParameter(f"not a valid email address ({error})") from None
+
+
+def _password_callback(ctx, param, value: str | None) -> str | None:
+    if value is not None and len(value) < staff.PASSWORD_MIN_LENGTH:
+        raise click.BadParameter(f"must be at least {staff.PASSWORD_MIN_LENGTH} characters long")
+    return value
+
+
+@click.command("create-user")
+@click.argument("email", callback=_email_argument)
+@click.option(
+    "--role", required=True, type=click.Choice([r.value for r in Role]), help="What the user may do."
+)
+@click.option(
+    "--departments",
+    callback=_departments_option,
+    help="Comma-separated département codes covered (required except for admins), e.g. 33,24.",
+)
+@click.option("--name", "full_name", default="", help="Full name shown in the panel.")
+@click.option(
+    "--password",
+    callback=_password_callback,
+    help="Prompted for (hidden, twice) when not given.",
+)
+def create_user_command(email, role, departments, full_name, password):
+    """Create a staff account (admin, coordinator or read-only partner)."""
+    if role != Role.ADMIN.value and not departments:
+        raise click.UsageError(f"a {role} needs --departments, e.g. --departments 33,24")
+    if staff.find_by_email(db.session, email) is not None:
+        raise click.ClickException(f"a staff user with the email {email} already exists")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        _password_callback(None, None, password)
+    user = staff.create_staff_user(
+        db.session,
+        email=email,
+        role=role,
+        password=password,
+        departments=departments,
+        full_name=full_name,
+    )
+    db.session.commit()
+    scope = "all départements" if user.is_admin else "départements " + ", ".join(departments)
+    click.echo(f"Created {user.role.value} {user.email} ({scope}).")
+
+
+def database_content() -> dict[str, int]:
+    """What makes a database "not empty" for seed-demo: anything but the bundled communes."""
+    counts = {}
+    for label, model in (
+        ("candidates", Candidate),
+        ("carers", Carer),
+        ("staff users", StaffUser),
+        ("pathway steps", PathwayStep),
+    ):
+        counts[label] = db.session.scalar(select(func.count()).select_from(model))
+    return counts
+
+
+@click.command("seed-demo")
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same data.")
+@click.option("--append", is_flag=True, help="Add demo data to a database that already has some.")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Seed only an empty database, and succeed quietly otherwise (used by make run).",
+)
+def seed_demo_command(seed, append, if_empty):
+    """Fill an empty database with believable Nouvelle-Aquitaine demo data. Never deletes."""
+    from onboarding.demo import DEMO_ACCOUNTS, seed_demo
+
+    content = database_content()
+    if any(content.values()) and not append:
+        if if_empty:
+            click.echo("The database already holds data: no demo data added.")
+            _print_sign_ins(DEMO_ACCOUNTS)
+            return
+        held = ", ".join(f"{count} {label}" for label, count in content.items() if count)
+        raise click.ClickException(
+            f"the database is not empty ({held}). seed-demo never deletes anything: "
+            "use --append to add demo data beside what is there, or start from an empty database."
+        )
+
+    with click.progressbar(length=100, label="Seeding demo data") as bar:
+        done = [0]
+
+        def progress(fraction: float) -> None:
+            target = int(fraction * 100)
+            bar.update(target - done[0])
+            done[0] = target
+
+        summary = seed_demo(db.session, seed=seed, today=today(), progress=progress)
+    db.session.commit()
+    click.echo(summary.describe())
+    _print_sign_ins(DEMO_ACCOUNTS)
+
+
+def _print_sign_ins(accounts) -> None:
+    click.echo("\nDemo sign-ins at /auth/login:")
+    for account in accounts:
+        click.echo(f"  {account.role:<12} {account.email:<34} password: {account.password}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,112 @@
+"""Configuration: defaults, then instance/config.py, then environment variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("development", "testing", "production")
+
+# Variables read from the environment, after instance/config.py.
+ENVIRONMENT_VARIABLES = (
+    "SECRET_KEY",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "RATELIMIT_STORAGE_URI",
+    "PUBLIC_BASE_URL",
+)
+
+
+class ConfigurationError(RuntimeError):
+    """The deployment's configuration cannot start the app; the message says what to set."""
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "ONBOARDING_ENV": "development",
+        "SECRET_KEY": None,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'onboarding.sqlite'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLITE_BUSY_TIMEOUT_MS": 5000,
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "TIMEZONE": "Europe/Paris",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Sign-in attempts that fail, per client address and per account.
+        "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
+        "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        # Number of proxies in front of the app that set X-Forwarded-For (0: none).
+        "PROXY_COUNT": 0,
+        # Part-1 training is due 6 months after the complete dossier, 8 in the
+        # départements listed here (décret 2018-903).
+        "EXTENDED_TRAINING_DEPARTMENTS": (),
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_DEFAULT_SENDER": "parcours-assmat@localhost",
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    }
+
+
+def database_url_from_environment(url: str) -> str:
+    """Take a DATABASE_URL as hosting platforms give it and name the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    app.config.from_mapping(defaults(app.instance_path))
+    if test_config is None:
+        # Tests never read a developer's instance/config.py.
+        app.config.from_pyfile("config.py", silent=True)
+    for name in ENVIRONMENT_VARIABLES:
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if os.environ.get("ONBOARDING_ENV"):
+        app.config["ONBOARDING_ENV"] = os.environ["ONBOARDING_ENV"]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_environment(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    environment = app.config["ONBOARDING_ENV"]
+    if environment not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"ONBOARDING_ENV={environment!r} is not one of {', '.join(ENVIRONMENTS)}."
+        )
+    if not app.config["SECRET_KEY"]:
+        if environment != "development":
+            raise ConfigurationError(
+                "SECRET_KEY is not set. Outside development the app refuses to start without it: "
+                "set the SECRET_KEY environment variable or put SECRET_KEY in instance/config.py."
+            )
+        app.config["SECRET_KEY"] = development_secret_key(Path(app.instance_path))
+    app.config["SESSION_COOKIE_SECURE"] = environment == "production"
+    app.config["REMEMBER_COOKIE_SECURE"] = environment == "production"
+
+
+def development_secret_key(instance_path: Path) -> str:
+    """A key generated once per development checkout and kept in instance/, never committed."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key + "\n")
+    key_file.chmod(0o600)
+    return key

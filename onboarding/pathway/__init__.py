@@ -1,0 +1,1 @@
+"""The domain: models, the pathway engine and its rules, with no web code (no request, no view)."""

@@ -1,0 +1,174 @@
+"""Enrolments in activities, seats held by the database, and the roll call."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from onboarding.pathway.base import utcnow
+from onboarding.pathway.errors import ActivityFull, DuplicateError, RuleViolation
+from onboarding.pathway.immersion import convention_covering
+from onboarding.pathway.models import (
+    Activity,
+    ActivityKind,
+    Attendance,
+    Candidate,
+    CandidateStatus,
+    Enrollment,
+    StaffUser,
+)
+
+CLOSED_STATUSES = (CandidateStatus.WITHDRAWN, CandidateStatus.REFUSED)
+
+
+def _take_seat(session: Session, activity: Activity) -> None:
+    """One conditional UPDATE: the database serialises concurrent takers of the last seat, so
+    exactly one succeeds and the others find the activity full when their turn comes."""
+    result = session.execute(
+        update(Activity)
+        .where(Activity.id == activity.id, Activity.seats_taken < Activity.capacity)
+        .values(seats_taken=Activity.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(activity, ["seats_taken"])
+    if result.rowcount != 1:
+        raise ActivityFull(
+            f"L'activité « {activity.title} » du {activity.date:%d/%m/%Y} est complète "
+            f"({activity.capacity} places)."
+        )
+
+
+def _release_seat(session: Session, activity: Activity) -> None:
+    session.execute(
+        update(Activity)
+        .where(Activity.id == activity.id, Activity.seats_taken > 0)
+        .values(seats_taken=Activity.seats_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(activity, ["seats_taken"])
+
+
+def enroll(
+    session: Session,
+    candidate: Candidate,
+    activity: Activity,
+    *,
+    actor: StaffUser | None,
+    today: date,
+) -> Enrollment:
+    if candidate.status in CLOSED_STATUSES:
+        raise RuleViolation(
+            f"{candidate.full_name} ne peut plus être inscrit(e) : statut « {candidate.status.label} »."
+        )
+    if activity.is_cancelled:
+        raise RuleViolation("Cette activité est annulée.")
+    existing = session.scalar(
+        select(Enrollment.id).where(
+            Enrollment.candidate_id == candidate.id, Enrollment.activity_id == activity.id
+        )
+    )
+    if existing is not None:
+        raise DuplicateError(f"{candidate.full_name} est déjà inscrit(e) à cette activité.")
+    if activity.kind == ActivityKind.IMMERSION and candidate.is_job_seeker:
+        if not activity.host_siret or not convention_covering(
+            session, candidate, activity.host_siret, activity.date
+        ):
+            raise RuleViolation(
+                f"{candidate.full_name} est demandeur d'emploi : une convention PMSMP avec "
+                f"{activity.host_name or 'la structure d’accueil'} couvrant le "
+                f"{activity.date:%d/%m/%Y} est nécessaire avant l'immersion."
+            )
+    _take_seat(session, activity)
+    enrollment = Enrollment(candidate=candidate, activity=activity, enrolled_by=actor)
+    session.add(enrollment)
+    session.flush()
+    return enrollment
+
+
+def cancel_enrollment(session: Session, enrollment: Enrollment) -> None:
+    """Un-enrol before the roll call: the seat goes back to the activity."""
+    if enrollment.attendance != Attendance.PENDING:
+        raise RuleViolation("La présence est déjà relevée : l'inscription ne peut plus être annulée.")
+    activity = enrollment.activity
+    session.delete(enrollment)
+    session.flush()
+    _release_seat(session, activity)
+
+
+def release_upcoming_enrollments(session: Session, candidate: Candidate, *, today: date) -> int:
+    upcoming = [
+        e
+        for e in candidate.enrollments
+        if e.attendance == Attendance.PENDING and e.activity.date >= today
+    ]
+    for enrollment in upcoming:
+        cancel_enrollment(session, enrollment)
+    return len(upcoming)
+
+
+def excuse(session: Session, enrollment: Enrollment, *, today: date, by_candidate: bool) -> None:
+    """The candidate (or their coordinator) says in advance they cannot attend."""
+    if enrollment.activity.date < today:
+        raise RuleViolation("Cette activité a déjà eu lieu.")
+    if enrollment.attendance != Attendance.PENDING:
+        raise RuleViolation("La présence à cette activité est déjà relevée.")
+    enrollment.attendance = Attendance.EXCUSED
+    enrollment.hours_credited = Decimal(0)
+    enrollment.excused_by_candidate = by_candidate
+    enrollment.marked_at = utcnow()
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One line of the roll call as typed: an attendance and, for those present, hours."""
+
+    enrollment_id: int
+    attendance: str
+    hours: str | Decimal | None = None
+
+
+def _checked_mark(activity: Activity, mark: Mark, name: str) -> tuple[Attendance, Decimal]:
+    try:
+        attendance = Attendance(mark.attendance)
+    except ValueError:
+        raise RuleViolation(f"{name} : présence non reconnue.", field="attendance") from None
+    if attendance == Attendance.PENDING:
+        raise RuleViolation(f"{name} : indiquez présent, absent excusé ou absent.", field="attendance")
+    if attendance != Attendance.ATTENDED:
+        return attendance, Decimal(0)
+    if mark.hours in (None, ""):
+        return attendance, activity.duration_hours
+    try:
+        hours = Decimal(str(mark.hours).replace(",", "."))
+    except InvalidOperation:
+        raise RuleViolation(f"{name} : nombre d'heures illisible.", field="hours") from None
+    if not hours.is_finite() or not Decimal(0) < hours <= activity.duration_hours:
+        raise RuleViolation(
+            f"{name} : les heures créditées vont de 0 à la durée de l'activité "
+            f"({activity.duration_hours} h).",
+            field="hours",
+        )
+    return attendance, hours.quantize(Decimal("0.01"))
+
+
+def take_roll_call(
+    session: Session, activity: Activity, marks: list[Mark], *, today: date
+) -> list[Enrollment]:
+    """Mark every line, or none: the whole form is checked before anything is written."""
+    if activity.date > today:
+        raise RuleViolation("La présence se relève le jour de l'activité ou après.")
+    by_id = {e.id: e for e in activity.enrollments}
+    checked = []
+    for mark in marks:
+        enrollment = by_id.get(mark.enrollment_id)
+        if enrollment is None:
+            raise RuleViolation("Une ligne ne correspond à aucune inscription de cette activité.")
+        checked.append((enrollment, *_checked_mark(activity, mark, enrollment.candidate.full_name)))
+    now = utcnow()
+    for enrollment, attendance, hours in checked:
+        enrollment.attendance = attendance
+        enrollment.hours_credited = hours
+        enrollment.marked_at = now
+    return [enrollment for enrollment, _, _ in checked]

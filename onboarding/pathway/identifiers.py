@@ -1,0 +1,46 @@
+"""Identifiers people type: France Travail identifiers, SIRET numbers, phone numbers."""
+
+import re
+
+# 7 digits and a letter or digit (older identifiers), or 11 digits (since 2025).
+FRANCE_TRAVAIL_ID = re.compile(r"^(\d{7}[A-Z0-9]|\d{11})$")
+FRENCH_PHONE = re.compile(r"^(0[1-9]\d{8}|\+33[1-9]\d{8}|\+262\d{9}|\+590\d{9}|\+594\d{9}|\+596\d{9})$")
+# La Poste's establishments share one SIREN and follow their own checksum.
+LA_POSTE_SIREN = "356000000"
+
+
+def normalize_france_travail_id(raw: str) -> str:
+    return re.sub(r"[\s.-]", "", raw).upper()
+
+
+def is_france_travail_id(value: str) -> bool:
+    return bool(FRANCE_TRAVAIL_ID.match(value))
+
+
+def normalize_siret(raw: str) -> str:
+    return re.sub(r"[\s.]", "", raw)
+
+
+def is_siret(value: str) -> bool:
+    """14 digits whose Luhn sum is a multiple of 10 (of 5 for La Poste's establishments)."""
+    if len(value) != 14 or not value.isdigit():
+        return False
+    if value.startswith(LA_POSTE_SIREN):
+        return sum(int(digit) for digit in value) % 5 == 0
+    total = 0
+    for position, digit in enumerate(reversed(value)):
+        n = int(digit)
+        if position % 2 == 1:
+            n *= 2
+            if n > 9:
+                n -= 9
+        total += n
+    return total % 10 == 0
+
+
+def normalize_phone(raw: str) -> str:
+    return re.sub(r"[\s.()-]", "", raw)
+
+
+def is_phone(value: str) -> bool:
+    return bool(FRENCH_PHONE.match(value))

@@ -1,0 +1,127 @@
+"""PMSMP immersion conventions and their limits (Code du travail D5135-3)."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from onboarding.pathway.errors import RuleViolation
+from onboarding.pathway.identifiers import is_siret, normalize_siret
+from onboarding.pathway.models import Candidate, ImmersionConvention, ImmersionPurpose
+
+MAX_CONVENTIONS_PER_HOST = 2
+MAX_DAYS_PER_HOST = 60
+WINDOW = relativedelta(months=12)
+
+
+def last_day_allowed(starts_on: date) -> date:
+    """At most one month, date to date: from 3 March, until 2 April."""
+    return starts_on + relativedelta(months=1) - relativedelta(days=1)
+
+
+def _days_within(convention: ImmersionConvention, start: date, end: date) -> int:
+    first, last = max(convention.starts_on, start), min(convention.ends_on, end)
+    return max(0, (last - first).days + 1)
+
+
+def create_convention(
+    session: Session,
+    candidate: Candidate,
+    *,
+    host_name: str,
+    host_siret: str,
+    purpose: ImmersionPurpose | str,
+    starts_on: date,
+    ends_on: date,
+    renewal_of: ImmersionConvention | None = None,
+) -> ImmersionConvention:
+    siret = normalize_siret(host_siret)
+    if not is_siret(siret):
+        raise RuleViolation(
+            "Le SIRET de la structure d'accueil est invalide (14 chiffres).", field="host_siret"
+        )
+    if not host_name.strip():
+        raise RuleViolation("Indiquez la structure d'accueil.", field="host_name")
+    try:
+        purpose = ImmersionPurpose(purpose)
+    except ValueError:
+        raise RuleViolation("Choisissez l'objet de l'immersion.", field="purpose") from None
+    if ends_on < starts_on:
+        raise RuleViolation("La fin de la convention précède son début.", field="ends_on")
+    if ends_on > last_day_allowed(starts_on):
+        raise RuleViolation(
+            "Une convention PMSMP dure au plus un mois de date à date "
+            f"(ici jusqu'au {last_day_allowed(starts_on):%d/%m/%Y}).",
+            field="ends_on",
+        )
+    existing = list(
+        session.scalars(
+            select(ImmersionConvention).where(ImmersionConvention.candidate_id == candidate.id)
+        )
+    )
+    for other in existing:
+        if other.starts_on <= ends_on and starts_on <= other.ends_on:
+            raise RuleViolation(
+                "Cette convention chevauche une autre convention de la même personne "
+                f"({other.starts_on:%d/%m/%Y} – {other.ends_on:%d/%m/%Y}).",
+                field="starts_on",
+            )
+
+    if renewal_of is not None:
+        if renewal_of.candidate_id != candidate.id or renewal_of.host_siret != siret:
+            raise RuleViolation(
+                "Un renouvellement concerne la même personne et la même structure d'accueil."
+            )
+        if renewal_of.purpose != purpose:
+            raise RuleViolation("Un renouvellement poursuit le même objet que la convention initiale.")
+        if renewal_of.renewal_of_id is not None or any(
+            c.renewal_of_id == renewal_of.id for c in existing
+        ):
+            raise RuleViolation("Une convention PMSMP n'est renouvelable qu'une fois.")
+        if starts_on <= renewal_of.ends_on:
+            raise RuleViolation("Le renouvellement commence après la fin de la convention initiale.")
+
+    window_start = ends_on - WINDOW + relativedelta(days=1)
+    same_host = [c for c in existing if c.host_siret == siret and c.ends_on >= window_start]
+    if renewal_of is None:
+        conventions = [c for c in same_host if c.renewal_of_id is None]
+        if len(conventions) >= MAX_CONVENTIONS_PER_HOST:
+            raise RuleViolation(
+                "Au plus 2 conventions PMSMP avec la même structure d'accueil sur 12 mois "
+                "(art. D5135-3)."
+            )
+    days = sum(_days_within(c, window_start, ends_on) for c in same_host)
+    new_days = (ends_on - starts_on).days + 1
+    if days + new_days > MAX_DAYS_PER_HOST:
+        raise RuleViolation(
+            f"Au plus {MAX_DAYS_PER_HOST} jours d'immersion avec la même structure sur 12 mois : "
+            f"{days} jours déjà conventionnés, {new_days} demandés (art. D5135-3).",
+            field="ends_on",
+        )
+
+    convention = ImmersionConvention(
+        candidate=candidate,
+        host_name=host_name.strip(),
+        host_siret=siret,
+        purpose=purpose,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        renewal_of=renewal_of,
+    )
+    session.add(convention)
+    session.flush()
+    return convention
+
+
+def convention_covering(
+    session: Session, candidate: Candidate, host_siret: str, on: date
+) -> ImmersionConvention | None:
+    return session.scalar(
+        select(ImmersionConvention).where(
+            ImmersionConvention.candidate_id == candidate.id,
+            ImmersionConvention.host_siret == host_siret,
+            ImmersionConvention.starts_on <= on,
+            ImmersionConvention.ends_on >= on,
+        )
+    )

@@ -1,0 +1,163 @@
+"""Candidates: the people on the pathway, and the statuses the pathway engine moves them through."""
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
+from onboarding.pathway.geography import department_of
+
+if TYPE_CHECKING:
+    from onboarding.pathway.models.activities import Enrollment, ImmersionConvention
+    from onboarding.pathway.models.agrement import AgrementDecision, DossierItem, Training
+    from onboarding.pathway.models.carers import Carer
+    from onboarding.pathway.models.logs import TransitionLog
+    from onboarding.pathway.models.reference import Commune
+    from onboarding.pathway.models.staff import StaffUser
+
+
+class CandidateStatus(Choice):
+    REFERRED = "referred", "Orientation reçue"
+    IN_PATHWAY = "in_pathway", "En parcours"
+    DOSSIER_FILED = "dossier_filed", "Dossier déposé"
+    UNDER_EVALUATION = "under_evaluation", "Évaluation PMI en cours"
+    APPROVED = "approved", "Agrément obtenu"
+    REFUSED = "refused", "Agrément refusé"
+    ACTIVE = "active", "En activité"
+    WITHDRAWN = "withdrawn", "Sortie du parcours"
+
+
+class ReferralSource(Choice):
+    FRANCE_TRAVAIL = "france_travail", "France Travail"
+    CAF = "caf", "Caf"
+    RPE = "rpe", "Relais Petite Enfance"
+    PMI = "pmi", "PMI"
+    MISSION_LOCALE = "mission_locale", "Mission locale"
+    SELF = "self", "Candidature spontanée"
+    OTHER = "other", "Autre"
+
+
+class WithdrawalReason(Choice):
+    JOB_OR_TRAINING = "job_or_training", "Reprise d'emploi ou de formation"
+    PROJECT_ABANDONED = "project_abandoned", "Projet abandonné"
+    HOUSING = "housing", "Logement non adapté à l'accueil"
+    HEALTH = "health", "Raisons de santé"
+    FAMILY = "family", "Raisons familiales"
+    MOVED = "moved", "Déménagement"
+    UNREACHABLE = "unreachable", "Injoignable"
+    OTHER = "other", "Autre motif"
+
+
+# Set by the pathway engine while it applies a transition; nothing else may assign a status.
+_status_change_allowed: ContextVar[bool] = ContextVar("status_change_allowed", default=False)
+
+
+class StatusAssignmentError(RuntimeError):
+    """A status was assigned outside a pathway transition."""
+
+
+class Candidate(Model):
+    __tablename__ = "candidate"
+    __table_args__ = (
+        CheckConstraint(
+            "requested_capacity IS NULL OR requested_capacity BETWEEN 1 AND 4",
+            name="requested_capacity_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100), index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(200))
+    commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee_code"), index=True)
+    # Derived from the commune's INSEE code; kept as a column so scope filters use an index.
+    department_code: Mapped[str] = mapped_column(String(3), index=True)
+
+    referral_source: Mapped[ReferralSource] = mapped_column(
+        choice_column_type(ReferralSource, "referral_source")
+    )
+    referred_by: Mapped[str | None] = mapped_column(String(200))
+    referred_on: Mapped[date] = mapped_column(Date)
+    # The month of entry, "2026-03": the unit of the funnel's cohorts.
+    cohort: Mapped[str] = mapped_column(String(7), index=True)
+    is_job_seeker: Mapped[bool] = mapped_column(Boolean, default=False)
+    france_travail_id: Mapped[str | None] = mapped_column(String(11), unique=True)
+    coordinator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), index=True
+    )
+
+    status: Mapped[CandidateStatus] = mapped_column(
+        choice_column_type(CandidateStatus, "candidate_status"),
+        default=CandidateStatus.REFERRED,
+        index=True,
+    )
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawal_reason: Mapped[WithdrawalReason | None] = mapped_column(
+        choice_column_type(WithdrawalReason, "withdrawal_reason")
+    )
+    withdrawal_note: Mapped[str | None] = mapped_column(Text)
+
+    dossier_filed_on: Mapped[date | None] = mapped_column(Date)
+    # The complete dossier starts two clocks: the decision (3 months) and part-1 training (6 months).
+    dossier_complete_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # Number of children asked for in the Cerfa form; what a deemed-granted agrément covers.
+    requested_capacity: Mapped[int | None] = mapped_column(Integer)
+    # Holds units EP1 and EP3 of the CAP AEPE: exempt from training blocks 1 and 2.
+    has_cap_aepe_units: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    commune: Mapped["Commune"] = relationship()
+    coordinator: Mapped["StaffUser | None"] = relationship()
+    enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="candidate")
+    dossier_items: Mapped[list["DossierItem"]] = relationship(
+        back_populates="candidate", order_by="DossierItem.kind"
+    )
+    decisions: Mapped[list["AgrementDecision"]] = relationship(
+        back_populates="candidate", order_by="AgrementDecision.decided_on"
+    )
+    trainings: Mapped[list["Training"]] = relationship(
+        back_populates="candidate", order_by="Training.completed_on"
+    )
+    conventions: Mapped[list["ImmersionConvention"]] = relationship(
+        back_populates="candidate", order_by="ImmersionConvention.starts_on"
+    )
+    carer: Mapped["Carer | None"] = relationship(back_populates="candidate")
+    transitions: Mapped[list["TransitionLog"]] = relationship(
+        back_populates="candidate", order_by="TransitionLog.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Candidate {self.id} {self.status}>"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @validates("commune_insee")
+    def _derive_department(self, key: str, insee_code: str) -> str:
+        self.department_code = department_of(insee_code)
+        return insee_code
+
+    @validates("referred_on")
+    def _derive_cohort(self, key: str, referred_on: date) -> date:
+        self.cohort = f"{referred_on:%Y-%m}"
+        return referred_on
+
+    @validates("status")
+    def _guard_status(self, key: str, status: CandidateStatus) -> CandidateStatus:
+        if not _status_change_allowed.get():
+            raise StatusAssignmentError(
+                "A candidate's status changes only through a transition of the pathway engine."
+            )
+        return status

@@ -1,0 +1,175 @@
+"""Approved carers, the free places they publish, and parents' requests to be put in contact."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
+from onboarding.pathway.geography import department_of
+
+if TYPE_CHECKING:
+    from onboarding.pathway.models.candidates import Candidate
+    from onboarding.pathway.models.reference import Commune
+    from onboarding.pathway.models.staff import StaffUser
+
+
+class CarerSource(Choice):
+    PATHWAY = "pathway", "Issue du parcours"
+    IMPORTED = "imported", "Importée"
+
+
+class Carer(Model):
+    __tablename__ = "carer"
+    __table_args__ = (
+        CheckConstraint("agrement_capacity BETWEEN 1 AND 4", name="capacity_range"),
+        # R421-39: she may hide her email or her phone, not both.
+        CheckConstraint("show_email OR show_phone", name="email_or_phone_shown"),
+        Index("ix_carer_published_position", "is_published", "latitude", "longitude"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidate.id"), unique=True)
+    source: Mapped[CarerSource] = mapped_column(
+        choice_column_type(CarerSource, "carer_source"), default=CarerSource.PATHWAY
+    )
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(200))
+    commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee_code"))
+    department_code: Mapped[str] = mapped_column(String(3), index=True)
+    # The commune's point, copied so that the parents' search prefilters on an index.
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+
+    agrement_on: Mapped[date] = mapped_column(Date)
+    agrement_capacity: Mapped[int] = mapped_column(Integer)
+    presentation: Mapped[str] = mapped_column(Text, default="")
+    is_published: Mapped[bool] = mapped_column(Boolean, default=False)
+    publication_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    publication_consent_version: Mapped[str | None] = mapped_column(String(20))
+    show_address: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_phone: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The date she last confirmed her availability; a profile older than 6 months is stale.
+    last_confirmed_on: Mapped[date | None] = mapped_column(Date)
+    first_child_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    candidate: Mapped["Candidate | None"] = relationship(back_populates="carer")
+    commune: Mapped["Commune"] = relationship()
+    vacancies: Mapped[list["Vacancy"]] = relationship(
+        back_populates="carer", order_by="Vacancy.available_from"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Carer {self.id}>"
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def public_name(self) -> str:
+        """First name and initial: what parents see."""
+        return f"{self.first_name} {self.last_name[:1]}."
+
+    @validates("commune_insee")
+    def _derive_department(self, key: str, insee_code: str) -> str:
+        self.department_code = department_of(insee_code)
+        return insee_code
+
+
+class Vacancy(Model):
+    """A free place: from when, for which ages, which half-days of the week, which atypical hours."""
+
+    __tablename__ = "vacancy"
+    __table_args__ = (
+        CheckConstraint("age_min_months >= 0", name="age_min_positive"),
+        CheckConstraint("age_max_months >= age_min_months", name="age_range_ordered"),
+        CheckConstraint("age_max_months <= 216", name="age_max_minor"),
+        CheckConstraint("half_days > 0 AND half_days < 16384", name="half_days_grid"),
+        Index("ix_vacancy_from_half_days", "available_from", "half_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    carer_id: Mapped[int] = mapped_column(ForeignKey("carer.id"), index=True)
+    available_from: Mapped[date] = mapped_column(Date)
+    age_min_months: Mapped[int] = mapped_column(Integer, default=0)
+    age_max_months: Mapped[int] = mapped_column(Integer, default=36)
+    # Monday morning is bit 0, Monday afternoon bit 1 … Sunday afternoon bit 13.
+    half_days: Mapped[int] = mapped_column(Integer)
+    early: Mapped[bool] = mapped_column(Boolean, default=False)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    night: Mapped[bool] = mapped_column(Boolean, default=False)
+    periscolaire: Mapped[bool] = mapped_column(Boolean, default=False)
+    holidays: Mapped[bool] = mapped_column(Boolean, default=False)
+    emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    carer: Mapped[Carer] = relationship(back_populates="vacancies")
+
+    def __repr__(self) -> str:
+        return f"<Vacancy {self.id} from {self.available_from}>"
+
+
+class ContactOutcome(Choice):
+    NEW = "new", "Nouvelle demande"
+    CONTACTED = "contacted", "Mise en relation faite"
+    CONTRACT_SIGNED = "contract_signed", "Contrat signé"
+    NO_MATCH = "no_match", "Sans suite"
+
+
+class ContactRequest(Model):
+    """A parent's request to be put in contact with a carer (mise en relation)."""
+
+    __tablename__ = "contact_request"
+    __table_args__ = (
+        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="email_or_phone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    carer_id: Mapped[int] = mapped_column(ForeignKey("carer.id"), index=True)
+    parent_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee_code"))
+    child_birth_date: Mapped[date] = mapped_column(Date)
+    start_date: Mapped[date] = mapped_column(Date)
+    half_days: Mapped[int] = mapped_column(Integer, default=0)
+    # Atypical needs as a bitmask, in the order of pathway.schedule.NEEDS.
+    needs: Mapped[int] = mapped_column(Integer, default=0)
+    is_job_seeker: Mapped[bool] = mapped_column(Boolean, default=False)
+    message: Mapped[str] = mapped_column(Text, default="")
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    consent_version: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[ContactOutcome] = mapped_column(
+        choice_column_type(ContactOutcome, "contact_outcome"), default=ContactOutcome.NEW
+    )
+    outcome_on: Mapped[date | None] = mapped_column(Date)
+    handled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    carer: Mapped[Carer] = relationship()
+    commune: Mapped["Commune"] = relationship()
+    handled_by: Mapped["StaffUser | None"] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ContactRequest {self.id} {self.outcome}>"

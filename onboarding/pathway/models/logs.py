@@ -1,0 +1,77 @@
+"""Append-only journals: every status transition, and every change made by staff."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from onboarding.pathway.base import Model, UTCDateTime, choice_column_type, utcnow
+from onboarding.pathway.models.candidates import CandidateStatus
+
+if TYPE_CHECKING:
+    from onboarding.pathway.models.candidates import Candidate
+    from onboarding.pathway.models.staff import StaffUser
+
+
+class TransitionLog(Model):
+    __tablename__ = "transition_log"
+    __table_args__ = (Index("ix_transition_log_name_to_status", "name", "to_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[CandidateStatus] = mapped_column(
+        choice_column_type(CandidateStatus, "from_status")
+    )
+    to_status: Mapped[CandidateStatus] = mapped_column(
+        choice_column_type(CandidateStatus, "to_status")
+    )
+    # None when the candidate or the system made the change.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="RESTRICT"))
+    # The date the change took effect (a decision's date), which may precede its recording.
+    effective_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    candidate: Mapped["Candidate"] = relationship(back_populates="transitions")
+    actor: Mapped["StaffUser | None"] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TransitionLog {self.candidate_id} {self.name}>"
+
+
+class AuditLog(Model):
+    """Who changed what, when. Field names only: the values may be personal data."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="RESTRICT"))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(50))
+    object_id: Mapped[str] = mapped_column(String(50))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    actor: Mapped["StaffUser | None"] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AuditLog {self.action} {self.object_type} {self.object_id}>"
+
+
+class AppendOnlyError(RuntimeError):
+    """A journal row was changed or deleted."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_journal_changes(session: Session, flush_context, instances) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, TransitionLog | AuditLog):
+            raise AppendOnlyError(f"{type(obj).__name__} rows are never deleted.")
+    for obj in session.dirty:
+        if isinstance(obj, TransitionLog | AuditLog) and session.is_modified(obj):
+            raise AppendOnlyError(f"{type(obj).__name__} rows are never changed.")

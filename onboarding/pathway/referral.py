@@ -1,0 +1,104 @@
+"""Referral: a person enters the pathway, with who sent them and the application checklist."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from onboarding.pathway.dossier import create_checklist
+from onboarding.pathway.errors import DuplicateError, RuleViolation
+from onboarding.pathway.identifiers import (
+    is_france_travail_id,
+    is_phone,
+    normalize_france_travail_id,
+    normalize_phone,
+)
+from onboarding.pathway.models import Candidate, Commune, ReferralSource, StaffUser
+
+NAME_MAX = 100
+
+
+@dataclass
+class Referral:
+    first_name: str
+    last_name: str
+    commune_insee: str
+    referral_source: ReferralSource | str
+    referred_on: date
+    is_job_seeker: bool = False
+    france_travail_id: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    birth_date: date | None = None
+    referred_by: str | None = None
+    coordinator: StaffUser | None = None
+    requested_capacity: int | None = None
+    has_cap_aepe_units: bool = False
+
+
+def normalize_email(raw: str) -> str:
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise RuleViolation("L'adresse e-mail n'est pas valide.", field="email") from None
+
+
+def _clean(referral: Referral, session: Session, today: date) -> Referral:
+    for field in ("first_name", "last_name"):
+        value = (getattr(referral, field) or "").strip()
+        if not value:
+            raise RuleViolation("Le prénom et le nom sont obligatoires.", field=field)
+        if len(value) > NAME_MAX:
+            raise RuleViolation(f"{NAME_MAX} caractères au plus.", field=field)
+        setattr(referral, field, value)
+    if session.get(Commune, referral.commune_insee) is None:
+        raise RuleViolation("Commune inconnue.", field="commune_insee")
+    try:
+        referral.referral_source = ReferralSource(referral.referral_source)
+    except ValueError:
+        raise RuleViolation("Choisissez qui oriente la personne.", field="referral_source") from None
+    if referral.referred_on > today:
+        raise RuleViolation("La date d'orientation ne peut pas être dans le futur.", field="referred_on")
+    if referral.birth_date and referral.birth_date >= today:
+        raise RuleViolation("La date de naissance doit être passée.", field="birth_date")
+    if referral.france_travail_id:
+        referral.france_travail_id = normalize_france_travail_id(referral.france_travail_id)
+        if not is_france_travail_id(referral.france_travail_id):
+            raise RuleViolation(
+                "L'identifiant France Travail compte 8 caractères (7 chiffres et une lettre ou "
+                "un chiffre) ou 11 chiffres.",
+                field="france_travail_id",
+            )
+    else:
+        referral.france_travail_id = None
+    referral.email = normalize_email(referral.email) if referral.email else None
+    if referral.phone:
+        referral.phone = normalize_phone(referral.phone)
+        if not is_phone(referral.phone):
+            raise RuleViolation(
+                "Le numéro de téléphone n'est pas valide (ex. 06 12 34 56 78).", field="phone"
+            )
+    else:
+        referral.phone = None
+    if referral.requested_capacity is not None and not 1 <= referral.requested_capacity <= 4:
+        raise RuleViolation("Le nombre d'enfants demandé va de 1 à 4.", field="requested_capacity")
+    return referral
+
+
+def refer_candidate(session: Session, referral: Referral, *, today: date) -> Candidate:
+    referral = _clean(referral, session, today)
+    if referral.france_travail_id and session.scalar(
+        select(Candidate.id).where(Candidate.france_travail_id == referral.france_travail_id)
+    ):
+        raise DuplicateError(
+            "Une personne avec cet identifiant France Travail est déjà suivie.",
+            field="france_travail_id",
+        )
+    candidate = Candidate(**referral.__dict__)
+    session.add(candidate)
+    create_checklist(session, candidate)
+    session.flush()
+    return candidate

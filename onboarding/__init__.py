@@ -5,12 +5,13 @@ from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from onboarding import config, database
-from onboarding.extensions import babel, csrf, db, limiter, login_manager, migrate
+from onboarding.extensions import babel, csrf, db, limiter, migrate
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     app = Flask(
         __name__,
+        instance_path=instance_path,
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="../static",

@@ -1,4 +1,4 @@
-"""Command-line: create-user and seed-demo (flask --app onboarding …); db comes from Flask-Migrate."""
+"""Command line: create-user and seed-demo (flask --app onboarding …); db is Flask-Migrate's."""
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -19,7 +19,8 @@ def _departments_option(ctx, param, value: str | None) -> list[str]:
     unknown = [code for code in codes if not is_department_code(code)]
     if unknown:
         raise click.BadParameter(
-            f"unknown département code(s): {', '.join(unknown)} (expected codes such as 33, 2A, 974)"
+            f"unknown département code(s): {', '.join(unknown)} "
+            "(expected codes such as 33, 2A, 974)"
         )
     return codes
 
@@ -40,7 +41,10 @@ def _password_callback(ctx, param, value: str | None) -> str | None:
 @click.command("create-user")
 @click.argument("email", callback=_email_argument)
 @click.option(
-    "--role", required=True, type=click.Choice([r.value for r in Role]), help="What the user may do."
+    "--role",
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="What the user may do.",
 )
 @click.option(
     "--departments",

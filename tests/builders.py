@@ -1,4 +1,4 @@
-"""Test data builders with scenario keywords: make_candidate(session, status=CandidateStatus.APPROVED)."""
+"""Test data builders with scenario keywords: make_candidate(session, status=APPROVED)."""
 
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -129,13 +129,19 @@ def make_candidate(
     transitions.start_pathway(session, candidate, actor=actor, on=step_on, today=today)
     if status == CandidateStatus.IN_PATHWAY:
         return candidate
-    transitions.file_dossier(session, candidate, actor=actor, on=step_on + timedelta(days=30), today=today)
+    transitions.file_dossier(
+        session, candidate, actor=actor, on=step_on + timedelta(days=30), today=today
+    )
     if status == CandidateStatus.DOSSIER_FILED:
         return candidate
     for item in candidate.dossier_items:
-        dossier.mark_item(item, DossierItemStatus.RECEIVED, on=step_on + timedelta(days=31), today=today)
+        dossier.mark_item(
+            item, DossierItemStatus.RECEIVED, on=step_on + timedelta(days=31), today=today
+        )
     complete_on = step_on + timedelta(days=35)
-    transitions.declare_dossier_complete(session, candidate, actor=actor, on=complete_on, today=today)
+    transitions.declare_dossier_complete(
+        session, candidate, actor=actor, on=complete_on, today=today
+    )
     if status == CandidateStatus.UNDER_EVALUATION:
         return candidate
     decided_on = complete_on + timedelta(days=60)
@@ -160,7 +166,9 @@ def make_candidate(
 
 
 def complete_part1(session, candidate: Candidate, *, on: date, today: date = TODAY) -> None:
-    training.record_course(session, candidate, part=1, hours=Decimal(80), completed_on=on, today=today)
+    training.record_course(
+        session, candidate, part=1, hours=Decimal(80), completed_on=on, today=today
+    )
     session.flush()
     training.record_part1_evaluation(session, candidate, passed=True, completed_on=on, today=today)
     session.flush()

@@ -4,11 +4,13 @@ Every database test runs on SQLite and, when TEST_DATABASE_URL is set, again on 
 In CI (CI=true) PostgreSQL is required: without it the run fails instead of skipping.
 """
 
+import contextvars
 import os
 import re
 from datetime import date
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
@@ -79,6 +81,17 @@ def _empty_tables() -> None:
                 connection.execute(table.delete())
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a context of its own, as in production.
+
+    Flask reuses an app context that is already pushed (the test's own) for a request, which
+    would share `g` and the database session between the test and every request it makes.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(
@@ -89,9 +102,10 @@ def app(database_url, tmp_path):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SERVER_NAME": "localhost",
             "PUBLIC_BASE_URL": "http://localhost",
-        }
+        },
+        instance_path=str(tmp_path / "instance"),
     )
-    app.instance_path = str(tmp_path / "instance")
+    app.test_client_class = IsolatedClient
     with app.app_context():
         limiter.reset()
         yield app
@@ -123,7 +137,9 @@ def today() -> date:
     return TODAY
 
 
-CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+CSRF_INPUT = re.compile(
+    r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
+)
 
 
 def csrf_token_from(html: str) -> str:

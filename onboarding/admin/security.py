@@ -39,6 +39,4 @@ class DashboardView(SecuredViewMixin, AdminIndexView):
             ).all()
         )
         rows = [(status, counts.get(status, 0)) for status in CandidateStatus]
-        return self.render(
-            "admin/dashboard.html", status_counts=rows, total=sum(counts.values())
-        )
+        return self.render("admin/dashboard.html", status_counts=rows, total=sum(counts.values()))

@@ -8,17 +8,27 @@ from onboarding.extensions import db
 from onboarding.public import bp
 
 ERRORS = {
-    400: ("Requête invalide", "La demande n'a pas pu être comprise. Vérifiez le lien ou le formulaire."),
+    400: (
+        "Requête invalide",
+        "La demande n'a pas pu être comprise. Vérifiez le lien ou le formulaire.",
+    ),
     403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
     404: ("Page introuvable", "La page que vous cherchez n'existe pas ou plus."),
     405: ("Action impossible", "Cette action n'est pas possible sur cette page."),
     429: (
         "Trop de tentatives",
-        "Vous avez fait trop de tentatives en peu de temps. Patientez quelques minutes avant de réessayer.",
+        "Vous avez fait trop de tentatives en peu de temps. "
+        "Patientez quelques minutes avant de réessayer.",
     ),
-    500: ("Erreur du service", "Une erreur est survenue de notre côté. Réessayez dans quelques instants."),
-    503: ("Service momentanément indisponible", "Le service est indisponible. Réessayez dans quelques instants."),
-}  # fmt: skip
+    500: (
+        "Erreur du service",
+        "Une erreur est survenue de notre côté. Réessayez dans quelques instants.",
+    ),
+    503: (
+        "Service momentanément indisponible",
+        "Le service est indisponible. Réessayez dans quelques instants.",
+    ),
+}
 
 
 @bp.route("/")

@@ -1,0 +1,59 @@
+# Parcours Assmat: `make run` serves the app with demo data, `make test` runs the whole suite.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := ONBOARDING_ENV=$${ONBOARDING_ENV:-development} $(BIN)/flask --app onboarding
+DSFR_DIST := node_modules/@gouvfr/dsfr/dist
+VENDOR := static/vendor
+INSTALLED := $(VENV)/.installed
+ASSETS := $(VENDOR)/dsfr/dsfr.min.css
+
+.PHONY: run test quality install assets migration-check clean
+
+run: install assets
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo
+	@echo "Parcours Assmat: http://127.0.0.1:5000  (staff sign-in: http://127.0.0.1:5000/auth/login)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install assets
+	$(BIN)/pytest
+
+quality: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory migration-check
+
+# Fails when the models and the migrations disagree: upgrade an empty database, then compare.
+migration-check:
+	@tmp=$$(mktemp -d) && \
+	ONBOARDING_ENV=testing SECRET_KEY=check DATABASE_URL="sqlite:///$$tmp/check.sqlite" \
+		$(BIN)/flask --app onboarding db upgrade >/dev/null 2>&1 && \
+	ONBOARDING_ENV=testing SECRET_KEY=check DATABASE_URL="sqlite:///$$tmp/check.sqlite" \
+		$(BIN)/flask --app onboarding db check; \
+	status=$$?; rm -rf "$$tmp"; exit $$status
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,prod]'
+	touch $@
+
+# The French State design system, built from npm into ignored static files (never committed).
+# Its install script wants a project scaffold we do not use: only the dist files are needed.
+assets: $(ASSETS)
+
+$(ASSETS): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	rm -rf $(VENDOR)/dsfr
+	mkdir -p $(VENDOR)/dsfr/utility/icons
+	cp $(DSFR_DIST)/dsfr.min.css $(DSFR_DIST)/dsfr.module.min.js $(DSFR_DIST)/dsfr.nomodule.min.js $(VENDOR)/dsfr/
+	cp -r $(DSFR_DIST)/fonts $(DSFR_DIST)/icons $(DSFR_DIST)/favicon $(DSFR_DIST)/artwork $(VENDOR)/dsfr/
+	cp $(DSFR_DIST)/utility/icons/icons.min.css $(VENDOR)/dsfr/utility/icons/
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache

@@ -1,11 +1,11 @@
 """Parcours Assmat: from referral to agrément, then free places in front of parents."""
 
 from flask import Flask
-from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from onboarding import config, database
 from onboarding.extensions import babel, csrf, db, limiter, migrate
+from onboarding.templating import TestingUndefined
 
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     if app.config["ONBOARDING_ENV"] == "testing":
-        app.jinja_env.undefined = StrictUndefined
+        app.jinja_env.undefined = TestingUndefined
 
     db.init_app(app)
     database.init_app(app)

@@ -17,12 +17,16 @@ from sqlalchemy.exc import OperationalError
 from onboarding import create_app
 from onboarding.extensions import db as _db
 from onboarding.extensions import limiter
+from onboarding.pathway import clock
 from onboarding.pathway.base import Model
 from onboarding.pathway.communes import load_communes
 from onboarding.pathway.models import Role
+from onboarding.pathway.models import staff as staff_model
 from tests import builders
 
 REFERENCE_TABLES = {"commune", "commune_postcode"}
+# Sign-ins are made by the hundred here: a cheap hash keeps the suite fast (production: scrypt).
+staff_model.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -89,6 +93,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Buffered, so that a streamed body (CSV exports) is produced inside that context too.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
@@ -106,7 +112,7 @@ def app(database_url, tmp_path):
         instance_path=str(tmp_path / "instance"),
     )
     app.test_client_class = IsolatedClient
-    with app.app_context():
+    with app.app_context(), clock.frozen(builders.TODAY):
         limiter.reset()
         yield app
         _empty_tables()

@@ -15,5 +15,25 @@ def init_admin(app: Flask) -> Admin:
         index_view=DashboardView(name="Tableau de bord", url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/staff_base.html", fluid=True),
     )
+    from onboarding.admin.views.activities import ActivityView
+    from onboarding.admin.views.candidates import CandidateView
+    from onboarding.admin.views.carers import CarerView, ContactRequestView, VacancyView
+    from onboarding.admin.views.records import DecisionView, DossierItemView, EnrollmentView
+    from onboarding.admin.views.staff import AuditLogView, PathwayStepView, StaffUserView
+
+    for view in (
+        CandidateView(),
+        ActivityView(),
+        EnrollmentView(),
+        DossierItemView(),
+        DecisionView(),
+        CarerView(),
+        VacancyView(),
+        ContactRequestView(),
+        StaffUserView(),
+        PathwayStepView(),
+        AuditLogView(),
+    ):
+        admin.add_view(view)
     app.extensions["onboarding_admin"] = admin
     return admin

@@ -1,6 +1,6 @@
 """Access to the panel: every view requires a signed-in, active staff user."""
 
-from flask import redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -25,6 +25,9 @@ class SecuredViewMixin:
         return staff_signed_in()
 
     def inaccessible_callback(self, name, **kwargs):
+        # Signed in but not allowed (an admins-only view): say so rather than ask to sign in.
+        if staff_signed_in():
+            abort(403)
         return to_sign_in()
 
 

@@ -46,7 +46,10 @@ def normalize_email(raw: str) -> str:
         raise RuleViolation("L'adresse e-mail n'est pas valide.", field="email") from None
 
 
-def _clean(referral: Referral, session: Session, today: date) -> Referral:
+def clean_referral(
+    session: Session, referral: Referral, *, today: date, current: Candidate | None = None
+) -> Referral:
+    """Check and normalise what was typed; `current` is the candidate being edited, if any."""
     for field in ("first_name", "last_name"):
         value = (getattr(referral, field) or "").strip()
         if not value:
@@ -59,9 +62,13 @@ def _clean(referral: Referral, session: Session, today: date) -> Referral:
     try:
         referral.referral_source = ReferralSource(referral.referral_source)
     except ValueError:
-        raise RuleViolation("Choisissez qui oriente la personne.", field="referral_source") from None
+        raise RuleViolation(
+            "Choisissez qui oriente la personne.", field="referral_source"
+        ) from None
     if referral.referred_on > today:
-        raise RuleViolation("La date d'orientation ne peut pas être dans le futur.", field="referred_on")
+        raise RuleViolation(
+            "La date d'orientation ne peut pas être dans le futur.", field="referred_on"
+        )
     if referral.birth_date and referral.birth_date >= today:
         raise RuleViolation("La date de naissance doit être passée.", field="birth_date")
     if referral.france_travail_id:
@@ -85,18 +92,22 @@ def _clean(referral: Referral, session: Session, today: date) -> Referral:
         referral.phone = None
     if referral.requested_capacity is not None and not 1 <= referral.requested_capacity <= 4:
         raise RuleViolation("Le nombre d'enfants demandé va de 1 à 4.", field="requested_capacity")
+    if referral.france_travail_id:
+        same_id = select(Candidate.id).where(
+            Candidate.france_travail_id == referral.france_travail_id
+        )
+        if current is not None:
+            same_id = same_id.where(Candidate.id != current.id)
+        if session.scalar(same_id) is not None:
+            raise DuplicateError(
+                "Une personne avec cet identifiant France Travail est déjà suivie.",
+                field="france_travail_id",
+            )
     return referral
 
 
 def refer_candidate(session: Session, referral: Referral, *, today: date) -> Candidate:
-    referral = _clean(referral, session, today)
-    if referral.france_travail_id and session.scalar(
-        select(Candidate.id).where(Candidate.france_travail_id == referral.france_travail_id)
-    ):
-        raise DuplicateError(
-            "Une personne avec cet identifiant France Travail est déjà suivie.",
-            field="france_travail_id",
-        )
+    referral = clean_referral(session, referral, today=today)
     candidate = Candidate(**referral.__dict__)
     session.add(candidate)
     create_checklist(session, candidate)

@@ -16,6 +16,10 @@ class Role(Choice):
     PARTNER = "partner", "Partenaire (lecture seule)"
 
 
+# werkzeug's default (scrypt). Tests lower it to keep thousands of sign-ins fast.
+PASSWORD_HASH_METHOD = "scrypt"
+
+
 def new_login_id() -> str:
     return secrets.token_hex(16)
 
@@ -58,7 +62,7 @@ class StaffUser(Model):
         return self.is_admin or (code is not None and code in self.department_codes)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
         self.login_id = new_login_id()
 
     def check_password(self, password: str) -> bool:

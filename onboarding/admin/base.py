@@ -1,0 +1,171 @@
+"""The base of every model view: signed-in staff only, scoped by département, partners read-only,
+every change written to the audit log."""
+
+from flask import abort, flash, request
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_login import current_user
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import true
+
+from onboarding.admin.forms import PanelForm
+from onboarding.admin.security import SecuredViewMixin
+from onboarding.extensions import db
+from onboarding.pathway import audit
+from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.scope import department_filter
+
+# Characters that make a spreadsheet read a cell as a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class StaffModelView(SecuredViewMixin, ModelView):
+    """Subclasses say how a row belongs to a département with `scope_clause()`."""
+
+    form_base_class = PanelForm
+    page_size = 50
+    can_set_page_size = True
+    can_view_details = True
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 10_000
+    # Personal data leaves the panel only in the hands of those who may change it.
+    exportable = True
+
+    def __init__(self, model, name=None, **kwargs):
+        super().__init__(model, db, name=name, **kwargs)
+
+    # --- who may do what -------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        return not current_user.is_authenticated or current_user.is_read_only
+
+    @property
+    def can_create(self) -> bool:
+        return self.allows_create and not self.read_only
+
+    @property
+    def can_edit(self) -> bool:
+        return self.allows_edit and not self.read_only
+
+    @property
+    def can_delete(self) -> bool:
+        return self.allows_delete and not self.read_only
+
+    @property
+    def can_export(self) -> bool:
+        return self.exportable and not self.read_only
+
+    allows_create = True
+    allows_edit = True
+    allows_delete = False
+
+    # Views that change data or let personal data out: never for a read-only partner.
+    WRITING_VIEWS = frozenset(
+        {"create_view", "edit_view", "delete_view", "action_view", "export", "ajax_update"}
+    )
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        if self.read_only and (request.method == "POST" or name in self.WRITING_VIEWS):
+            abort(403)
+        return None
+
+    def is_action_allowed(self, name: str) -> bool:
+        return not self.read_only and super().is_action_allowed(name)
+
+    # --- what they may see -----------------------------------------------------------
+    def scope_clause(self):
+        """A WHERE clause keeping the rows of the user's départements."""
+        return true()
+
+    def get_query(self):
+        return super().get_query().filter(self.scope_clause())
+
+    def get_count_query(self):
+        return super().get_count_query().filter(self.scope_clause())
+
+    def get_one(self, id):
+        try:
+            key = int(id)
+        except (TypeError, ValueError):
+            abort(404)
+        row = self.get_query().filter(self.model.id == key).one_or_none()
+        if row is None:
+            abort(404)
+        return row
+
+    def _get_filter_groups(self):
+        """Filter options computed per request: they depend on who is asking."""
+        if not self._filters:
+            return None
+        groups: dict[str, list[dict]] = {}
+        for index, flt in enumerate(self._filters):
+            options = flt.get_options(self)
+            groups.setdefault(str(flt.name), []).append(
+                {
+                    "index": index,
+                    "arg": self.get_filter_arg(index, flt),
+                    "operation": str(flt.operation()),
+                    "options": [(key, str(label)) for key, label in options] if options else None,
+                    "type": flt.data_type,
+                }
+            )
+        return groups
+
+    def handle_view_exception(self, exc):
+        """A domain refusal raised while saving shows its French message; nothing is saved."""
+        if isinstance(exc, PathwayError):
+            flash(exc.message, "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def get_export_value(self, model, name):
+        return neutralise_cell(super().get_export_value(model, name))
+
+    # --- what they changed -----------------------------------------------------------
+    def on_model_change(self, form, model, is_created):
+        # Recorded in the same transaction as the change: both are committed, or neither.
+        state = sa_inspect(model)
+        fields = [attr.key for attr in state.attrs if attr.history.has_changes()]
+        db.session.flush()
+        self._audit("create" if is_created else "update", model, fields)
+
+    def on_model_delete(self, model):
+        self._audit("delete", model, [])
+
+    def _audit(self, action: str, model, fields: list[str]) -> None:
+        audit.record(
+            db.session,
+            actor=current_user._get_current_object(),
+            action=action,
+            object_type=type(model).__name__,
+            object_id=model.id,
+            fields=fields,
+        )
+
+
+def department_of_user_filter(column):
+    return department_filter(current_user, column)
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """An ajax lookup that offers only rows the signed-in user may see."""
+
+    def __init__(self, name, model, scope, **options):
+        super().__init__(name, db, model, **options)
+        self.scope = scope
+
+    def get_query(self):
+        return super().get_query().filter(self.scope())
+
+    def get_one(self, pk):
+        key = getattr(self.model, self.pk)
+        return self.get_query().filter(key == pk).one_or_none()

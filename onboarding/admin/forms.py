@@ -1,0 +1,111 @@
+"""Forms of the panel's own screens: transitions, roll call, bulk actions."""
+
+from flask_admin.babel import Translations as WTFormsTranslations
+from flask_admin.babel import gettext as admin_gettext
+from flask_admin.babel import ngettext as admin_ngettext
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from onboarding.pathway.models import WithdrawalReason
+
+
+def select_choices(choice_enum, blank: str | None = "— choisir —") -> list[tuple[str, str]]:
+    """A labelled enum as <option>s, with an empty first one unless blank is None."""
+    first = [("", blank)] if blank is not None else []
+    return first + choice_enum.choices()
+
+
+class PanelTranslations(WTFormsTranslations):
+    """Field messages in French from Flask-Admin's catalog first, then WTForms'."""
+
+    def gettext(self, string: str) -> str:
+        translated = admin_gettext(string)
+        return translated if translated != string else super().gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        translated = admin_ngettext(singular, plural, n)
+        if translated not in (singular, plural):
+            return translated
+        return super().ngettext(singular, plural, n)
+
+
+class PanelForm(FlaskForm):
+    """The base of the panel's model forms: Flask-WTF's CSRF token, French messages."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return PanelTranslations()
+
+    def __init__(self, *args, obj=None, **kwargs):
+        # Flask-Admin's uniqueness check reads the edited object from here.
+        self._obj = obj
+        super().__init__(*args, obj=obj, **kwargs)
+
+
+DATE_MESSAGE = "Date invalide : utilisez le format jj/mm/aaaa."
+
+
+class FrenchDateField(DateField):
+    """Accepts the ISO format of <input type=date> and the dd/mm/yyyy people type."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(DATE_MESSAGE) from None
+
+
+class TransitionForm(PanelForm):
+    """Every input a transition may ask for; each transition uses its own few (INPUTS)."""
+
+    on = FrenchDateField("Date", validators=[Optional()])
+    decided_on = FrenchDateField("Date de la décision", validators=[Optional()])
+    capacity = IntegerField(
+        "Nombre d'enfants accueillis simultanément",
+        validators=[Optional(), NumberRange(1, 4, "De 1 à 4 enfants.")],
+    )
+    reason = TextAreaField("Motivation écrite", validators=[Optional(), Length(max=2000)])
+    withdrawal_reason = SelectField(
+        "Motif de sortie",
+        choices=select_choices(WithdrawalReason),
+        validators=[Optional()],
+    )
+    note = TextAreaField("Précision", validators=[Optional(), Length(max=2000)])
+
+
+# What each transition asks for, in the order shown.
+INPUTS = {
+    "start_pathway": ("on",),
+    "file_dossier": ("on",),
+    "declare_dossier_complete": ("on",),
+    "grant": ("decided_on", "capacity", "reason"),
+    "deem_granted": (),
+    "refuse": ("decided_on", "reason"),
+    "appeal": ("on",),
+    "record_first_child": ("on",),
+    "withdraw": ("on", "withdrawal_reason", "note"),
+}
+DATE_INPUTS = ("on", "decided_on")
+
+
+class ActivityChoiceForm(PanelForm):
+    """The second step of the "enrol in an activity" bulk action."""
+
+    ids = HiddenField()
+    activity_id = SelectField("Activité", coerce=str, validators=[InputRequired()])
+
+
+class BulkWithdrawForm(PanelForm):
+    ids = HiddenField()
+    on = FrenchDateField("Date de sortie", validators=[InputRequired(DATE_MESSAGE)])
+    withdrawal_reason = SelectField(
+        "Motif de sortie",
+        choices=select_choices(WithdrawalReason),
+        validators=[InputRequired("Choisissez le motif de la sortie.")],
+    )
+    note = TextAreaField("Précision", validators=[Optional(), Length(max=2000)])

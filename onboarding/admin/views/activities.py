@@ -1,0 +1,225 @@
+"""Activities in date order, and the activity page: the roll call and enrolment from there."""
+
+from datetime import timedelta
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from sqlalchemy import select
+
+from onboarding.admin.base import ScopedAjaxLoader, StaffModelView
+from onboarding.admin.scoping import activities_in_scope, candidates_in_scope, covers
+from onboarding.extensions import db
+from onboarding.pathway import enrollment as enrolment
+from onboarding.pathway.clock import today
+from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.identifiers import is_siret, normalize_siret
+from onboarding.pathway.models import (
+    Activity,
+    ActivityKind,
+    Attendance,
+    Candidate,
+    Commune,
+    Enrollment,
+)
+from onboarding.pathway.scope import department_filter
+
+CLOSED = enrolment.CLOSED_STATUSES
+
+
+class PeriodFilter(BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        if value == "upcoming":
+            return query.filter(Activity.date >= today())
+        if value == "past":
+            return query.filter(Activity.date < today())
+        return query
+
+    def operation(self):
+        return "est"
+
+
+def _fill_rate(view, context, model, name):
+    rate = round(100 * model.seats_taken / model.capacity) if model.capacity else 0
+    css = "badge-danger" if rate >= 100 else ("badge-warning" if rate >= 80 else "badge-light")
+    return Markup('<span class="badge {}">{} %</span> {}/{}').format(
+        css, rate, model.seats_taken, model.capacity
+    )
+
+
+def _communes_in_scope():
+    return department_filter(current_user, Commune.department_code)
+
+
+class ActivityView(StaffModelView):
+    details_template = "admin/activity_page.html"
+    column_list = ("date", "start_time", "title", "kind", "place_name", "commune", "fill_rate")
+    column_labels = {
+        "date": "Date", "start_time": "Début", "end_time": "Fin", "title": "Intitulé",
+        "kind": "Type", "place_name": "Lieu", "commune": "Commune", "fill_rate": "Remplissage",
+        "capacity": "Places", "step": "Étape du parcours", "address": "Adresse",
+        "host_name": "Structure d'accueil (immersion)", "host_siret": "SIRET de la structure",
+        "what_to_bring": "À apporter", "is_cancelled": "Annulée",
+    }  # fmt: skip
+    column_formatters = {
+        "kind": lambda v, c, m, n: m.kind.label,
+        "date": lambda v, c, m, n: f"{m.date:%d/%m/%Y}",
+        "start_time": lambda v, c, m, n: f"{m.start_time:%H:%M}–{m.end_time:%H:%M}",
+        "fill_rate": _fill_rate,
+    }
+    column_sortable_list = ("date", "title", "kind")
+    column_default_sort = [("date", False), ("start_time", False)]
+    column_searchable_list = ("title", "place_name")
+    column_export_list = ("date", "start_time", "end_time", "title", "kind", "place_name",
+                          "commune", "capacity", "seats_taken")  # fmt: skip
+    column_formatters_export = {"kind": lambda v, c, m, n: m.kind.label}
+    form_columns = (
+        "step", "title", "date", "start_time", "end_time", "place_name", "address", "commune",
+        "host_name", "host_siret", "capacity", "what_to_bring", "is_cancelled",
+    )  # fmt: skip
+
+    def __init__(self):
+        self.column_filters = [
+            PeriodFilter(Activity.date, "Période",
+                         options=[("upcoming", "à venir"), ("past", "passées")]),
+            FilterEqual(Activity.kind, "Type", options=ActivityKind.choices()),
+            FilterEqual(Activity.department_code, "Département"),
+        ]  # fmt: skip
+        self.form_ajax_refs = {
+            "commune": ScopedAjaxLoader(
+                "commune", Commune, _communes_in_scope,
+                fields=["search_name", "insee_code", "postcodes"], page_size=15,
+            ),
+        }  # fmt: skip
+        super().__init__(Activity, name="Activités", endpoint="activity")
+
+    def scope_clause(self):
+        return activities_in_scope()
+
+    def on_model_change(self, form, model, is_created):
+        if model.commune_insee and not covers(model.department_code):
+            raise PathwayError("Cette commune n'est pas dans vos départements.")
+        if model.end_time <= model.start_time:
+            raise PathwayError("L'heure de fin doit suivre l'heure de début.")
+        if model.capacity < (model.seats_taken or 0):
+            raise PathwayError(
+                f"{model.seats_taken} personnes sont déjà inscrites : la capacité ne peut pas "
+                "descendre en dessous."
+            )
+        if model.host_siret:
+            model.host_siret = normalize_siret(model.host_siret)
+            if not is_siret(model.host_siret):
+                raise PathwayError("Le SIRET de la structure d'accueil est invalide.")
+        model.kind = model.step.kind
+        model.seats_taken = model.seats_taken or 0
+        super().on_model_change(form, model, is_created)
+
+    # --- the activity page: roll call and enrolment ----------------------------------
+    @expose("/details/")
+    def details_view(self):
+        activity = self.get_one(request.args.get("id"))
+        rows = sorted(
+            activity.enrollments, key=lambda e: (e.candidate.last_name, e.candidate.first_name)
+        )
+        eligible = []
+        if not self.read_only and activity.seats_left > 0 and not activity.is_cancelled:
+            enrolled = select(Enrollment.candidate_id).where(Enrollment.activity_id == activity.id)
+            eligible = db.session.scalars(
+                select(Candidate)
+                .where(
+                    candidates_in_scope(),
+                    Candidate.department_code == activity.department_code,
+                    Candidate.status.not_in(CLOSED),
+                    Candidate.id.not_in(enrolled),
+                )
+                .order_by(Candidate.last_name, Candidate.first_name)
+                .limit(500)
+            ).all()
+        return self.render(
+            self.details_template,
+            activity=activity,
+            rows=rows,
+            eligible=eligible,
+            attendances=[a for a in Attendance if a != Attendance.PENDING],
+            can_mark=activity.date <= today(),
+            can_act=not self.read_only,
+            form=FlaskForm(),
+            return_url=self.get_url(".index_view"),
+        )
+
+    def _page(self, activity):
+        return redirect(url_for(".details_view", id=activity.id))
+
+    @expose("/roll-call/<int:activity_id>", methods=("POST",))
+    def roll_call_view(self, activity_id: int):
+        activity = self.get_one(activity_id)
+        if not FlaskForm().validate_on_submit():
+            flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
+            return self._page(activity)
+        marks = [
+            enrolment.Mark(
+                enrollment_id=row.id,
+                attendance=request.form.get(f"attendance-{row.id}", ""),
+                hours=request.form.get(f"hours-{row.id}", "").strip() or None,
+            )
+            for row in activity.enrollments
+        ]
+        try:
+            enrolment.take_roll_call(db.session, activity, marks, today=today())
+            self._audit("roll_call", activity, ["attendance", "hours_credited"])
+            db.session.commit()
+        except PathwayError as error:
+            db.session.rollback()
+            flash(f"Rien n'a été enregistré. {error.message}", "error")
+            return self._page(activity)
+        flash(f"Présences enregistrées pour {len(marks)} personne(s).", "success")
+        return self._page(activity)
+
+    @expose("/enrol/<int:activity_id>", methods=("POST",))
+    def enrol_view(self, activity_id: int):
+        activity = self.get_one(activity_id)
+        if not FlaskForm().validate_on_submit():
+            flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
+            return self._page(activity)
+        try:
+            candidate_id = int(request.form.get("candidate_id", ""))
+        except ValueError:
+            flash("Choisissez la personne à inscrire.", "error")
+            return self._page(activity)
+        candidate = db.session.scalar(
+            select(Candidate).where(Candidate.id == candidate_id, candidates_in_scope())
+        )
+        if candidate is None:
+            flash("Cette personne n'est pas dans vos départements.", "error")
+            return self._page(activity)
+        try:
+            enrolment.enroll(
+                db.session, candidate, activity,
+                actor=current_user._get_current_object(), today=today(),
+            )  # fmt: skip
+            self._audit("enrol", activity, ["enrollments"])
+            db.session.commit()
+        except PathwayError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return self._page(activity)
+        flash(f"{candidate.full_name} est inscrit(e).", "success")
+        return self._page(activity)
+
+
+def upcoming_activities_in_scope(days: int = 120):
+    """The activities a coordinator may enrol people in (bulk action's choices)."""
+    start = today()
+    return db.session.scalars(
+        select(Activity)
+        .where(
+            activities_in_scope(),
+            Activity.date >= start,
+            Activity.date <= start + timedelta(days=days),
+            Activity.is_cancelled.is_(False),
+        )
+        .order_by(Activity.date, Activity.start_time)
+    ).all()

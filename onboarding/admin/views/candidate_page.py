@@ -1,0 +1,87 @@
+"""The candidate page: one screen with the whole situation, and the transition buttons."""
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+
+from onboarding.admin.forms import DATE_INPUTS, INPUTS, TransitionForm
+from onboarding.extensions import db
+from onboarding.pathway import situation, transitions
+from onboarding.pathway.clock import today
+from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.progress import candidate_progress
+
+
+def _extended_training(candidate) -> bool:
+    return candidate.department_code in current_app.config["EXTENDED_TRAINING_DEPARTMENTS"]
+
+
+class CandidatePageMixin:
+    @expose("/details/")
+    def details_view(self):
+        candidate = self.get_one(request.args.get("id"))
+        now = today()
+        enrollments = sorted(
+            candidate.enrollments, key=lambda e: (e.activity.date, e.activity.start_time)
+        )
+        form = TransitionForm()
+        form.on.data = form.decided_on.data = now
+        return self.render(
+            self.details_template,
+            candidate=candidate,
+            today=now,
+            progress=candidate_progress(db.session, candidate.id, now),
+            upcoming=[e for e in enrollments if e.activity.date >= now],
+            past=[e for e in enrollments if e.activity.date < now],
+            deadlines=situation.candidate_deadlines(
+                candidate, extended_training=_extended_training(candidate)
+            ),
+            transitions=transitions.allowed_transitions(candidate),
+            inputs=INPUTS,
+            form=form,
+            can_act=not self.read_only,
+            return_url=self.get_url(".index_view"),
+        )
+
+    @expose("/transition/<int:candidate_id>/<transition>", methods=("POST",))
+    def transition_view(self, candidate_id: int, transition: str):
+        name = transition
+        candidate = self.get_one(candidate_id)
+        if name not in transitions.TRANSITIONS:
+            abort(404)
+        page = url_for(".details_view", id=candidate.id)
+        form = TransitionForm()
+        if not form.validate_on_submit():
+            for field in form:
+                for error in field.errors:
+                    flash(f"{field.label.text} : {error}", "error")
+            return redirect(page)
+        values = {key: form[key].data for key in INPUTS[name]}
+        for key in DATE_INPUTS:
+            if key in values and values[key] is None:
+                flash("Indiquez la date.", "error")
+                return redirect(page)
+        if "reason" in values:
+            values["reason"] = values["reason"] or ""
+        if "withdrawal_reason" in values:
+            values["reason"] = values.pop("withdrawal_reason") or None
+            values["note"] = values["note"] or ""
+        if "capacity" in values and values["capacity"] is None:
+            flash("Indiquez le nombre d'enfants accueillis simultanément.", "error")
+            return redirect(page)
+        try:
+            getattr(transitions, name)(
+                db.session,
+                candidate,
+                actor=current_user._get_current_object(),
+                today=today(),
+                **values,
+            )
+            db.session.commit()
+        except PathwayError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(page)
+        label = transitions.TRANSITIONS[name].label
+        flash(f"« {label} » : c'est enregistré. Statut : {candidate.status.label}.", "success")
+        return redirect(page)

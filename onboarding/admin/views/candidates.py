@@ -1,0 +1,242 @@
+"""Candidates: the list coordinators work from, and creation and edits through the domain."""
+
+from flask import flash, g
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from onboarding.admin.base import ScopedAjaxLoader, StaffModelView
+from onboarding.admin.forms import select_choices
+from onboarding.admin.scoping import candidates_in_scope, covers, signed_in
+from onboarding.admin.views.bulk import CandidateBulkMixin
+from onboarding.admin.views.candidate_page import CandidatePageMixin
+from onboarding.extensions import db
+from onboarding.pathway import situation
+from onboarding.pathway.clock import today
+from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.geography import department_of
+from onboarding.pathway.models import (
+    Candidate,
+    CandidateStatus,
+    Commune,
+    ReferralSource,
+    Role,
+    StaffUser,
+)
+from onboarding.pathway.progress import progress_by_candidate
+from onboarding.pathway.referral import Referral, clean_referral, refer_candidate
+from onboarding.pathway.scope import department_filter
+
+IDENTITY_FIELDS = (
+    "first_name", "last_name", "birth_date", "email", "phone", "address", "commune_insee",
+    "referral_source", "referred_by", "referred_on", "is_job_seeker", "france_travail_id",
+    "requested_capacity", "has_cap_aepe_units",
+)  # fmt: skip
+
+
+class DeadlineFilter(BaseSQLAFilter):
+    """ "Échéance dépassée ou dans les 30 jours": computed thresholds, compared in SQL."""
+
+    def apply(self, query, value, alias=None):
+        if value == "1":
+            return query.filter(situation.deadline_attention_clause(today()))
+        return query
+
+    def operation(self):
+        return "dépassée ou sous 30 jours"
+
+
+def _distinct_values(column):
+    def options():
+        if not signed_in():
+            return []
+        rows = db.session.scalars(
+            select(column).distinct().where(candidates_in_scope()).order_by(column)
+        )
+        return [(value, value) for value in rows if value]
+
+    return options
+
+
+def _coordinator_options():
+    if not signed_in():
+        return []
+    rows = db.session.scalars(
+        select(StaffUser)
+        .where(StaffUser.role != Role.PARTNER, StaffUser.is_active.is_(True))
+        .order_by(StaffUser.full_name, StaffUser.email)
+    )
+    return [(str(user.id), str(user)) for user in rows]
+
+
+def _staff_in_scope():
+    """Coordinators a candidate may be assigned to: admins and those sharing a département."""
+    if current_user.is_admin:
+        return StaffUser.role != Role.PARTNER
+    shared = [StaffUser.departments.contains(code) for code in current_user.department_codes]
+    return (StaffUser.role != Role.PARTNER) & db.or_(StaffUser.id == current_user.id, *shared)
+
+
+def _communes_in_scope():
+    return department_filter(current_user, Commune.department_code)
+
+
+def _status_label(view, context, model, name):
+    return model.status.label
+
+
+def _progress(view, context, model, name):
+    steps = g.get("candidate_progress", {}).get(model.id)
+    if not steps:
+        return ""
+    done = sum(1 for step in steps if step.is_done)
+    return f"{done}/{len(steps)} étapes"
+
+
+def _next_deadline(view, context, model, name):
+    deadline = situation.next_deadline(model, today())
+    if deadline is None:
+        return ""
+    state = deadline.state(today())
+    css = {"overdue": "badge-danger", "near": "badge-warning"}.get(state, "badge-light")
+    return Markup('<span class="badge {}">{}</span> {}').format(
+        css, f"{deadline.due_on:%d/%m/%Y}", escape(deadline.label)
+    )
+
+
+class CandidateView(CandidatePageMixin, CandidateBulkMixin, StaffModelView):
+    details_template = "admin/candidate_page.html"
+    column_list = (
+        "last_name", "first_name", "status", "department_code", "commune", "coordinator",
+        "cohort", "progress", "next_deadline",
+    )  # fmt: skip
+    column_labels = {
+        "last_name": "Nom", "first_name": "Prénom", "status": "Statut",
+        "department_code": "Dép.", "commune": "Commune", "coordinator": "Coordinateur",
+        "cohort": "Cohorte", "progress": "Avancement", "next_deadline": "Prochaine échéance",
+        "email": "E-mail", "phone": "Téléphone", "address": "Adresse",
+        "birth_date": "Date de naissance", "referral_source": "Orienté(e) par",
+        "referred_by": "Prescripteur (nom, structure)", "referred_on": "Date d'orientation",
+        "is_job_seeker": "Demandeur d'emploi", "france_travail_id": "Identifiant France Travail",
+        "requested_capacity": "Nombre d'enfants demandé",
+        "has_cap_aepe_units": "Titulaire des unités EP1 et EP3 du CAP AEPE",
+    }  # fmt: skip
+    column_sortable_list = ("last_name", "first_name", "status", "department_code", "cohort")
+    column_default_sort = ("id", True)
+    column_searchable_list = ("last_name", "first_name", "email", "france_travail_id")
+    column_formatters = {
+        "status": _status_label,
+        "progress": _progress,
+        "next_deadline": _next_deadline,
+    }
+    column_export_list = (
+        "id", "last_name", "first_name", "email", "phone", "commune", "department_code",
+        "status", "cohort", "referral_source", "referred_on", "is_job_seeker",
+        "france_travail_id", "coordinator",
+    )  # fmt: skip
+    column_formatters_export = {
+        "status": lambda v, c, m, n: m.status.label,
+        "referral_source": lambda v, c, m, n: m.referral_source.label,
+    }
+    form_columns = (
+        "first_name", "last_name", "birth_date", "email", "phone", "address", "commune",
+        "referral_source", "referred_by", "referred_on", "is_job_seeker", "france_travail_id",
+        "coordinator", "requested_capacity", "has_cap_aepe_units",
+    )  # fmt: skip
+    form_choices = {"referral_source": select_choices(ReferralSource, blank=None)}
+
+    def __init__(self):
+        self.column_filters = [
+            FilterEqual(Candidate.status, "Statut", options=CandidateStatus.choices()),
+            FilterEqual(Candidate.department_code, "Département",
+                        options=_distinct_values(Candidate.department_code)),
+            FilterEqual(Candidate.commune_insee, "Commune (code INSEE)"),
+            FilterEqual(Candidate.cohort, "Cohorte", options=_distinct_values(Candidate.cohort)),
+            FilterEqual(Candidate.coordinator_id, "Coordinateur", options=_coordinator_options),
+            DeadlineFilter(Candidate.dossier_complete_on, "Échéance légale",
+                           options=[("1", "dépassée ou dans les 30 jours")]),
+        ]  # fmt: skip
+        self.form_ajax_refs = {
+            "commune": ScopedAjaxLoader(
+                "commune", Commune, _communes_in_scope,
+                fields=["search_name", "insee_code", "postcodes"], page_size=15,
+            ),
+            "coordinator": ScopedAjaxLoader(
+                "coordinator", StaffUser, _staff_in_scope, fields=["full_name", "email"],
+            ),
+        }  # fmt: skip
+        super().__init__(Candidate, name="Candidats", endpoint="candidate")
+
+    def scope_clause(self):
+        return candidates_in_scope()
+
+    def get_query(self):
+        # Deadlines need decisions, training and the carer: loaded per page, not per row.
+        return (
+            super()
+            .get_query()
+            .options(
+                selectinload(Candidate.decisions),
+                selectinload(Candidate.trainings),
+                selectinload(Candidate.carer),
+            )
+        )
+
+    def get_list(self, *args, **kwargs):
+        count, rows = super().get_list(*args, **kwargs)
+        if kwargs.get("execute", True) and rows:
+            g.candidate_progress = progress_by_candidate(
+                db.session, [row.id for row in rows], today()
+            )
+        return count, rows
+
+    # --- creation and edits go through the domain's checks ----------------------------
+    def _referral_from_form(self, form) -> Referral:
+        data = {name: form[name].data for name in IDENTITY_FIELDS if name in form}
+        commune = form.commune.data
+        data["commune_insee"] = commune.insee_code if commune else ""
+        data["coordinator"] = form.coordinator.data
+        return Referral(**data)
+
+    def _check_scope(self, referral: Referral) -> None:
+        if referral.commune_insee and not covers(department_of(referral.commune_insee)):
+            raise PathwayError("Cette commune n'est pas dans vos départements.", field="commune")
+
+    def _show_error(self, form, error: PathwayError) -> None:
+        db.session.rollback()
+        # Ajax fields are left alone: Flask-Admin's template cannot show an error beside them.
+        if error.field and error.field in form and error.field not in self.form_ajax_refs:
+            form[error.field].errors = [*form[error.field].errors, error.message]
+        flash(error.message, "error")
+
+    def create_model(self, form):
+        try:
+            referral = self._referral_from_form(form)
+            self._check_scope(referral)
+            candidate = refer_candidate(db.session, referral, today=today())
+            self._audit("create", candidate, list(IDENTITY_FIELDS))
+            db.session.commit()
+        except PathwayError as error:
+            self._show_error(form, error)
+            return False
+        return candidate
+
+    def update_model(self, form, model):
+        try:
+            referral = self._referral_from_form(form)
+            self._check_scope(referral)
+            cleaned = clean_referral(db.session, referral, today=today(), current=model)
+            changed = []
+            for name in (*IDENTITY_FIELDS, "coordinator"):
+                value = getattr(cleaned, name)
+                if getattr(model, name) != value:
+                    setattr(model, name, value)
+                    changed.append(name)
+            self._audit("update", model, changed)
+            db.session.commit()
+        except PathwayError as error:
+            self._show_error(form, error)
+            return False
+        return True

@@ -1,0 +1,125 @@
+"""Approved carers, their vacancies, and parents' contact requests with their outcome."""
+
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.orm import selectinload
+
+from onboarding.admin.base import StaffModelView
+from onboarding.admin.forms import select_choices
+from onboarding.admin.scoping import carers_in_scope
+from onboarding.pathway import carers
+from onboarding.pathway.clock import today
+from onboarding.pathway.errors import RuleViolation
+from onboarding.pathway.models import Carer, ContactOutcome, ContactRequest, Vacancy
+from onboarding.pathway.schedule import HALF_DAY_LABELS, half_day_names
+
+
+def _confirmed(view, context, model, name):
+    if model.last_confirmed_on is None:
+        return Markup('<span class="badge badge-danger">jamais</span>')
+    css = "badge-danger" if carers.is_stale(model, today()) else "badge-light"
+    return Markup('<span class="badge {}">{}</span>').format(
+        css, f"{model.last_confirmed_on:%d/%m/%Y}"
+    )
+
+
+class CarerView(StaffModelView):
+    allows_create = False
+    column_list = ("last_name", "first_name", "commune", "agrement_capacity", "is_published",
+                   "last_confirmed_on", "vacancies")  # fmt: skip
+    column_labels = {
+        "last_name": "Nom", "first_name": "Prénom", "commune": "Commune",
+        "agrement_capacity": "Enfants agréés", "is_published": "Publiée",
+        "last_confirmed_on": "Disponibilités confirmées", "vacancies": "Places",
+        "presentation": "Présentation", "show_address": "Adresse visible",
+        "show_email": "E-mail visible", "show_phone": "Téléphone visible",
+        "email": "E-mail", "phone": "Téléphone", "address": "Adresse",
+    }  # fmt: skip
+    column_formatters = {
+        "last_confirmed_on": _confirmed,
+        "vacancies": lambda v, c, m, n: len(m.vacancies),
+    }
+    column_formatters_export = {"vacancies": lambda v, c, m, n: len(m.vacancies)}
+    column_searchable_list = ("last_name", "first_name")
+    column_filters = [
+        FilterEqual(Carer.department_code, "Département"),
+        FilterEqual(Carer.is_published, "Publiée", options=[("1", "oui"), ("0", "non")]),
+    ]
+    form_columns = ("email", "phone", "address", "presentation", "show_address", "show_email",
+                    "show_phone")  # fmt: skip
+
+    def __init__(self):
+        super().__init__(Carer, name="Assistantes maternelles", endpoint="carer")
+
+    def scope_clause(self):
+        return carers_in_scope()
+
+    def get_query(self):
+        return super().get_query().options(selectinload(Carer.vacancies))
+
+    def on_model_change(self, form, model, is_created):
+        if not (model.show_email or model.show_phone):
+            raise RuleViolation("L'e-mail ou le téléphone doit rester visible (art. R421-39).")
+        super().on_model_change(form, model, is_created)
+
+
+def _grid(view, context, model, name):
+    return ", ".join(HALF_DAY_LABELS[name] for name in half_day_names(model.half_days))
+
+
+class VacancyView(StaffModelView):
+    """Carers keep their places up to date from their own space; coordinators read them here."""
+
+    allows_create = False
+    allows_edit = False
+    column_list = ("carer", "available_from", "age_min_months", "age_max_months", "half_days")
+    column_labels = {
+        "carer": "Assistante maternelle", "available_from": "Libre à partir du",
+        "age_min_months": "Âge min. (mois)", "age_max_months": "Âge max. (mois)",
+        "half_days": "Demi-journées",
+    }  # fmt: skip
+    column_formatters = {"half_days": _grid}
+    column_formatters_export = column_formatters
+
+    def __init__(self):
+        super().__init__(Vacancy, name="Places disponibles", endpoint="vacancy")
+
+    def scope_clause(self):
+        return Vacancy.carer.has(carers_in_scope())
+
+
+class ContactRequestView(StaffModelView):
+    allows_create = False
+    column_list = ("created_at", "carer", "parent_name", "commune", "start_date",
+                   "is_job_seeker", "outcome")  # fmt: skip
+    column_labels = {
+        "created_at": "Reçue le", "carer": "Assistante maternelle", "parent_name": "Parent",
+        "commune": "Commune", "start_date": "Début souhaité", "is_job_seeker":
+        "Demandeur d'emploi", "outcome": "Suite donnée", "outcome_on": "Date de la suite",
+        "message": "Message", "email": "E-mail", "phone": "Téléphone",
+    }  # fmt: skip
+    column_formatters = {
+        "outcome": lambda v, c, m, n: m.outcome.label,
+        "created_at": lambda v, c, m, n: f"{m.created_at:%d/%m/%Y}",
+    }
+    column_formatters_export = {"outcome": lambda v, c, m, n: m.outcome.label}
+    column_default_sort = ("created_at", True)
+    column_filters = [
+        FilterEqual(ContactRequest.outcome, "Suite donnée", options=ContactOutcome.choices()),
+        FilterEqual(ContactRequest.is_job_seeker, "Demandeur d'emploi",
+                    options=[("1", "oui"), ("0", "non")]),
+    ]  # fmt: skip
+    form_columns = ("outcome",)
+    form_choices = {"outcome": select_choices(ContactOutcome, blank=None)}
+
+    def __init__(self):
+        super().__init__(ContactRequest, name="Demandes des parents", endpoint="contact_request")
+
+    def scope_clause(self):
+        return ContactRequest.carer.has(carers_in_scope())
+
+    def on_model_change(self, form, model, is_created):
+        model.outcome_on = None if model.outcome == ContactOutcome.NEW else today()
+        model.handled_by = current_user._get_current_object()
+        super().on_model_change(form, model, is_created)

@@ -1,0 +1,142 @@
+"""Admins only: staff accounts, the pathway's configurable steps, and the audit log."""
+
+from flask import flash
+from flask_login import current_user
+from wtforms import PasswordField, StringField
+from wtforms.validators import Optional
+
+from onboarding.admin.base import StaffModelView
+from onboarding.admin.forms import select_choices
+from onboarding.extensions import db
+from onboarding.pathway import staff
+from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.models import ActivityKind, AuditLog, PathwayStep, Role, StaffUser
+from onboarding.pathway.models.staff import new_login_id
+
+ADMINISTRATION = "Administration"
+
+
+class AdminOnlyMixin:
+    def is_accessible(self) -> bool:
+        return super().is_accessible() and current_user.is_admin
+
+
+class StaffUserView(AdminOnlyMixin, StaffModelView):
+    column_list = ("email", "full_name", "role", "departments", "is_active", "last_login_at")
+    column_labels = {
+        "email": "E-mail", "full_name": "Nom", "role": "Rôle", "departments": "Départements",
+        "is_active": "Actif", "last_login_at": "Dernière connexion",
+    }  # fmt: skip
+    column_formatters = {"role": lambda v, c, m, n: m.role.label}
+    column_formatters_export = column_formatters
+    column_searchable_list = ("email", "full_name")
+    form_columns = ("email", "full_name", "role", "departments", "is_active", "new_password")
+    form_choices = {"role": select_choices(Role, blank=None)}
+    form_extra_fields = {
+        "new_password": PasswordField(
+            "Mot de passe (12 caractères au moins ; vide pour le garder)",
+            validators=[Optional()],
+        ),
+    }
+    form_overrides = {"departments": StringField}
+    form_args = {"departments": {"label": "Départements (ex. 33,24 ; vide pour un admin)"}}
+
+    def __init__(self):
+        super().__init__(StaffUser, name="Comptes", endpoint="staff_user", category=ADMINISTRATION)
+
+    def _fail(self, error: PathwayError) -> bool:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+
+    def create_model(self, form):
+        try:
+            user = staff.create_staff_user(
+                db.session,
+                email=form.email.data or "",
+                role=form.role.data,
+                password=form.new_password.data or "",
+                departments=form.departments.data or "",
+                full_name=form.full_name.data or "",
+            )
+            self._audit("create", user, ["email", "role", "departments", "full_name"])
+            db.session.commit()
+        except PathwayError as error:
+            return self._fail(error)
+        return user
+
+    def update_model(self, form, model):
+        try:
+            role = Role(form.role.data)
+            codes = staff.parse_departments(form.departments.data or "")
+            if role != Role.ADMIN and not codes:
+                raise PathwayError(
+                    "Un coordinateur ou un partenaire couvre au moins un département."
+                )
+            changed = []
+            if form.new_password.data:
+                staff.check_password(form.new_password.data)
+                model.set_password(form.new_password.data)
+                changed.append("password")
+            values = {
+                "full_name": (form.full_name.data or "").strip(),
+                "role": role,
+                "departments": "" if role == Role.ADMIN else ",".join(codes),
+                "is_active": bool(form.is_active.data),
+            }
+            for name, value in values.items():
+                if getattr(model, name) != value:
+                    setattr(model, name, value)
+                    changed.append(name)
+            if "is_active" in changed or "role" in changed:
+                model.login_id = new_login_id()
+            self._audit("update", model, changed)
+            db.session.commit()
+        except PathwayError as error:
+            return self._fail(error)
+        return True
+
+
+class PathwayStepView(AdminOnlyMixin, StaffModelView):
+    column_list = ("position", "title", "kind", "is_mandatory", "required_sessions",
+                   "required_hours", "is_active")  # fmt: skip
+    column_labels = {
+        "position": "Ordre", "title": "Étape", "kind": "Type", "is_mandatory": "Obligatoire",
+        "required_sessions": "Séances requises", "required_hours": "Heures requises",
+        "is_active": "Active", "description": "Description",
+    }  # fmt: skip
+    column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
+    column_default_sort = ("position", False)
+    form_columns = ("position", "title", "kind", "description", "is_mandatory",
+                    "required_sessions", "required_hours", "is_active")  # fmt: skip
+    form_choices = {"kind": select_choices(ActivityKind, blank=None)}
+
+    def __init__(self):
+        super().__init__(
+            PathwayStep,
+            name="Étapes du parcours",
+            endpoint="pathway_step",
+            category=ADMINISTRATION,
+        )
+
+    def on_model_change(self, form, model, is_created):
+        if (model.required_sessions or 0) < 0 or (model.required_hours or 0) < 0:
+            raise PathwayError("Les séances et heures requises ne peuvent pas être négatives.")
+        super().on_model_change(form, model, is_created)
+
+
+class AuditLogView(AdminOnlyMixin, StaffModelView):
+    allows_create = False
+    allows_edit = False
+    exportable = False
+    column_list = ("created_at", "actor", "action", "object_type", "object_id", "fields")
+    column_labels = {
+        "created_at": "Date", "actor": "Par", "action": "Action", "object_type": "Objet",
+        "object_id": "Identifiant", "fields": "Champs modifiés",
+    }  # fmt: skip
+    column_formatters = {"fields": lambda v, c, m, n: ", ".join(m.fields or [])}
+    column_default_sort = ("id", True)
+    column_filters = ("object_type", "action")
+
+    def __init__(self):
+        super().__init__(AuditLog, name="Journal", endpoint="audit_log", category=ADMINISTRATION)

@@ -189,3 +189,19 @@ def test_deadline_filter_finds_overdue_decisions(panel, world, session):
     html = panel.html(f"/admin/candidate/?flt0_{index}=1")
     assert overdue.last_name in html
     assert "Girondine" not in html
+
+
+def test_editing_keeps_the_candidates_own_france_travail_id(panel, world, session):
+    candidate = world.candidate_33
+    candidate.france_travail_id = "12345678901"
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    fields = {
+        **VALID,
+        "last_name": candidate.last_name,
+        "france_travail_id": "12345678901",
+        "referred_on": str(candidate.referred_on),
+    }
+    assert panel.post(f"/admin/candidate/edit/?id={candidate.id}", fields).status_code == 302
+    session.refresh(candidate)
+    assert candidate.email == "ines@example.org"

@@ -145,3 +145,30 @@ def test_admin_configures_a_pathway_step(panel, world, session):
     step = session.scalar(select(PathwayStep).where(PathwayStep.title == "Premiers secours"))
     assert step.required_hours == 7
     assert [e.action for e in _audit(session, "PathwayStep")] == ["create"]
+
+
+def test_carer_page_lists_her_vacancies(panel, world, session):
+    from onboarding.pathway.carers import VacancyInput, add_vacancy
+
+    add_vacancy(
+        session,
+        world.carer_24,
+        VacancyInput(builders.TODAY, 3, 36, half_days=0b11),
+        today=builders.TODAY,
+    )
+    session.commit()
+    panel.sign_in(world.coordinator_24)
+    page = panel.html(f"/admin/carer/details/?id={world.carer_24.id}")
+    assert "Lundi matin, Lundi après-midi" in page
+    assert "3 à 36 mois" in page
+
+
+def test_deleting_another_departements_enrolment_is_not_found(panel, world, session):
+    row = enrolment.enroll(
+        session, world.candidate_24, world.activity_24, actor=None, today=builders.TODAY
+    )
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    assert panel.post("/admin/enrollment/delete/", {"id": str(row.id)}).status_code == 404
+    session.expire_all()
+    assert session.get(Enrollment, row.id) is not None

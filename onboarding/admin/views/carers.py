@@ -15,6 +15,19 @@ from onboarding.pathway.models import Carer, ContactOutcome, ContactRequest, Vac
 from onboarding.pathway.schedule import HALF_DAY_LABELS, half_day_names
 
 
+def _vacancies(view, context, model, name):
+    if not model.vacancies:
+        return "Pas de place pour le moment"
+    lines = [
+        Markup("<li>À partir du {} · {} à {} mois · {}</li>").format(
+            f"{v.available_from:%d/%m/%Y}", v.age_min_months, v.age_max_months,
+            ", ".join(HALF_DAY_LABELS[n] for n in half_day_names(v.half_days)),
+        )
+        for v in model.vacancies
+    ]  # fmt: skip
+    return Markup("<ul class='mb-0'>{}</ul>").format(Markup("").join(lines))
+
+
 def _confirmed(view, context, model, name):
     if model.last_confirmed_on is None:
         return Markup('<span class="badge badge-danger">jamais</span>')
@@ -35,11 +48,17 @@ class CarerView(StaffModelView):
         "presentation": "Présentation", "show_address": "Adresse visible",
         "show_email": "E-mail visible", "show_phone": "Téléphone visible",
         "email": "E-mail", "phone": "Téléphone", "address": "Adresse",
+        "agrement_on": "Agréée le",
     }  # fmt: skip
+    column_details_list = ("last_name", "first_name", "commune", "email", "phone", "address",
+                           "agrement_capacity", "agrement_on", "is_published", "presentation",
+                           "show_address", "show_email", "show_phone", "last_confirmed_on",
+                           "vacancies")  # fmt: skip
     column_formatters = {
         "last_confirmed_on": _confirmed,
         "vacancies": lambda v, c, m, n: len(m.vacancies),
     }
+    column_formatters_detail = {"last_confirmed_on": _confirmed, "vacancies": _vacancies}
     column_formatters_export = {"vacancies": lambda v, c, m, n: len(m.vacancies)}
     column_searchable_list = ("last_name", "first_name")
     column_filters = [

@@ -13,13 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy import event
 
-from benchmarks.population import build_population  # noqa: E402
-from onboarding import create_app  # noqa: E402
-from onboarding.extensions import db  # noqa: E402
-from onboarding.pathway import clock, staff  # noqa: E402
-from onboarding.pathway.models import Role  # noqa: E402
+from benchmarks.population import build_population
+from onboarding import create_app
+from onboarding.extensions import db
+from onboarding.pathway import clock, staff
+from onboarding.pathway.models import Role
 
 BUDGET_MS = 200
 PAGES = {

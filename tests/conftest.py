@@ -60,10 +60,13 @@ def database_url(request, tmp_path_factory) -> str:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     else:
         url = _postgres_url()
+        probe = create_engine(url)
         try:
-            create_engine(url).connect().close()
+            probe.connect().close()
         except OperationalError as error:
             pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL does not answer: {error}")
+        finally:
+            probe.dispose()
     _build_schema(url)
     return url
 

@@ -4,6 +4,7 @@ from sqlalchemy.orm import Session
 
 from onboarding.pathway.models import AuditLog, StaffUser
 
+
 def record(
     session: Session,
     *,

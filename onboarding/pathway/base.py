@@ -19,7 +19,8 @@ class Model(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Choice(str, enum.Enum):
+# Not enum.StrEnum: members are built from (value, label) pairs by the __new__ below.
+class Choice(str, enum.Enum):  # noqa: UP042
     """An enum whose value is stored in English and whose label is shown in French."""
 
     label: str

@@ -1,4 +1,4 @@
-"""Carers: created from a positive agrément decision, their vacancies checked before they are kept."""
+"""Carers: created from a positive agrément decision, their vacancies checked before being kept."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -73,7 +73,10 @@ def check_vacancy(data: VacancyInput, *, today: date) -> None:
         raise RuleViolation(
             "La date de disponibilité ne peut pas être dans le passé.", field="available_from"
         )
-    if not 0 <= data.age_min_months <= MAX_AGE_MONTHS or not 0 <= data.age_max_months <= MAX_AGE_MONTHS:
+    if (
+        not 0 <= data.age_min_months <= MAX_AGE_MONTHS
+        or not 0 <= data.age_max_months <= MAX_AGE_MONTHS
+    ):
         raise RuleViolation("Les âges vont de 0 à 216 mois (18 ans).", field="age_min_months")
     if data.age_min_months > data.age_max_months:
         raise RuleViolation(
@@ -81,9 +84,7 @@ def check_vacancy(data: VacancyInput, *, today: date) -> None:
             field="age_max_months",
         )
     if not 0 < data.half_days <= FULL_WEEK:
-        raise RuleViolation(
-            "Cochez au moins une demi-journée de la semaine.", field="half_days"
-        )
+        raise RuleViolation("Cochez au moins une demi-journée de la semaine.", field="half_days")
 
 
 def add_vacancy(session: Session, carer: Carer, data: VacancyInput, *, today: date) -> Vacancy:

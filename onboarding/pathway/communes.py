@@ -72,11 +72,7 @@ def load_communes(connection: Connection, commune_table=None, postcode_table=Non
         return 0
     communes = read_communes()
     postcodes = sorted(
-        {
-            (postcode, row["insee_code"])
-            for row in communes
-            for postcode in row["postcodes"].split()
-        }
+        {(postcode, row["insee_code"]) for row in communes for postcode in row["postcodes"].split()}
     )
     for start in range(0, len(communes), 5000):
         connection.execute(insert(commune_table), communes[start : start + 5000])

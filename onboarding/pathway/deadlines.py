@@ -7,7 +7,8 @@ from dateutil.relativedelta import relativedelta
 
 # L421-6: without an answer within 3 months of the complete dossier, the agrément is deemed granted.
 DECISION_MONTHS = 3
-# Décret 2018-903, D421-44: part 1 (80 h) within 6 months of the complete dossier, 8 in some départements.
+# Décret 2018-903, D421-44: part 1 (80 h) within 6 months of the complete dossier (8 in some
+# départements).
 TRAINING_PART1_MONTHS = 6
 TRAINING_PART1_MONTHS_EXTENDED = 8
 # Part 2 (40 h) within 3 years of the first child's arrival.
@@ -45,7 +46,9 @@ def validity_years(*, is_renewal: bool, has_cap_aepe_units: bool) -> int:
 
 def agrement_expiry(decided_on: date, *, is_renewal: bool, has_cap_aepe_units: bool) -> date:
     years = validity_years(is_renewal=is_renewal, has_cap_aepe_units=has_cap_aepe_units)
-    return decided_on + relativedelta(years=years) - relativedelta(days=1)
+    # The eve of the anniversary, taken before adding the years so that an agrément of 29 February
+    # runs to 28 February (adding first would clip to 28 February, then step back to the 27th).
+    return decided_on - relativedelta(days=1) + relativedelta(years=years)
 
 
 def renewal_notice(expires_on: date) -> date:
@@ -64,7 +67,7 @@ class Deadline:
     met_on: date | None = None
 
     def state(self, today: date) -> str:
-        """"met", "overdue", "near" (within NEAR_DAYS) or "later"."""
+        """ "met", "overdue", "near" (within NEAR_DAYS) or "later"."""
         if self.met_on is not None:
             return "met"
         if today > self.due_on:

@@ -36,7 +36,7 @@ def _take_seat(session: Session, activity: Activity) -> None:
     if result.rowcount != 1:
         raise ActivityFull(
             f"L'activité « {activity.title} » du {activity.date:%d/%m/%Y} est complète "
-            f"({activity.capacity} places)."
+            f"({activity.capacity} place{'s' if activity.capacity > 1 else ''})."
         )
 
 
@@ -60,7 +60,8 @@ def enroll(
 ) -> Enrollment:
     if candidate.status in CLOSED_STATUSES:
         raise RuleViolation(
-            f"{candidate.full_name} ne peut plus être inscrit(e) : statut « {candidate.status.label} »."
+            f"{candidate.full_name} ne peut plus être inscrit(e) : "
+            f"statut « {candidate.status.label} »."
         )
     if activity.is_cancelled:
         raise RuleViolation("Cette activité est annulée.")
@@ -71,15 +72,16 @@ def enroll(
     )
     if existing is not None:
         raise DuplicateError(f"{candidate.full_name} est déjà inscrit(e) à cette activité.")
-    if activity.kind == ActivityKind.IMMERSION and candidate.is_job_seeker:
-        if not activity.host_siret or not convention_covering(
-            session, candidate, activity.host_siret, activity.date
-        ):
-            raise RuleViolation(
-                f"{candidate.full_name} est demandeur d'emploi : une convention PMSMP avec "
-                f"{activity.host_name or 'la structure d’accueil'} couvrant le "
-                f"{activity.date:%d/%m/%Y} est nécessaire avant l'immersion."
-            )
+    needs_convention = activity.kind == ActivityKind.IMMERSION and candidate.is_job_seeker
+    if needs_convention and (
+        not activity.host_siret
+        or not convention_covering(session, candidate, activity.host_siret, activity.date)
+    ):
+        raise RuleViolation(
+            f"{candidate.full_name} est demandeur d'emploi : une convention PMSMP avec "
+            f"{activity.host_name or 'la structure d’accueil'} couvrant le "
+            f"{activity.date:%d/%m/%Y} est nécessaire avant l'immersion."
+        )
     _take_seat(session, activity)
     enrollment = Enrollment(candidate=candidate, activity=activity, enrolled_by=actor)
     session.add(enrollment)
@@ -90,7 +92,9 @@ def enroll(
 def cancel_enrollment(session: Session, enrollment: Enrollment) -> None:
     """Un-enrol before the roll call: the seat goes back to the activity."""
     if enrollment.attendance != Attendance.PENDING:
-        raise RuleViolation("La présence est déjà relevée : l'inscription ne peut plus être annulée.")
+        raise RuleViolation(
+            "La présence est déjà relevée : l'inscription ne peut plus être annulée."
+        )
     activity = enrollment.activity
     session.delete(enrollment)
     session.flush()
@@ -135,7 +139,9 @@ def _checked_mark(activity: Activity, mark: Mark, name: str) -> tuple[Attendance
     except ValueError:
         raise RuleViolation(f"{name} : présence non reconnue.", field="attendance") from None
     if attendance == Attendance.PENDING:
-        raise RuleViolation(f"{name} : indiquez présent, absent excusé ou absent.", field="attendance")
+        raise RuleViolation(
+            f"{name} : indiquez présent, absent excusé ou absent.", field="attendance"
+        )
     if attendance != Attendance.ATTENDED:
         return attendance, Decimal(0)
     if mark.hours in (None, ""):

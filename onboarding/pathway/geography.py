@@ -4,7 +4,7 @@ import math
 import re
 import unicodedata
 
-MAINLAND_DEPARTMENTS = tuple(f"{n:02d}" for n in range(1, 96) if n != 20) + ("2A", "2B")
+MAINLAND_DEPARTMENTS = (*(f"{n:02d}" for n in range(1, 96) if n != 20), "2A", "2B")
 OVERSEAS_DEPARTMENTS = ("971", "972", "973", "974", "976")
 DEPARTMENT_CODES = frozenset(MAINLAND_DEPARTMENTS + OVERSEAS_DEPARTMENTS)
 

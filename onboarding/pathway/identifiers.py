@@ -3,8 +3,12 @@
 import re
 
 # 7 digits and a letter or digit (older identifiers), or 11 digits (since 2025).
-FRANCE_TRAVAIL_ID = re.compile(r"^(\d{7}[A-Z0-9]|\d{11})$")
-FRENCH_PHONE = re.compile(r"^(0[1-9]\d{8}|\+33[1-9]\d{8}|\+262\d{9}|\+590\d{9}|\+594\d{9}|\+596\d{9})$")
+# re.ASCII: "\d" would otherwise take any script's digits ("١٢٣").
+FRANCE_TRAVAIL_ID = re.compile(r"^(\d{7}[A-Z0-9]|\d{11})$", re.ASCII)
+FRENCH_PHONE = re.compile(
+    r"^(0[1-9]\d{8}|\+33[1-9]\d{8}|\+262\d{9}|\+590\d{9}|\+594\d{9}|\+596\d{9})$", re.ASCII
+)
+SIRET = re.compile(r"^[0-9]{14}$")
 # La Poste's establishments share one SIREN and follow their own checksum.
 LA_POSTE_SIREN = "356000000"
 
@@ -14,7 +18,7 @@ def normalize_france_travail_id(raw: str) -> str:
 
 
 def is_france_travail_id(value: str) -> bool:
-    return bool(FRANCE_TRAVAIL_ID.match(value))
+    return bool(FRANCE_TRAVAIL_ID.fullmatch(value))
 
 
 def normalize_siret(raw: str) -> str:
@@ -22,11 +26,12 @@ def normalize_siret(raw: str) -> str:
 
 
 def is_siret(value: str) -> bool:
-    """14 digits whose Luhn sum is a multiple of 10 (of 5 for La Poste's establishments)."""
-    if len(value) != 14 or not value.isdigit():
+    """14 digits whose Luhn sum is a multiple of 10; La Poste's establishments, whose numbers
+    outgrew the key, may instead have digits summing to a multiple of 5 (its head office,
+    35600000000048, passes Luhn)."""
+    # Not str.isdigit(): it accepts "²", which int() then refuses.
+    if not SIRET.fullmatch(value):
         return False
-    if value.startswith(LA_POSTE_SIREN):
-        return sum(int(digit) for digit in value) % 5 == 0
     total = 0
     for position, digit in enumerate(reversed(value)):
         n = int(digit)
@@ -35,7 +40,9 @@ def is_siret(value: str) -> bool:
             if n > 9:
                 n -= 9
         total += n
-    return total % 10 == 0
+    if total % 10 == 0:
+        return True
+    return value.startswith(LA_POSTE_SIREN) and sum(int(digit) for digit in value) % 5 == 0
 
 
 def normalize_phone(raw: str) -> str:
@@ -43,4 +50,4 @@ def normalize_phone(raw: str) -> str:
 
 
 def is_phone(value: str) -> bool:
-    return bool(FRENCH_PHONE.match(value))
+    return bool(FRENCH_PHONE.fullmatch(value))

@@ -16,8 +16,13 @@ WINDOW = relativedelta(months=12)
 
 
 def last_day_allowed(starts_on: date) -> date:
-    """At most one month, date to date: from 3 March, until 2 April."""
-    return starts_on + relativedelta(months=1) - relativedelta(days=1)
+    """At most one month, date to date: from 3 March, until 2 April; from 31 January, until the
+    end of February (there is no 31 February to stop the eve of)."""
+    same_day_next_month = starts_on + relativedelta(months=1)
+    if same_day_next_month.day != starts_on.day:
+        # relativedelta clipped it to the month's last day: the month runs to that day.
+        return same_day_next_month
+    return same_day_next_month - relativedelta(days=1)
 
 
 def _days_within(convention: ImmersionConvention, start: date, end: date) -> int:
@@ -74,13 +79,17 @@ def create_convention(
                 "Un renouvellement concerne la même personne et la même structure d'accueil."
             )
         if renewal_of.purpose != purpose:
-            raise RuleViolation("Un renouvellement poursuit le même objet que la convention initiale.")
+            raise RuleViolation(
+                "Un renouvellement poursuit le même objet que la convention initiale."
+            )
         if renewal_of.renewal_of_id is not None or any(
             c.renewal_of_id == renewal_of.id for c in existing
         ):
             raise RuleViolation("Une convention PMSMP n'est renouvelable qu'une fois.")
         if starts_on <= renewal_of.ends_on:
-            raise RuleViolation("Le renouvellement commence après la fin de la convention initiale.")
+            raise RuleViolation(
+                "Le renouvellement commence après la fin de la convention initiale."
+            )
 
     window_start = ends_on - WINDOW + relativedelta(days=1)
     same_host = [c for c in existing if c.host_siret == siret and c.ends_on >= window_start]

@@ -95,7 +95,11 @@ def progress_by_candidate(
     )
     counts: dict[int, dict[int, tuple[int, Decimal, int]]] = defaultdict(dict)
     for candidate_id, step_id, sessions, hours, upcoming in rows:
-        counts[candidate_id][step_id] = (int(sessions or 0), Decimal(hours or 0), int(upcoming or 0))
+        counts[candidate_id][step_id] = (
+            int(sessions or 0),
+            Decimal(hours or 0),
+            int(upcoming or 0),
+        )
     return {
         candidate_id: [
             StepProgress(step, *counts[candidate_id].get(step.id, (0, Decimal(0), 0)))

@@ -12,7 +12,7 @@ PASSWORD_MIN_LENGTH = 12
 
 
 def parse_departments(raw: str | list[str] | tuple[str, ...]) -> list[str]:
-    """"33, 24" → ["24", "33"]; an unknown code is refused."""
+    """ "33, 24" → ["24", "33"]; an unknown code is refused."""
     parts = raw.split(",") if isinstance(raw, str) else list(raw)
     codes = sorted({normalize_department_code(p) for p in parts if p.strip()})
     unknown = [code for code in codes if not is_department_code(code)]

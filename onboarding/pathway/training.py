@@ -67,7 +67,9 @@ def _check_common(candidate: Candidate, completed_on: date, today: date) -> None
             f"(statut actuel : {candidate.status.label})."
         )
     if completed_on > today:
-        raise RuleViolation("La date de formation ne peut pas être dans le futur.", field="completed_on")
+        raise RuleViolation(
+            "La date de formation ne peut pas être dans le futur.", field="completed_on"
+        )
     if candidate.dossier_complete_on and completed_on < candidate.dossier_complete_on:
         raise RuleViolation(
             "La formation ne peut pas précéder la date du dossier complet.", field="completed_on"
@@ -92,7 +94,8 @@ def record_course(
     if block is not None and (part != 1 or block not in (1, 2, 3)):
         raise RuleViolation("Les blocs 1, 2 et 3 concernent la première partie.", field="block")
     limit = PART1_HOURS if part == 1 else PART2_HOURS
-    if not Decimal(0) < hours <= limit:
+    # is_finite first: ordering a NaN raises InvalidOperation instead of refusing it.
+    if not hours.is_finite() or not Decimal(0) < hours <= limit:
         raise RuleViolation(
             f"Les heures d'une session doivent être comprises entre 0 et {limit} h.", field="hours"
         )

@@ -143,7 +143,9 @@ def file_dossier(
     missing = missing_mandatory_steps(candidate_progress(session, candidate.id, today))
     if missing:
         details = " ; ".join(f"{p.step.title} ({p.remaining})" for p in missing)
-        raise RuleViolation(f"Des étapes obligatoires du parcours ne sont pas terminées : {details}.")
+        raise RuleViolation(
+            f"Des étapes obligatoires du parcours ne sont pas terminées : {details}."
+        )
     candidate.dossier_filed_on = on
     return _move(session, candidate, transition, actor=actor, on=on)
 
@@ -153,7 +155,9 @@ def declare_dossier_complete(
 ) -> TransitionLog:
     """The complete dossier starts the 3-month decision clock and the 6-month training clock."""
     transition = _check_source(candidate, "declare_dossier_complete")
-    _check_date(on, today, not_before=candidate.dossier_filed_on, before_label="le dépôt du dossier")
+    _check_date(
+        on, today, not_before=candidate.dossier_filed_on, before_label="le dépôt du dossier"
+    )
     missing = [item for item in candidate.dossier_items if item.status == DossierItemStatus.MISSING]
     if missing or not candidate.dossier_items:
         labels = ", ".join(item.kind.label for item in missing) or "aucune pièce enregistrée"
@@ -228,7 +232,10 @@ def grant(
 ) -> AgrementDecision:
     transition = _check_source(candidate, "grant")
     _check_date(
-        decided_on, today, not_before=candidate.dossier_complete_on, before_label="le dossier complet"
+        decided_on,
+        today,
+        not_before=candidate.dossier_complete_on,
+        before_label="le dossier complet",
     )
     first_agrement = not any(d.is_positive for d in candidate.decisions)
     check_capacity(capacity, reason, first_agrement=first_agrement)
@@ -252,6 +259,13 @@ def deem_granted(
     """L421-6: no decision within 3 months of the complete dossier, and the agrément is acquired,
     for the number of children asked for."""
     transition = _check_source(candidate, "deem_granted")
+    # Back under evaluation after a recours gracieux, the application was answered: the
+    # 3 months of the original dossier no longer make the agrément acquired.
+    if any(d.outcome == DecisionOutcome.REFUSED for d in candidate.decisions):
+        raise RuleViolation(
+            "Un refus d'agrément a été notifié : l'agrément ne peut plus être réputé acquis. "
+            "Enregistrez la décision prise sur le recours."
+        )
     if candidate.dossier_complete_on is None:
         raise RuleViolation("La date du dossier complet n'est pas connue.")
     due = deadlines.decision_due(candidate.dossier_complete_on)
@@ -291,7 +305,10 @@ def refuse(
 ) -> AgrementDecision:
     transition = _check_source(candidate, "refuse")
     _check_date(
-        decided_on, today, not_before=candidate.dossier_complete_on, before_label="le dossier complet"
+        decided_on,
+        today,
+        not_before=candidate.dossier_complete_on,
+        before_label="le dossier complet",
     )
     if not reason.strip():
         raise RuleViolation(
@@ -340,10 +357,17 @@ def record_first_child(
     if carer is None:
         raise RuleViolation("Aucune fiche d'assistant maternel n'est associée à cette personne.")
     _check_date(on, today, not_before=carer.agrement_on, before_label="l'agrément")
-    if not training.part1_done(candidate):
+    part1_done_on = training.part1_done_on(candidate)
+    if part1_done_on is None:
         raise RuleViolation(
             "Aucun enfant ne peut être accueilli avant la fin de la première partie de la "
             "formation (80 h et évaluation réussie)."
+        )
+    if on < part1_done_on:
+        raise RuleViolation(
+            f"La première partie de la formation s'est achevée le {part1_done_on:%d/%m/%Y} : "
+            "aucun enfant ne peut avoir été accueilli avant.",
+            field="on",
         )
     carer.first_child_on = on
     return _move(session, candidate, transition, actor=actor, on=on)

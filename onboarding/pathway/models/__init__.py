@@ -38,9 +38,9 @@ from onboarding.pathway.models.staff import Role, StaffUser
 
 __all__ = [
     "Activity",
-    "AppendOnlyError",
     "ActivityKind",
     "AgrementDecision",
+    "AppendOnlyError",
     "Attendance",
     "AuditLog",
     "Candidate",

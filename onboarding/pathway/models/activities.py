@@ -1,4 +1,4 @@
-"""The configurable pathway (steps), the activities that serve it, enrolments and PMSMP conventions."""
+"""The configurable pathway (steps), the activities serving it, enrolments and PMSMP conventions."""
 
 import datetime as dt
 from datetime import date, datetime, time
@@ -70,7 +70,9 @@ class Activity(Model):
     __tablename__ = "activity"
     __table_args__ = (
         CheckConstraint("capacity > 0", name="capacity_positive"),
-        CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_within_capacity"),
+        CheckConstraint(
+            "seats_taken >= 0 AND seats_taken <= capacity", name="seats_within_capacity"
+        ),
         CheckConstraint("end_time > start_time", name="ends_after_start"),
         Index("ix_activity_department_date", "department_code", "date"),
     )

@@ -111,7 +111,7 @@ class TrainingKind(Choice):
 
 
 class Training(Model):
-    """Hours of the mandatory initial training (120 h: part 1, 80 h; part 2, 40 h) and evaluations."""
+    """Hours of the mandatory initial training (120 h: part 1, 80 h; part 2, 40 h), evaluations."""
 
     __tablename__ = "training"
     __table_args__ = (

@@ -105,7 +105,7 @@ class Candidate(Model):
     withdrawal_note: Mapped[str | None] = mapped_column(Text)
 
     dossier_filed_on: Mapped[date | None] = mapped_column(Date)
-    # The complete dossier starts two clocks: the decision (3 months) and part-1 training (6 months).
+    # The complete dossier starts two clocks: the decision (3 months), part-1 training (6 months).
     dossier_complete_on: Mapped[date | None] = mapped_column(Date, index=True)
     # Number of children asked for in the Cerfa form; what a deemed-granted agrément covers.
     requested_capacity: Mapped[int | None] = mapped_column(Integer)

@@ -94,7 +94,7 @@ class Carer(Model):
 
 
 class Vacancy(Model):
-    """A free place: from when, for which ages, which half-days of the week, which atypical hours."""
+    """A free place: from when, for which ages, which half-days of the week, what atypical hours."""
 
     __tablename__ = "vacancy"
     __table_args__ = (

@@ -11,7 +11,7 @@ class Commune(Model):
 
     insee_code: Mapped[str] = mapped_column(String(5), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    # Lower-case, accents and punctuation folded, for suggestions ("saint etienne" finds Saint-Étienne).
+    # Lower-case, no accents nor punctuation, for suggestions: "saint etienne" finds Saint-Étienne.
     search_name: Mapped[str] = mapped_column(String(100), index=True)
     department_code: Mapped[str] = mapped_column(String(3), index=True)
     postcodes: Mapped[str] = mapped_column(String(120), default="")

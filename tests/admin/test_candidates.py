@@ -205,3 +205,12 @@ def test_editing_keeps_the_candidates_own_france_travail_id(panel, world, sessio
     assert panel.post(f"/admin/candidate/edit/?id={candidate.id}", fields).status_code == 302
     session.refresh(candidate)
     assert candidate.email == "ines@example.org"
+
+
+def test_filter_by_commune_name(panel, world, session):
+    builders.make_candidate(session, commune="33281", last_name="Mérignacaise")  # Mérignac
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    html = panel.html("/admin/candidate/?flt0_2=rignac")
+    assert "Mérignacaise" in html
+    assert "Girondine" not in html

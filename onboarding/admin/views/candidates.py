@@ -1,7 +1,7 @@
 """Candidates: the list coordinators work from, and creation and edits through the domain."""
 
 from flask import flash, g
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual, FilterLike
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -152,7 +152,7 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, StaffModelView):
             FilterEqual(Candidate.status, "Statut", options=CandidateStatus.choices()),
             FilterEqual(Candidate.department_code, "Département",
                         options=_distinct_values(Candidate.department_code)),
-            FilterEqual(Candidate.commune_insee, "Commune (code INSEE)"),
+            FilterLike("commune.name", "Commune"),
             FilterEqual(Candidate.cohort, "Cohorte", options=_distinct_values(Candidate.cohort)),
             FilterEqual(Candidate.coordinator_id, "Coordinateur", options=_coordinator_options),
             DeadlineFilter(Candidate.dossier_complete_on, "Échéance légale",

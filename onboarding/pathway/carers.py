@@ -36,8 +36,9 @@ def carer_from_decision(
             longitude=commune.longitude,
             agrement_on=decision.decided_on,
             agrement_capacity=decision.capacity,
-            show_email=True,
-            show_phone=True,
+            # Shown by default, each only when she has one (R421-39 lets her hide one of them).
+            show_email=candidate.email is not None or candidate.phone is None,
+            show_phone=candidate.phone is not None or candidate.email is None,
         )
         session.add(carer)
     else:

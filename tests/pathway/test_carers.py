@@ -80,6 +80,23 @@ def test_carer_profile_copies_the_candidate_unpublished(session, today):
     assert carer.public_name == f"Camille {candidate.last_name[0]}."
 
 
+@pytest.mark.parametrize(
+    ("email", "phone", "shown"),
+    [
+        ("camille@example.org", None, (True, False)),
+        (None, "0612345678", (False, True)),
+        (None, None, (True, True)),
+    ],
+)
+def test_carer_profile_shows_only_the_contacts_she_has_R421_39(session, today, email, phone, shown):
+    candidate = builders.make_candidate(
+        session, CandidateStatus.UNDER_EVALUATION, email=email, phone=phone
+    )
+    transitions.grant(session, candidate, actor=None, decided_on=today, capacity=4, today=today)
+    session.flush()
+    assert (candidate.carer.show_email, candidate.carer.show_phone) == shown
+
+
 def _carer(**fields) -> Carer:
     return Carer(
         first_name="Camille", last_name="Martin", commune_insee="33063", latitude=0, longitude=0,

@@ -76,7 +76,8 @@ def backend(database_url) -> str:
     return "postgresql" if database_url.startswith("postgresql") else "sqlite"
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
+    """Empty every table but the reference ones, identities restarted."""
     _db.session.remove()
     tables = [t for t in reversed(Model.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     with _db.engine.begin() as connection:
@@ -118,7 +119,7 @@ def app(database_url, tmp_path):
     with app.app_context(), clock.frozen(builders.TODAY):
         limiter.reset()
         yield app
-        _empty_tables()
+        empty_tables()
         _db.session.remove()
         _db.engine.dispose()
 

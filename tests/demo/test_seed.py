@@ -11,12 +11,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from onboarding.demo import DEMO_ACCOUNTS, seed_demo
-from onboarding.extensions import db
 from onboarding.pathway import staff, training
-from onboarding.pathway.base import Model
 from onboarding.pathway.clock import PARIS
 from onboarding.pathway.geography import NOUVELLE_AQUITAINE, department_of
 from onboarding.pathway.identifiers import is_france_travail_id, is_siret
@@ -44,26 +42,13 @@ from onboarding.pathway.models import (
     WithdrawalReason,
 )
 from tests import builders
+from tests.conftest import empty_tables
 
-REFERENCE_TABLES = {"commune", "commune_postcode"}
 SMALL = 0.1
 
 
 def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
-
-
-def wipe(session) -> None:
-    """Empty every table but the communes, identities restarted: a second seed starts afresh."""
-    session.remove()
-    tables = [t for t in reversed(Model.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
 
 
 def fingerprint(session) -> dict[str, list[tuple]]:
@@ -116,7 +101,7 @@ def test_same_seed_and_day_give_the_same_data_and_another_seed_other_data(sessio
     assert len(fractions) > 3
     session.rollback()
     assert count(session, Candidate) == 0, "seed_demo committed: the caller is meant to"
-    wipe(session)
+    empty_tables()
 
     seed_demo(session, seed=5, today=today, scale=SMALL)
     session.commit()
@@ -124,14 +109,14 @@ def test_same_seed_and_day_give_the_same_data_and_another_seed_other_data(sessio
     assert len(first["candidates"]) > 30
     assert len(first["activities"]) > 20
     assert all(first.values())
-    wipe(session)
+    empty_tables()
 
     seed_demo(session, seed=5, today=today, scale=SMALL)
     session.commit()
     second = fingerprint(session)
     for name in first:
         assert second[name] == first[name], f"{name} differ between two runs of the same seed"
-    wipe(session)
+    empty_tables()
 
     seed_demo(session, seed=6, today=today, scale=SMALL)
     session.commit()

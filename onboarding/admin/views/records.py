@@ -1,6 +1,5 @@
 """What hangs off a candidate: enrolments, dossier pieces, agrément decisions."""
 
-from flask import flash
 from flask_admin.contrib.sqla.filters import FilterEqual
 
 from onboarding.admin.base import StaffModelView
@@ -10,7 +9,6 @@ from onboarding.extensions import db
 from onboarding.pathway import dossier
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway.clock import today
-from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import (
     AgrementDecision,
     Attendance,
@@ -52,15 +50,11 @@ class EnrollmentView(StaffModelView):
         return _of_candidates_in_scope(Enrollment)
 
     def delete_model(self, model):
-        try:
+        def cancel():
             self._audit("delete", model, [])
             enrolment.cancel_enrollment(db.session, model)
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return False
-        return True
+
+        return self.save_or_refuse(cancel)
 
 
 class DossierItemView(StaffModelView):
@@ -89,16 +83,12 @@ class DossierItemView(StaffModelView):
         return _of_candidates_in_scope(DossierItem)
 
     def update_model(self, form, model):
-        try:
+        def mark():
             dossier.mark_item(model, form.status.data, on=form.received_on.data, today=today())
             model.note = (form.note.data or "").strip()
             self._audit("update", model, ["status", "received_on", "note"])
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return False
-        return True
+
+        return self.save_or_refuse(mark)
 
 
 class DecisionView(StaffModelView):

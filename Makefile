@@ -9,7 +9,10 @@ VENDOR := static/vendor
 INSTALLED := $(VENV)/.installed
 ASSETS := $(VENDOR)/dsfr/dsfr.min.css
 
-.PHONY: run test quality install assets migration-check clean
+.PHONY: run test quality install assets system-packages migration-check clean
+
+# Debian packages the suite needs: WeasyPrint's text stack and the headless browser of the UI tests.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium
 
 run: install assets
 	$(FLASK) db upgrade
@@ -18,7 +21,7 @@ run: install assets
 	@echo "Parcours Assmat: http://127.0.0.1:5000  (staff sign-in: http://127.0.0.1:5000/auth/login)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install assets
+test: install assets system-packages
 	$(BIN)/pytest
 
 quality: install
@@ -54,6 +57,18 @@ $(ASSETS): package.json package-lock.json
 	cp $(DSFR_DIST)/dsfr.min.css $(DSFR_DIST)/dsfr.module.min.js $(DSFR_DIST)/dsfr.nomodule.min.js $(VENDOR)/dsfr/
 	cp -r $(DSFR_DIST)/fonts $(DSFR_DIST)/icons $(DSFR_DIST)/favicon $(DSFR_DIST)/artwork $(VENDOR)/dsfr/
 	cp $(DSFR_DIST)/utility/icons/icons.min.css $(VENDOR)/dsfr/utility/icons/
+
+# Installs what is missing when run as root on Debian; otherwise says what to install.
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing: $$missing"; \
+			apt-get install -y -q $$missing >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; }; \
+		else \
+			echo "Missing Debian packages (install them as root): $$missing"; \
+		fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache

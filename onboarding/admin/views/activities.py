@@ -1,4 +1,5 @@
-"""Activities in date order, and the activity page: the roll call and enrolment from there."""
+"""Activities in date order, and the activity page: the roll call and enrolment from there, the
+sign-in sheet and the attendees' attestations to print."""
 
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from sqlalchemy import select
 
 from onboarding.admin.base import ScopedAjaxLoader, StaffModelView
 from onboarding.admin.scoping import activities_in_scope, candidates_in_scope, covers
+from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway.clock import today
@@ -208,6 +211,39 @@ class ActivityView(StaffModelView):
             return self._page(activity)
         flash(f"{candidate.full_name} est inscrit(e).", "success")
         return self._page(activity)
+
+    # --- printed documents: reading, so partners in scope may print them too ----------
+    @expose("/documents/<int:activity_id>/feuille-emargement.pdf")
+    def sign_in_sheet_view(self, activity_id: int):
+        activity = self.get_one(activity_id)
+        by = issuer(activity.department_code)
+        return printed(
+            lambda: papers.sign_in_sheet(activity, by),
+            file_name("emargement", activity.title, f"{activity.date:%Y-%m-%d}"),
+            url_for(".details_view", id=activity.id),
+        )
+
+    @expose("/documents/<int:activity_id>/attestations-presence.pdf")
+    def attendees_attestations_view(self, activity_id: int):
+        activity = self.get_one(activity_id)
+        page = url_for(".details_view", id=activity.id)
+        attendees = sorted(
+            (
+                e.candidate
+                for e in activity.enrollments
+                if e.attendance == Attendance.ATTENDED and covers(e.candidate.department_code)
+            ),
+            key=lambda c: (c.last_name.casefold(), c.first_name.casefold()),
+        )
+        if not attendees:
+            flash("Aucune présence n'est relevée pour cette activité : pas d'attestation.", "error")
+            return redirect(page)
+        by = issuer(activity.department_code)
+        return printed(
+            lambda: papers.presence_attestations(attendees, by),
+            file_name("attestations", activity.title, f"{activity.date:%Y-%m-%d}"),
+            page,
+        )
 
 
 def upcoming_activities_in_scope(days: int = 120):

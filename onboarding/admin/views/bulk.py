@@ -1,22 +1,26 @@
-"""Bulk actions on the candidate list: each row re-checked for scope and rules, each reported."""
+"""Bulk actions on the candidate list: each row re-checked for scope and rules, each reported;
+and the attestations of the selection printed as one PDF."""
 
 from dataclasses import dataclass
 
-from flask import redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from onboarding.admin.forms import ActivityChoiceForm, BulkWithdrawForm
 from onboarding.admin.scoping import activities_in_scope, candidates_in_scope
 from onboarding.admin.views.activities import upcoming_activities_in_scope
+from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway import transitions
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
-from onboarding.pathway.models import Activity, Candidate
+from onboarding.pathway.models import Activity, Candidate, Enrollment
 
 MAX_ROWS = 500
 OUT_OF_SCOPE = "Introuvable ou hors de vos départements : rien n'a été fait."
@@ -63,7 +67,38 @@ def apply_to_each(ids: list[str], operation) -> list[RowResult]:
     return results
 
 
+def candidates_to_print(ids: list[str]) -> list[Candidate]:
+    """The selected candidates in scope, in the order of the selection; others are left out."""
+    numbers = {int(i) for i in ids if i.isdigit()}
+    rows = db.session.scalars(
+        select(Candidate)
+        .where(Candidate.id.in_(numbers), candidates_in_scope())
+        .options(
+            selectinload(Candidate.commune),
+            selectinload(Candidate.enrollments)
+            .selectinload(Enrollment.activity)
+            .selectinload(Activity.commune),
+        )
+    )
+    found = {str(c.id): c for c in rows}
+    return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+
 class CandidateBulkMixin:
+    @action("attestations", "Imprimer les attestations de présence (un PDF)")
+    def action_attestations(self, ids):
+        candidates = candidates_to_print(ids)
+        back = self.get_url(".index_view")
+        if not candidates:
+            flash("Aucune des personnes sélectionnées n'est dans vos départements.", "error")
+            return redirect(back)
+        by = issuer()
+        return printed(
+            lambda: papers.presence_attestations(candidates, by),
+            file_name("attestations-presence", f"{len(candidates)}-personnes"),
+            back,
+        )
+
     @action("enrol", "Inscrire à une activité")
     def action_enrol(self, ids):
         return redirect(url_for(".bulk_enrol_view", ids=",".join(ids)))

@@ -1,10 +1,13 @@
-"""The candidate page: one screen with the whole situation, and the transition buttons."""
+"""The candidate page: one screen with the whole situation, the transition buttons, and the
+documents to print (attestation de présence, livret de parcours, attestation de fin de parcours)."""
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 
 from onboarding.admin.forms import DATE_INPUTS, INPUTS, TransitionForm
+from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import situation, transitions
 from onboarding.pathway.clock import today
@@ -85,3 +88,47 @@ class CandidatePageMixin:
         label = transitions.TRANSITIONS[name].label
         flash(f"« {label} » : c'est enregistré. Statut : {candidate.status.label}.", "success")
         return redirect(page)
+
+    # --- printed documents: reading, so partners in scope may print them too ----------
+    def _printed(self, candidate, produce, kind: str):
+        return printed(
+            produce,
+            file_name(kind, candidate.first_name, candidate.last_name),
+            url_for(".details_view", id=candidate.id),
+        )
+
+    @expose("/documents/<int:candidate_id>/attestation-presence.pdf")
+    def presence_attestation_view(self, candidate_id: int):
+        candidate = self.get_one(candidate_id)
+        by = issuer(candidate.department_code)
+        return self._printed(
+            candidate,
+            lambda: papers.presence_attestations([candidate], by),
+            "attestation-presence",
+        )
+
+    @expose("/documents/<int:candidate_id>/livret-parcours.pdf")
+    def pathway_booklet_view(self, candidate_id: int):
+        candidate = self.get_one(candidate_id)
+        now = today()
+        by = issuer(candidate.department_code)
+        progress = candidate_progress(db.session, candidate.id, now)
+        deadlines = situation.candidate_deadlines(
+            candidate, extended_training=_extended_training(candidate)
+        )
+        return self._printed(
+            candidate,
+            lambda: papers.pathway_booklet(candidate, progress, deadlines, by),
+            "livret-parcours",
+        )
+
+    @expose("/documents/<int:candidate_id>/attestation-fin-parcours.pdf")
+    def completion_attestation_view(self, candidate_id: int):
+        candidate = self.get_one(candidate_id)
+        by = issuer(candidate.department_code)
+        progress = candidate_progress(db.session, candidate.id, today())
+        return self._printed(
+            candidate,
+            lambda: papers.completion_attestation(candidate, progress, by),
+            "attestation-fin-parcours",
+        )

@@ -1,5 +1,7 @@
-"""Approved carers, their vacancies, and parents' contact requests with their outcome."""
+"""Approved carers, their vacancies and availability sheet, and parents' contact requests."""
 
+from flask import url_for
+from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 from markupsafe import Markup
@@ -8,6 +10,8 @@ from sqlalchemy.orm import selectinload
 from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
 from onboarding.admin.scoping import carers_in_scope
+from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.documents import papers
 from onboarding.pathway import carers
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import RuleViolation
@@ -39,6 +43,7 @@ def _confirmed(view, context, model, name):
 
 class CarerView(StaffModelView):
     allows_create = False
+    details_template = "admin/carer_details.html"
     column_list = ("last_name", "first_name", "commune", "agrement_capacity", "is_published",
                    "last_confirmed_on", "vacancies")  # fmt: skip
     column_labels = {
@@ -81,6 +86,17 @@ class CarerView(StaffModelView):
         if not (model.show_email or model.show_phone):
             raise RuleViolation("L'e-mail ou le téléphone doit rester visible (art. R421-39).")
         super().on_model_change(form, model, is_created)
+
+    @expose("/documents/<int:carer_id>/disponibilites.pdf")
+    def availability_sheet_view(self, carer_id: int):
+        """Printing is reading: partners in scope (an RPE) may print it for parents."""
+        carer = self.get_one(carer_id)
+        by = issuer(carer.department_code)
+        return printed(
+            lambda: papers.availability_sheet(carer, by),
+            file_name("disponibilites", carer.first_name, carer.last_name),
+            url_for(".details_view", id=carer.id),
+        )
 
 
 def _grid(view, context, model, name):

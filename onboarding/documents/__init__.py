@@ -1,0 +1,1 @@
+"""Printed documents (PDF) rendered with WeasyPrint from templates/documents/."""

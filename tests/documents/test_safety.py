@@ -1,0 +1,109 @@
+"""The fetcher serves only our static files and data: URLs; user text is printed, not run."""
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from onboarding.documents import papers
+from onboarding.documents.rendering import FetchRefused, StaticOnlyFetcher, html_to_pdf
+from onboarding.pathway.models import CandidateStatus
+from tests import builders
+from tests.documents.conftest import read_pdf
+
+# A 1×1 transparent PNG.
+PIXEL = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+    "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"a document tried to reach the network: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture
+def served(monkeypatch) -> list[str]:
+    """Every URL the fetcher was asked for, whatever it answered."""
+    asked: list[str] = []
+    original = StaticOnlyFetcher.fetch
+
+    def recording(self, url, headers=None):
+        asked.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(StaticOnlyFetcher, "fetch", recording)
+    return asked
+
+
+def test_embedded_file_and_network_urls_are_refused(app, no_network):
+    fetcher = StaticOnlyFetcher(app.static_folder)
+    static = Path(app.static_folder).resolve()
+    html = f"""<html lang="fr"><head><title>Essai</title>
+      <link rel="stylesheet" href="https://example.org/tracker.css">
+      <link rel="stylesheet" href="documents/documents.css"></head>
+      <body><p>Texte visible</p>
+      <img src="file:///etc/passwd" alt="">
+      <img src="http://127.0.0.1:9/pixel.png" alt="">
+      <img src="../pyproject.toml" alt="">
+      <img src="documents/../../onboarding/config.py" alt="">
+      <img src="file://{static}/../instance/config.py" alt="">
+      <img src="ftp://example.org/x.png" alt="">
+      <img src="{PIXEL}" alt="point"></body></html>"""
+    pdf = read_pdf(html_to_pdf(html, static_folder=app.static_folder, fetcher=fetcher))
+    assert "Texte visible" in pdf.text
+    root = static.parent
+    assert sorted(fetcher.refused) == sorted(
+        [
+            "https://example.org/tracker.css",
+            "file:///etc/passwd",
+            "http://127.0.0.1:9/pixel.png",
+            f"{root.as_uri()}/pyproject.toml",
+            f"{root.as_uri()}/onboarding/config.py",
+            f"file://{static}/../instance/config.py",
+            "ftp://example.org/x.png",
+        ]
+    )
+
+
+def test_the_fetcher_serves_static_files_and_data_urls_only(app):
+    fetcher = StaticOnlyFetcher(app.static_folder)
+    static = Path(app.static_folder).resolve()
+    css = fetcher.fetch((static / "documents" / "documents.css").as_uri())
+    assert css.content_type == "text/css"
+    assert b"@page" in css.read()
+    assert fetcher.fetch(PIXEL).read().startswith(b"\x89PNG")
+    for url in (
+        "file:///etc/passwd",
+        "http://example.org/",
+        "https://example.org/",
+        f"{static.as_uri()}/../pyproject.toml",
+        f"{static.as_uri()}/documents/missing.css",
+        f"file://evil.example.org{static}/documents/documents.css",
+    ):
+        with pytest.raises(FetchRefused):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 6
+
+
+def test_user_text_is_escaped_and_fetches_nothing(session, app, issuer, served, no_network):
+    candidate = builders.make_candidate(
+        session,
+        CandidateStatus.IN_PATHWAY,
+        first_name='<img src="file:///etc/passwd">',
+        last_name='<b>Gras</b><link rel="stylesheet" href="http://example.org/x.css">',
+    )
+    session.commit()
+    pdf = read_pdf(papers.presence_attestations([candidate], issuer))
+    assert '<img src="file:///etc/passwd">' in pdf.text
+    assert "<b>Gras</b>" in pdf.text
+    assert not [url for url in served if "passwd" in url or "example.org" in url]
+    # Only our own stylesheet (its fonts are loaded once per process) was asked for.
+    assert all(url.startswith(Path(app.static_folder).resolve().as_uri()) for url in served)

@@ -51,8 +51,13 @@ def defaults(instance_path: str) -> dict:
         # Part-1 training is due 6 months after the complete dossier, 8 in the
         # départements listed here (décret 2018-903).
         "EXTENDED_TRAINING_DEPARTMENTS": (),
+        # Outgoing mail: SMTP when MAIL_SERVER is set, otherwise .eml files in MAIL_OUTBOX.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_OUTBOX": str(Path(instance_path) / "outbox"),
         "MAIL_DEFAULT_SENDER": "parcours-assmat@localhost",
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     }

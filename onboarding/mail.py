@@ -1,0 +1,92 @@
+"""Outgoing mail: through SMTP when MAIL_SERVER is set, otherwise written as .eml files into
+the outbox folder (instance/outbox/ by default), where a developer or a test can open them.
+
+Callers build the text; this module only addresses, sends and says what it did. It logs the
+message id, never an address or a body: they are personal data.
+"""
+
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+
+class MailError(Exception):
+    """The message could not be handed over; a French `message` says so to the user."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.message = (
+            "Le message n'a pas pu être envoyé (serveur de messagerie indisponible) : "
+            "réessayez plus tard."
+        )
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: str
+    # The .eml file when written to the outbox, None when handed to SMTP.
+    path: Path | None
+
+
+def build(to: str, subject: str, body: str, *, reply_to: str | None = None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="parcours-assmat")
+    if reply_to:
+        message["Reply-To"] = reply_to
+    message.set_content(body)
+    return message
+
+
+def _enabled(value) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def send(to: str, subject: str, body: str, *, reply_to: str | None = None) -> Sent:
+    """Send a plain-text message in French; raise MailError when SMTP refuses it."""
+    message = build(to, subject, body, reply_to=reply_to)
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        return _to_outbox(message, Path(config["MAIL_OUTBOX"]))
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=10) as smtp:
+            if _enabled(config.get("MAIL_USE_TLS")):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("mail %s not sent: %s", message["Message-ID"], type(error).__name__)
+        raise MailError(type(error).__name__) from error
+    log.info("mail %s sent through SMTP", message["Message-ID"])
+    return Sent(message["Message-ID"], None)
+
+
+def _to_outbox(message: EmailMessage, outbox: Path) -> Sent:
+    outbox.mkdir(parents=True, exist_ok=True)
+    # Written under a temporary name, then renamed: a reader never sees half a message.
+    name = f"{uuid.uuid4().hex}.eml"
+    partial = outbox / f".{name}.part"
+    partial.write_bytes(bytes(message))
+    path = partial.rename(outbox / name)
+    log.info("mail %s written to the outbox", message["Message-ID"])
+    return Sent(message["Message-ID"], path)
+
+
+def outbox_messages(outbox: Path) -> list[EmailMessage]:
+    """The messages in an outbox folder, oldest first (for tests and the demo)."""
+    from email import message_from_bytes, policy
+
+    files = sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]

@@ -1,0 +1,97 @@
+"""Browser tests: the app served on loopback by a real server thread, driven by Debian's
+headless Chromium through Playwright, and audited with axe-core (from npm).
+
+Without Chromium these tests skip on a developer's machine and fail in CI (CI=true).
+"""
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import IN_CI
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# The impacts the accessibility tests refuse.
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def _missing(what: str) -> None:
+    message = f"{what}: the browser tests cannot run"
+    if IN_CI:
+        pytest.fail(message + " (CI=true: install it, see .ci/run)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        _missing("Chromium is not installed (Debian package chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright is not installed (test extra)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=["--no-sandbox"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app on 127.0.0.1, in a thread; yields its base URL."""
+    app.config["SERVER_NAME"] = None
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = base_url
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # axe-core is injected by the test, hence bypass_csp; the app's own pages never need it.
+    context = browser.new_context(base_url=live_server, locale="fr-FR", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it stands; return the serious and critical violations."""
+    if not AXE_SCRIPT.is_file():
+        _missing(f"axe-core is not installed ({AXE_SCRIPT.relative_to(PROJECT_ROOT)}; make assets)")
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core on {page.url}: {violations}"

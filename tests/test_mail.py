@@ -11,7 +11,8 @@ from onboarding import mail
 
 def test_without_a_server_the_message_lands_in_the_outbox(app):
     sent = mail.send("lea@example.org", "Votre lien", "Bonjour Léa,\nvoici votre lien.")
-    assert sent.path is not None and sent.path.suffix == ".eml"
+    assert sent.path is not None
+    assert sent.path.suffix == ".eml"
     assert str(sent.path.parent) == app.config["MAIL_OUTBOX"]
     [message] = mail.outbox_messages(sent.path.parent)
     assert message["To"] == "lea@example.org"

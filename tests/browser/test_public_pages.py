@@ -1,6 +1,6 @@
 """The public home page in a real Chromium: DSFR loaded, French, and no serious axe violation."""
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, axe_violations
 
 
 def test_home_page_renders_with_the_design_system_and_passes_axe(page):
@@ -19,8 +19,8 @@ def test_axe_finds_a_violation_when_there_is_one(page):
     page.goto("/")
     page.evaluate(
         "() => { const a = document.createElement('a'); a.href = '/x';"
-        " a.appendChild(document.createElement('img')); document.querySelector('main').appendChild(a); }"
+        " a.appendChild(document.createElement('img'));"
+        " document.querySelector('main').appendChild(a); }"
     )
-    from tests.browser.conftest import axe_violations
 
     assert {v["id"] for v in axe_violations(page)} & {"link-name", "image-alt"}

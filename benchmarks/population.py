@@ -2,7 +2,7 @@
 
 import random
 import time as clock_time
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import create_engine, func, insert, select
 
@@ -16,7 +16,10 @@ from onboarding.pathway.models import (
     Attendance,
     Candidate,
     CandidateStatus,
+    Carer,
     Commune,
+    ContactOutcome,
+    ContactRequest,
     DecisionOutcome,
     DossierItem,
     DossierItemKind,
@@ -24,6 +27,11 @@ from onboarding.pathway.models import (
     Enrollment,
     PathwayStep,
     ReferralSource,
+    Training,
+    TrainingKind,
+    TransitionLog,
+    Vacancy,
+    WithdrawalReason,
 )
 
 S = CandidateStatus
@@ -107,6 +115,14 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
             )
         ).all()
         weights = [population for _, _, population in communes]
+        positions = {
+            insee: (latitude, longitude)
+            for insee, latitude, longitude in connection.execute(
+                select(Commune.insee_code, Commune.latitude, Commune.longitude).where(
+                    Commune.department_code.in_(NOUVELLE_AQUITAINE)
+                )
+            )
+        }
         now = utcnow()
 
         steps = [
@@ -180,6 +196,9 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
         statuses = list(STATUS_WEIGHTS)
         status_weights = list(STATUS_WEIGHTS.values())
         rows, items, enrollments, decisions = [], [], [], []
+        carers, vacancies, requests, trainings, logs = [], [], [], [], []
+        reasons = list(WithdrawalReason)
+        outcomes = list(ContactOutcome)
         seats = [0] * (activity_count + 1)
         for number in range(1, candidates + 1):
             insee, department, _ = rng.choices(communes, weights)[0]
@@ -210,9 +229,21 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
                     "has_cap_aepe_units": False,
                     "created_at": now,
                     "updated_at": now,
-                    "withdrawal_reason": "moved" if status == S.WITHDRAWN else None,
+                    "withdrawal_reason": rng.choice(reasons) if status == S.WITHDRAWN else None,
                 }
             )
+            if status == S.WITHDRAWN:
+                logs.append(
+                    {
+                        "candidate_id": number,
+                        "name": "withdraw",
+                        "from_status": rng.choice((S.REFERRED, S.IN_PATHWAY, S.DOSSIER_FILED)),
+                        "to_status": S.WITHDRAWN,
+                        "effective_on": min(today, referred_on + timedelta(days=30)),
+                        "note": "",
+                        "created_at": now,
+                    }
+                )
             for kind in DossierItemKind:
                 items.append(
                     {
@@ -254,6 +285,11 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
                         "created_at": now,
                     }
                 )
+                if not refused:
+                    _carer_rows(
+                        rng, number, rows[-1], positions[insee], decided_on, status == S.ACTIVE,
+                        today, now, carers, vacancies, requests, trainings, outcomes,
+                    )  # fmt: skip
         for activity in activities:
             activity["seats_taken"] = seats[activity["id"]]
         _insert(connection, Activity, activities)
@@ -261,6 +297,11 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
         _insert(connection, DossierItem, items)
         _insert(connection, Enrollment, enrollments)
         _insert(connection, AgrementDecision, decisions)
+        _insert(connection, TransitionLog, logs)
+        _insert(connection, Training, trainings)
+        _insert(connection, Carer, carers)
+        _insert(connection, Vacancy, vacancies)
+        _insert(connection, ContactRequest, requests)
     engine.dispose()
     return {
         "candidates": candidates,
@@ -268,5 +309,90 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
         "enrollments": len(enrollments),
         "dossier items": len(items),
         "decisions": len(decisions),
+        "carers": len(carers),
+        "vacancies": len(vacancies),
+        "contact requests": len(requests),
         "seconds": round(clock_time.perf_counter() - started, 1),
     }
+
+
+def _carer_rows(
+    rng, number, candidate, position, decided_on, active, today, now,
+    carers, vacancies, requests, trainings, outcomes,
+) -> None:  # fmt: skip
+    """The carer an agrément created, half of them published with a place and parents' requests."""
+    if active:
+        trainings.append(
+            {
+                "candidate_id": number,
+                "part": 1,
+                "block": None,
+                "kind": TrainingKind.EVALUATION,
+                "hours": 3,
+                "includes_first_aid": False,
+                "passed": True,
+                "completed_on": decided_on,
+                "provider": "",
+                "created_at": now,
+            }
+        )
+    published = rng.random() < 0.5
+    carers.append(
+        {
+            "id": number,
+            "candidate_id": number,
+            "first_name": candidate["first_name"],
+            "last_name": candidate["last_name"],
+            "email": candidate["email"],
+            "commune_insee": candidate["commune_insee"],
+            "department_code": candidate["department_code"],
+            "latitude": position[0],
+            "longitude": position[1],
+            "agrement_on": decided_on,
+            "agrement_capacity": rng.randint(2, 4),
+            "presentation": "",
+            "is_published": published,
+            "show_address": False,
+            "show_email": True,
+            "show_phone": True,
+            "created_at": now,
+            "updated_at": now,
+        }
+    )
+    if not published:
+        return
+    created = datetime.combine(
+        min(today, decided_on + timedelta(days=rng.randint(1, 60))), time(10, 0), tzinfo=UTC
+    )
+    vacancies.append(
+        {
+            "carer_id": number,
+            "available_from": created.date() + timedelta(days=rng.randint(0, 90)),
+            "age_min_months": 0,
+            "age_max_months": 36,
+            "half_days": 1023,
+            "created_at": created,
+            "updated_at": created,
+        }
+    )
+    for _ in range(rng.randint(0, 2)):
+        asked = created + timedelta(days=rng.randint(0, 30))
+        outcome = rng.choice(outcomes)
+        requests.append(
+            {
+                "carer_id": number,
+                "parent_name": "Parent",
+                "email": "parent@example.org",
+                "commune_insee": candidate["commune_insee"],
+                "child_birth_date": date(2025, 1, 1),
+                "start_date": asked.date() + timedelta(days=30),
+                "is_job_seeker": rng.random() < 0.4,
+                "consent_at": asked,
+                "consent_version": "2026-01",
+                "outcome": outcome,
+                "outcome_on": None
+                if outcome == ContactOutcome.NEW
+                else asked.date() + timedelta(days=rng.randint(0, 14)),
+                "created_at": asked,
+            }
+        )

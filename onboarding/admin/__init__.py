@@ -18,6 +18,7 @@ def init_admin(app: Flask) -> Admin:
     from onboarding.admin.views.activities import ActivityView
     from onboarding.admin.views.candidates import CandidateView
     from onboarding.admin.views.carers import CarerView, ContactRequestView, VacancyView
+    from onboarding.admin.views.indicators import IndicatorsView
     from onboarding.admin.views.records import DecisionView, DossierItemView, EnrollmentView
     from onboarding.admin.views.staff import AuditLogView, PathwayStepView, StaffUserView
 
@@ -33,6 +34,7 @@ def init_admin(app: Flask) -> Admin:
         StaffUserView(),
         PathwayStepView(),
         AuditLogView(),
+        IndicatorsView(name="Indicateurs", endpoint="indicators", url="indicators"),
     ):
         admin.add_view(view)
     app.extensions["onboarding_admin"] = admin

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from onboarding.extensions import db
+from onboarding.pathway import clock, indicators
 from onboarding.pathway.models import Candidate, CandidateStatus
 from onboarding.pathway.scope import department_filter
 
@@ -32,6 +33,8 @@ class SecuredViewMixin:
 
 
 class DashboardView(SecuredViewMixin, AdminIndexView):
+    """The panel's home: people by status and the key figures of the indicators, in scope."""
+
     @expose("/")
     def index(self):
         counts = dict(
@@ -42,4 +45,14 @@ class DashboardView(SecuredViewMixin, AdminIndexView):
             ).all()
         )
         rows = [(status, counts.get(status, 0)) for status in CandidateStatus]
-        return self.render("admin/dashboard.html", status_counts=rows, total=sum(counts.values()))
+        key_figures = indicators.key_figures(
+            db.session,
+            departments=None if current_user.is_admin else current_user.department_codes,
+            today=clock.today(),
+        )
+        return self.render(
+            "admin/dashboard.html",
+            status_counts=rows,
+            total=sum(counts.values()),
+            figures=key_figures,
+        )

@@ -1,0 +1,190 @@
+"""The indicators page and its CSV export: the domain's figures, within the user's scope.
+
+Every signed-in staff user may read and export them, partners included: they are aggregates.
+The one list with names (candidates past a legal deadline) is shown on the page to those who may
+read those candidates, and never leaves in the CSV.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import Response, request
+from flask_admin import BaseView, expose
+from flask_login import current_user
+
+from onboarding.admin.base import neutralise_cell
+from onboarding.admin.security import SecuredViewMixin
+from onboarding.extensions import db
+from onboarding.pathway import clock, indicators
+from onboarding.pathway.geography import (
+    NOUVELLE_AQUITAINE,
+    is_department_code,
+    normalize_department_code,
+)
+from onboarding.pathway.models import StaffUser
+
+COHORT = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass
+class Filters:
+    """What the form asked for, once checked, and the départements it comes to."""
+
+    department: str = ""
+    cohort: str = ""
+    start: date | None = None
+    end: date | None = None
+    departments: tuple[str, ...] | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def period(self) -> tuple[date, date] | None:
+        if self.start is None and self.end is None:
+            return None
+        return (self.start or date(2000, 1, 1), self.end or clock.today())
+
+    def query(self) -> dict[str, str]:
+        values = {
+            "departement": self.department,
+            "cohorte": self.cohort,
+            "debut": self.start.isoformat() if self.start else "",
+            "fin": self.end.isoformat() if self.end else "",
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin",
+          "juil.", "août", "sept.", "oct.", "nov.", "déc.")  # fmt: skip
+
+
+def month_label(month: str) -> str:
+    """ "2026-03" → "mars 2026" """
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"
+
+
+def _date(raw: str, label: str, errors: list[str]) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors.append(
+            f"La date de {label} « {raw} » n'est pas une date valide (jj/mm/aaaa) : ignorée."
+        )
+        return None
+
+
+def read_filters(args, user: StaffUser) -> Filters:
+    """Check the query string; a wrong value is reported in French and left out."""
+    found = Filters()
+    raw_department = args.get("departement", "").strip()
+    if raw_department:
+        code = normalize_department_code(raw_department)
+        if is_department_code(code):
+            found.department = code
+        else:
+            found.errors.append(f"Le département « {raw_department} » n'existe pas : ignoré.")
+    raw_cohort = args.get("cohorte", "").strip()
+    if raw_cohort:
+        if COHORT.match(raw_cohort):
+            found.cohort = raw_cohort
+        else:
+            found.errors.append(
+                f"La cohorte « {raw_cohort} » n'est pas un mois au format aaaa-mm : ignorée."
+            )
+    found.start = _date(args.get("debut", "").strip(), "début", found.errors)
+    found.end = _date(args.get("fin", "").strip(), "fin", found.errors)
+    if found.start and found.end and found.start > found.end:
+        found.errors.append("La période commence après sa fin : elle est ignorée.")
+        found.start = found.end = None
+
+    # The form narrows the scope, never widens it.
+    if user.is_admin:
+        found.departments = (found.department,) if found.department else None
+    elif found.department:
+        if user.covers_department(found.department):
+            found.departments = (found.department,)
+        else:
+            found.errors.append(
+                f"Vous ne suivez pas le département {found.department} : "
+                "aucun chiffre n'est affiché."
+            )
+            found.departments = ()
+    else:
+        found.departments = user.department_codes
+    return found
+
+
+def department_choices(user: StaffUser) -> tuple[str, ...]:
+    return NOUVELLE_AQUITAINE if user.is_admin else user.department_codes
+
+
+def compute_for(filters: Filters) -> indicators.Indicators:
+    return indicators.compute(
+        db.session,
+        departments=filters.departments,
+        cohort=filters.cohort or None,
+        period=filters.period,
+        today=clock.today(),
+    )
+
+
+def csv_text(result: indicators.Indicators) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Rubrique", "Indicateur", "Détail", "Valeur"])
+    for row in indicators.as_rows(result):
+        writer.writerow([neutralise_cell(_cell(value)) for value in row])
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    """French decimals, empty for a figure that has no value (a rate over nothing)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+class IndicatorsView(SecuredViewMixin, BaseView):
+    """Read-only; open to every signed-in staff user."""
+
+    @expose("/")
+    def index(self):
+        user = current_user._get_current_object()
+        filters = read_filters(request.args, user)
+        result = compute_for(filters)
+        return self.render(
+            "admin/indicators.html",
+            filters=filters,
+            result=result,
+            funnel_chart=[(stage.label, stage.count) for stage in result.funnel.stages],
+            requests_chart=[(row.outcome.label, row.count) for row in result.capacity.requests],
+            delay_charts=[
+                [(month_label(month), median) for month, median in delay.by_month]
+                for delay in result.delays.delays
+            ],
+            month_label=month_label,
+            departments=department_choices(user),
+            cohorts=indicators.cohorts(
+                db.session, None if user.is_admin else user.department_codes
+            ),
+            deadline_labels=indicators.DEADLINE_LABELS,
+            answer_days=indicators.ANSWER_DAYS,
+        )
+
+    @expose("/export.csv")
+    def export_csv(self):
+        filters = read_filters(request.args, current_user._get_current_object())
+        body = "\ufeff" + csv_text(compute_for(filters))
+        name = f"indicateurs-{clock.today():%Y-%m-%d}.csv"
+        return Response(
+            body,
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )

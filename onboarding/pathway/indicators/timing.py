@@ -1,0 +1,245 @@
+"""Delays between stages (median, 80th percentile) and the candidates past a legal deadline."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import (
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from onboarding.pathway import deadlines
+from onboarding.pathway.indicators.sql import (
+    PAST_DEADLINE_LIMIT,
+    Period,
+    S,
+    candidate_filter,
+    days_between,
+    month_of,
+    percentile,
+)
+from onboarding.pathway.models import (
+    AgrementDecision,
+    Candidate,
+    CandidateStatus,
+    Carer,
+    DecisionOutcome,
+    Training,
+    TrainingKind,
+    Vacancy,
+)
+
+
+# --- 2. delays ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Delay:
+    key: str
+    label: str
+    count: int
+    median: float | None
+    p80: float | None
+    # Median per month of the ending event ("2026-03"), for the chart over time.
+    by_month: list[tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class PastDeadline:
+    candidate_id: int
+    full_name: str
+    department_code: str
+    status: CandidateStatus
+    deadline: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class Delays:
+    delays: list[Delay]
+    past_deadline_count: int
+    past_deadline_by_kind: dict[str, int]
+    past_deadline: list[PastDeadline] = field(default_factory=list)
+
+
+def _delay(session: Session, key: str, label: str, query) -> Delay:
+    """`query` selects (month, days) for each person concerned; the database groups them, so
+    only a histogram comes back, from which Python reads the percentiles."""
+    per_month: dict[str, list[int]] = defaultdict(list)
+    values: list[int] = []
+    rows = query.subquery()
+    month, days = rows.c
+    histogram = select(month, days, func.count()).group_by(month, days)
+    for month_key, days_value, count in session.execute(histogram):
+        values.extend([days_value] * count)
+        per_month[month_key].extend([days_value] * count)
+    values.sort()
+    return Delay(
+        key=key,
+        label=label,
+        count=len(values),
+        median=percentile(values, 0.5),
+        p80=percentile(values, 0.8),
+        by_month=[(m, percentile(sorted(v), 0.5)) for m, v in sorted(per_month.items())],
+    )
+
+
+DECISION_DUE = "decision"
+TRAINING_DUE = "training_part1"
+DEADLINE_LABELS = {
+    DECISION_DUE: "Décision sur l'agrément",
+    TRAINING_DUE: "Formation initiale, 1re partie",
+}
+
+
+def delays(
+    session: Session,
+    *,
+    departments: tuple[str, ...] | None,
+    cohort: str | None = None,
+    period: Period | None = None,
+    today: date,
+) -> Delays:
+    where = candidate_filter(departments, cohort, period)
+    filed = _delay(
+        session,
+        "entry_to_filed",
+        "De l'entrée au dépôt du dossier",
+        select(
+            month_of(session, Candidate.dossier_filed_on),
+            days_between(session, Candidate.dossier_filed_on, Candidate.referred_on),
+        ).where(where, Candidate.dossier_filed_on.is_not(None)),
+    )
+    first_decision = (
+        select(
+            AgrementDecision.candidate_id.label("candidate_id"),
+            func.min(AgrementDecision.decided_on).label("decided_on"),
+        )
+        .group_by(AgrementDecision.candidate_id)
+        .subquery()
+    )
+    decided = _delay(
+        session,
+        "complete_to_decision",
+        "Du dossier complet à la décision",
+        select(
+            month_of(session, first_decision.c.decided_on),
+            days_between(session, first_decision.c.decided_on, Candidate.dossier_complete_on),
+        )
+        .select_from(Candidate)
+        .join(first_decision, first_decision.c.candidate_id == Candidate.id)
+        .where(where, Candidate.dossier_complete_on.is_not(None)),
+    )
+    first_positive = (
+        select(
+            AgrementDecision.candidate_id.label("candidate_id"),
+            func.min(AgrementDecision.decided_on).label("decided_on"),
+        )
+        .where(AgrementDecision.outcome != DecisionOutcome.REFUSED)
+        .group_by(AgrementDecision.candidate_id)
+        .subquery()
+    )
+    first_vacancy = (
+        select(Vacancy.carer_id.label("carer_id"), func.min(Vacancy.created_at).label("at"))
+        .group_by(Vacancy.carer_id)
+        .subquery()
+    )
+    published = _delay(
+        session,
+        "decision_to_vacancy",
+        "De la décision à la première place publiée",
+        select(
+            month_of(session, first_vacancy.c.at),
+            days_between(session, first_vacancy.c.at, first_positive.c.decided_on),
+        )
+        .select_from(Candidate)
+        .join(first_positive, first_positive.c.candidate_id == Candidate.id)
+        .join(Carer, Carer.candidate_id == Candidate.id)
+        .join(first_vacancy, first_vacancy.c.carer_id == Carer.id)
+        .where(where, Carer.is_published.is_(True)),
+    )
+    past = past_deadlines(
+        session, departments=departments, cohort=cohort, period=period, today=today
+    )
+    return Delays(
+        delays=[filed, decided, published],
+        past_deadline_count=sum(past[0].values()),
+        past_deadline_by_kind=past[0],
+        past_deadline=past[1],
+    )
+
+
+def _past_deadline_clauses(today: date) -> dict[str, object]:
+    """Decision and part-1 training due strictly before today and not met (see situation.py)."""
+    yesterday = today - timedelta(days=1)
+    part1_passed = exists().where(
+        Training.candidate_id == Candidate.id,
+        Training.part == 1,
+        Training.kind == TrainingKind.EVALUATION,
+        Training.passed.is_(True),
+    )
+    return {
+        DECISION_DUE: and_(
+            Candidate.status == S.UNDER_EVALUATION,
+            Candidate.dossier_complete_on
+            <= yesterday - relativedelta(months=deadlines.DECISION_MONTHS),
+        ),
+        TRAINING_DUE: and_(
+            Candidate.status.in_((S.UNDER_EVALUATION, S.APPROVED)),
+            Candidate.dossier_complete_on
+            <= yesterday - relativedelta(months=deadlines.TRAINING_PART1_MONTHS),
+            ~part1_passed,
+        ),
+    }
+
+
+def past_deadlines(
+    session: Session,
+    *,
+    departments: tuple[str, ...] | None,
+    cohort: str | None = None,
+    period: Period | None = None,
+    today: date,
+) -> tuple[dict[str, int], list[PastDeadline]]:
+    """Counts by deadline, and the first candidates (oldest complete dossier first)."""
+    where = candidate_filter(departments, cohort, period)
+    clauses = _past_deadline_clauses(today)
+    kind = case(*[(clause, key) for key, clause in clauses.items()])
+    counts = dict.fromkeys(clauses, 0)
+    for key, value in session.execute(
+        select(kind, func.count()).where(where, or_(*clauses.values())).group_by(kind)
+    ):
+        counts[key] = value
+    rows = session.execute(
+        select(
+            Candidate.id,
+            Candidate.first_name,
+            Candidate.last_name,
+            Candidate.department_code,
+            Candidate.status,
+            Candidate.dossier_complete_on,
+            kind,
+        )
+        .where(where, or_(*clauses.values()))
+        .order_by(Candidate.dossier_complete_on, Candidate.id)
+        .limit(PAST_DEADLINE_LIMIT)
+    ).all()
+    listed = [
+        PastDeadline(
+            candidate_id=id_,
+            full_name=f"{first} {last}",
+            department_code=department,
+            status=status,
+            deadline=key,
+            due_on=deadlines.decision_due(complete_on)
+            if key == DECISION_DUE
+            else deadlines.training_part1_due(complete_on),
+        )
+        for id_, first, last, department, status, complete_on, key in rows
+    ]
+    return counts, listed

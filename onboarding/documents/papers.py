@@ -13,11 +13,12 @@ from onboarding.documents.rendering import render_pdf
 from onboarding.pathway import training
 from onboarding.pathway.deadlines import Deadline
 from onboarding.pathway.errors import RuleViolation
+from onboarding.pathway.indicators import ANSWER_DAYS, DEADLINE_LABELS, Indicators
 from onboarding.pathway.models import Activity, Attendance, Candidate, Carer, Enrollment
 from onboarding.pathway.progress import StepProgress, missing_mandatory_steps
 from onboarding.pathway.schedule import DAYS, NEED_LABELS, NEEDS, PERIODS, half_day_names
 
-# One PDF of attestations holds at most this many people (100 print in well under 3 s).
+# One PDF of attestations holds at most this many people (a few seconds of printing).
 MAX_ATTESTATIONS = 200
 SIGN_IN_LINES_PER_PAGE = 15
 
@@ -157,4 +158,16 @@ def availability_sheet(carer: Carer, issuer: Issuer) -> bytes:
         days=[{"key": key, "label": label} for key, label in DAYS],
         periods=[{"key": key, "label": label.capitalize()} for key, label in PERIODS],
         issuer=issuer,
+    )
+
+
+def indicators_report(result: Indicators, scope: str, issuer: Issuer) -> bytes:
+    """The indicators on one page, for funders: aggregates only, no name."""
+    return render_pdf(
+        "documents/indicators_report.html",
+        result=result,
+        scope=scope,
+        issuer=issuer,
+        deadline_labels=DEADLINE_LABELS,
+        answer_days=ANSWER_DAYS,
     )

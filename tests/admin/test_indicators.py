@@ -6,12 +6,15 @@ from datetime import date
 from urllib.parse import urlparse
 
 import pytest
+from pypdf import PdfReader
 
 from onboarding.pathway.models import CandidateStatus, Role
 from tests import builders
 
 
-@pytest.mark.parametrize("url", ["/admin/indicators/", "/admin/indicators/export.csv"])
+@pytest.mark.parametrize(
+    "url", ["/admin/indicators/", "/admin/indicators/export.csv", "/admin/indicators/rapport.pdf"]
+)
 def test_anonymous_is_sent_to_sign_in(client, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -233,3 +236,43 @@ def test_partners_see_the_past_deadline_list_on_the_page_only(panel, world, sess
     body = panel.get("/admin/indicators/export.csv").get_data(as_text=True)
     assert "EnRetard" not in body
     assert "Échéances dépassées;Décision sur l'agrément;personnes;1" in body
+
+
+def _pdf_text(response) -> tuple[int, str]:
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    return len(reader.pages), " ".join((page.extract_text() or "") for page in reader.pages)
+
+
+@pytest.mark.parametrize("who", ["coordinator_33", "partner_33"])
+def test_the_one_page_report_holds_the_figures_of_the_users_departements(panel, world, who):
+    panel.sign_in(getattr(world, who))
+    pages, text = _pdf_text(panel.get("/admin/indicators/rapport.pdf"))
+    assert pages == 1
+    assert "Indicateurs du parcours" in text
+    assert "Département 33" in text
+    assert "situation au 16 mars 2026" in text
+    # The 33 line of the places table, and no line for 24.
+    assert "33 4" in text
+    assert "24 4" not in text
+
+
+def test_the_report_follows_the_filters_and_an_admin_sees_everything(panel, world):
+    panel.sign_in(world.admin)
+    pages, text = _pdf_text(panel.get("/admin/indicators/rapport.pdf"))
+    assert pages == 1
+    assert "Tous les départements" in text
+    assert "Total 8" in text
+    pages, text = _pdf_text(
+        panel.get("/admin/indicators/rapport.pdf?departement=24&cohorte=2026-01")
+    )
+    assert "Département 24 · cohorte de janv. 2026" in text
+    assert "33 4" not in text
+
+
+def test_the_report_of_a_departement_out_of_scope_is_empty(panel, world):
+    panel.sign_in(world.coordinator_33)
+    _, text = _pdf_text(panel.get("/admin/indicators/rapport.pdf?departement=24"))
+    assert "Aucun département" in text
+    assert "Total 0" in text

@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import Response, request
+from flask import Response, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from onboarding.admin.base import neutralise_cell
 from onboarding.admin.security import SecuredViewMixin
+from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import clock, indicators
 from onboarding.pathway.geography import (
@@ -45,6 +47,22 @@ class Filters:
         if self.start is None and self.end is None:
             return None
         return (self.start or date(2000, 1, 1), self.end or clock.today())
+
+    def describe(self) -> str:
+        """ "Départements 24, 33 · cohorte de mars 2026 · du 01/01/2026 au 30/06/2026" """
+        if self.departments is None:
+            parts = ["Tous les départements"]
+        elif self.departments:
+            plural = "s" if len(self.departments) > 1 else ""
+            parts = [f"Département{plural} {', '.join(self.departments)}"]
+        else:
+            parts = ["Aucun département"]
+        if self.cohort:
+            parts.append(f"cohorte de {month_label(self.cohort)}")
+        if self.period:
+            start, end = self.period
+            parts.append(f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}")
+        return " · ".join(parts)
 
     def query(self) -> dict[str, str]:
         values = {
@@ -187,4 +205,15 @@ class IndicatorsView(SecuredViewMixin, BaseView):
             body,
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @expose("/rapport.pdf")
+    def export_pdf(self):
+        filters = read_filters(request.args, current_user._get_current_object())
+        result = compute_for(filters)
+        by = issuer()
+        return printed(
+            lambda: papers.indicators_report(result, filters.describe(), by),
+            file_name("indicateurs", f"{clock.today():%Y-%m-%d}"),
+            url_for(".index", **filters.query()),
         )

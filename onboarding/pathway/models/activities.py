@@ -142,11 +142,13 @@ class Enrollment(Model):
         CheckConstraint(
             "hours_credited IS NULL OR hours_credited >= 0", name="hours_credited_positive"
         ),
+        # Roll calls by activity, and attendance counted per activity from the index alone.
+        Index("ix_enrollment_activity_attendance", "activity_id", "attendance"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"))
     attendance: Mapped[Attendance] = mapped_column(
         choice_column_type(Attendance, "attendance"), default=Attendance.PENDING
     )

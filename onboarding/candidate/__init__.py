@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Flask
 
-bp = Blueprint("candidate", __name__, url_prefix="/candidat")
+bp = Blueprint("candidate_space", __name__, url_prefix="/candidat")
 
 
 def init_app(app: Flask) -> None:

@@ -74,7 +74,7 @@ def _no_access():
 
 @bp.before_request
 def _require_candidate():
-    if request.endpoint == "candidate.open_link":
+    if request.endpoint == "candidate_space.open_link":
         return None
     candidate = _session_candidate()
     if candidate is None:

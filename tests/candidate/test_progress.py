@@ -24,13 +24,17 @@ def test_the_page_shows_steps_actions_activities_dossier_and_documents(place, sp
 
     assert "Votre situation : En parcours" in page
     # Steps with their state and what remains.
-    assert "Réunion d'information" in page and "Fait" in page
-    assert "Accompagnement collectif" in page and "reste 2 séances et 5 h à suivre" in page
-    assert "Premiers secours (facultatif)" in page and "À faire" in page
+    assert "Réunion d'information" in page
+    assert "Fait" in page
+    assert "Accompagnement collectif" in page
+    assert "reste 2 séances et 5 h à suivre" in page
+    assert "Premiers secours (facultatif)" in page
+    assert "À faire" in page
     # Next action: the first upcoming activity.
     assert "Venir à « Atelier dossier » le 23 mars 2026 à 14 h 00" in page
     # Upcoming activities with date, times, address and what to bring.
-    assert "lundi 23 mars 2026" in page and "de 14 h à 16 h 30" in page
+    assert "lundi 23 mars 2026" in page
+    assert "de 14 h à 16 h 30" in page
     assert "12 rue Sainte-Catherine, Bordeaux" in page
     assert "À apporter : Pièce d'identité et justificatif de domicile" in page
     # The dossier: nothing received yet at this status.
@@ -131,7 +135,8 @@ def test_the_candidate_downloads_their_presence_attestation_and_booklet(place, s
     attestation = _pdf_text(client.get("/candidat/documents/attestation-presence.pdf"))
     booklet = _pdf_text(client.get("/candidat/documents/livret-parcours.pdf"))
 
-    assert "Inès Durand" in attestation and "Attestation de présence" in attestation
+    assert "Inès Durand" in attestation
+    assert "Attestation de présence" in attestation
     assert "Paul" not in attestation
     assert "Inès Durand" in booklet
 

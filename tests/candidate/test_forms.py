@@ -194,23 +194,28 @@ def test_publishing_the_profile_records_the_consent(place, space, session):
 
 def test_a_postcode_covering_several_communes_asks_for_the_name(place, space, session):
     space.open(place.approved)
+    url = "/candidat/disponibilites/profil"
 
-    refused = space.post(
-        "/candidat/disponibilites/profil",
-        _profile(postcode="24000"),
-        page="/candidat/disponibilites",
+    refused = space.post(url, _profile(postcode="33160"), page="/candidat/disponibilites")
+    assert refused.status_code == 200
+    assert (
+        "Le code postal 33160 couvre plusieurs communes (Saint-Aubin-de-Médoc, "
+        "Saint-Médard-en-Jalles, Salaunes)" in text(refused)
     )
-    assert "couvre plusieurs communes" in text(refused) or refused.status_code == 302
+    session.expire_all()
+    assert place.approved.carer.commune.name == "Bordeaux"
 
     accepted = space.post(
-        "/candidat/disponibilites/profil",
-        _profile(postcode="33600", commune_name="Pessac"),
+        url,
+        _profile(postcode="33160", commune_name="saint medard en jalles"),
         page="/candidat/disponibilites",
     )
     assert accepted.status_code == 302
     session.expire_all()
-    assert place.approved.carer.commune.name == "Pessac"
-    assert place.approved.carer.department_code == "33"
+    carer = place.approved.carer
+    assert carer.commune.name == "Saint-Médard-en-Jalles"
+    assert carer.latitude == carer.commune.latitude
+    assert carer.department_code == "33"
 
 
 @pytest.mark.parametrize(

@@ -152,3 +152,21 @@ def test_the_command_refuses_an_unknown_candidate(place, runner):
 
     assert result.exit_code != 0
     assert "no candidate with id 999999" in result.output
+
+
+def test_server_access_logs_mask_the_token(app, place, space):
+    import logging
+
+    url = space.link(place.candidate)
+    token = url.rsplit("/", 1)[1]
+    # As werkzeug's development server writes a request line.
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, '%s - - [%s] "%s" %s -',
+        ("127.0.0.1", "now", f"GET {url} HTTP/1.1", "302"), None,
+    )  # fmt: skip
+
+    for handler_filter in logging.getLogger("werkzeug").filters:
+        handler_filter.filter(record)
+
+    assert token not in record.getMessage()
+    assert "GET /candidat/acces/[lien masqué] HTTP/1.1" in record.getMessage()

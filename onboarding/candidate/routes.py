@@ -470,7 +470,9 @@ def _save_vacancy(vacancy: Vacancy | None):
     if request.method == "POST":
         form = VacancyForm()
     elif vacancy is None:
-        form = VacancyForm(data={"available_from": today(), "age_min_months": 0})
+        form = VacancyForm(
+            data={"available_from": today(), "age_min_months": 0, "age_max_months": 36}
+        )
     else:
         form = VacancyForm(obj=vacancy)
         form.half_days.data = half_day_names(vacancy.half_days)

@@ -162,7 +162,8 @@ class AvailabilityReminder:
 
 def availability_reminder(carer: Carer, today: date) -> AvailabilityReminder | None:
     """From 1 May (1 November) until she confirms, she is asked to do so before 1 June
-    (1 December); a confirmation since the campaign opened answers it."""
+    (1 December); a confirmation since the campaign opened answers it. A deadline that passed
+    before her agrément does not concern her."""
     opened_on = max(
         date(year, opens, 1)
         for year in (today.year - 1, today.year)
@@ -171,6 +172,9 @@ def availability_reminder(carer: Carer, today: date) -> AvailabilityReminder | N
     )
     due_month = dict(CONFIRMATION_CAMPAIGNS)[opened_on.month]
     due_on = date(opened_on.year, due_month, 1)
+    if carer.agrement_on >= due_on:
+        # Approved after that deadline: her first one is the next.
+        return None
     if carer.last_confirmed_on is not None and carer.last_confirmed_on >= opened_on:
         return None
     return AvailabilityReminder(due_on, overdue=today >= due_on)

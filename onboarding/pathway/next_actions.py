@@ -69,9 +69,19 @@ def next_actions(
         if not carer.is_published:
             actions.append("Publier votre profil pour que les parents vous trouvent.")
         reminder = availability_reminder(carer, today)
-        if reminder is not None:
+        if reminder is not None and reminder.overdue:
+            actions.append(
+                "Confirmer vos disponibilités dès maintenant : c'était à faire avant le "
+                f"{_day(reminder.due_on)} (obligation légale, deux fois par an)."
+            )
+        elif reminder is not None:
             actions.append(
                 f"Confirmer vos disponibilités avant le {_day(reminder.due_on)} "
                 "(obligation légale, deux fois par an)."
+            )
+        elif carer.last_confirmed_on is None:
+            actions.append(
+                "Déclarer vos places (ou l'absence de place) et confirmer vos disponibilités, "
+                "pour apparaître aux parents."
             )
     return actions

@@ -464,7 +464,7 @@ def test_a_candidate_not_yet_approved_has_no_availability_pages(place, space):
     ],
 )
 def test_the_reminder_asks_from_may_and_november(today, confirmed, expected):
-    carer = carers.Carer(last_confirmed_on=confirmed)
+    carer = carers.Carer(last_confirmed_on=confirmed, agrement_on=date(2024, 1, 10))
 
     reminder = carers.availability_reminder(carer, today)
 
@@ -472,6 +472,48 @@ def test_the_reminder_asks_from_may_and_november(today, confirmed, expected):
         assert reminder is None
     else:
         assert (reminder.due_on, reminder.overdue) == expected
+
+
+@pytest.mark.parametrize(
+    ("agrement_on", "expected"),
+    [
+        (date(2025, 12, 1), None),
+        (date(2025, 11, 30), (date(2025, 12, 1), True)),
+        (date(2025, 11, 12), (date(2025, 12, 1), True)),
+    ],
+)
+def test_a_deadline_before_the_agrement_does_not_concern_her(agrement_on, expected):
+    carer = carers.Carer(last_confirmed_on=None, agrement_on=agrement_on)
+
+    reminder = carers.availability_reminder(carer, date(2026, 3, 16))
+
+    assert (reminder and (reminder.due_on, reminder.overdue)) == expected
+
+
+def test_a_carer_never_confirmed_is_asked_to_declare(place, space):
+    space.open(place.approved)
+
+    page = text(space.client.get("/candidat/"))
+
+    assert "Déclarer vos places (ou l'absence de place) et confirmer vos disponibilités" in page
+    assert "Confirmer vos disponibilités" not in page
+
+
+def test_an_overdue_confirmation_says_so(place, space, session):
+    carer = place.approved.carer
+    carer.agrement_on = date(2025, 6, 1)
+    carer.last_confirmed_on = date(2025, 6, 20)
+    session.commit()
+    space.open(place.approved)
+
+    home = text(space.client.get("/candidat/"))
+    page = text(space.client.get("/candidat/disponibilites"))
+
+    assert (
+        "Confirmer vos disponibilités dès maintenant : c'était à faire avant le 1er décembre 2025"
+        in home
+    )
+    assert "Vos disponibilités auraient dû être confirmées avant le 1er décembre 2025" in page
 
 
 def test_the_page_asks_to_confirm_from_the_first_of_may(app, place, space, session):

@@ -42,6 +42,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     app.register_blueprint(public_bp)
 
+    from onboarding.candidate import init_app as init_candidate
+
+    init_candidate(app)
+
     from onboarding.admin import init_admin
 
     init_admin(app)

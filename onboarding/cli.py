@@ -1,4 +1,5 @@
-"""Command line: create-user and seed-demo (flask --app onboarding …); db is Flask-Migrate's."""
+"""Command line: create-user, seed-demo and candidate-link (flask --app onboarding …); db is
+Flask-Migrate's."""
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -136,6 +137,22 @@ def _print_sign_ins(accounts) -> None:
         click.echo(f"  {account.role:<12} {account.email:<34} password: {account.password}")
 
 
+@click.command("candidate-link")
+@click.argument("candidate_id", type=int)
+def candidate_link_command(candidate_id):
+    """Print a candidate's personal access URL: a new link, valid 30 days; earlier ones stop
+    working."""
+    from onboarding.candidate.links import new_personal_link
+
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise click.ClickException(f"no candidate with id {candidate_id}")
+    url = new_personal_link(candidate)
+    db.session.commit()
+    click.echo(url)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(candidate_link_command)

@@ -46,6 +46,8 @@ def defaults(instance_path: str) -> dict:
         # Sign-in attempts that fail, per client address and per account.
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        # Personal links refused (expired, altered, revoked) per client address.
+        "CANDIDATE_LINK_LIMIT": "30 per 15 minutes",
         # Number of proxies in front of the app that set X-Forwarded-For (0: none).
         "PROXY_COUNT": 0,
         # Part-1 training is due 6 months after the complete dossier, 8 in the

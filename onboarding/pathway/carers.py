@@ -1,7 +1,8 @@
-"""Carers: created from a positive agrément decision, their vacancies checked before being kept."""
+"""Carers: created from a positive agrément decision; what parents see of them (profile,
+vacancies) checked before being kept; and the twice-yearly confirmation of their availability."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
@@ -15,6 +16,15 @@ STALE_AFTER = relativedelta(months=6)
 NEWLY_APPROVED_WITHIN = relativedelta(months=12)
 # Children are cared for from birth to 18 (216 months); periscolaire covers school ages.
 MAX_AGE_MONTHS = 216
+# Atypical hours (DOMAIN.md): a day starting before 7 h is "early", one ending after 19 h "late".
+EARLY_BEFORE = time(7, 0)
+LATE_AFTER = time(19, 0)
+PRESENTATION_MAX = 1000
+# The wording of the publication consent she ticks; each consent keeps the version it was given to.
+PUBLICATION_CONSENT_VERSION = "2026-01"
+# R421-39: availability declared at least before 1 June and 1 December; the page starts asking
+# a month before each (product rule).
+CONFIRMATION_CAMPAIGNS = ((5, 6), (11, 12))  # (month it opens, month of the 1st it is due by)
 
 
 def carer_from_decision(
@@ -67,6 +77,8 @@ class VacancyInput:
     holidays: bool = False
     emergency: bool = False
     disability: bool = False
+    day_starts_at: time | None = None
+    day_ends_at: time | None = None
 
 
 def check_vacancy(data: VacancyInput, *, today: date) -> None:
@@ -86,10 +98,148 @@ def check_vacancy(data: VacancyInput, *, today: date) -> None:
         )
     if not 0 < data.half_days <= FULL_WEEK:
         raise RuleViolation("Cochez au moins une demi-journée de la semaine.", field="half_days")
+    if (data.day_starts_at is None) != (data.day_ends_at is None):
+        raise RuleViolation(
+            "Indiquez l'heure de début et l'heure de fin de journée, ou aucune des deux.",
+            field="day_ends_at" if data.day_ends_at is None else "day_starts_at",
+        )
+    if data.day_starts_at is not None and data.day_ends_at <= data.day_starts_at:
+        raise RuleViolation(
+            "L'heure de fin de journée doit venir après l'heure de début.", field="day_ends_at"
+        )
+
+
+def _vacancy_values(data: VacancyInput) -> dict:
+    """The columns of a vacancy; hours outside 7 h–19 h count as early or late care."""
+    values = dict(data.__dict__)
+    if data.day_starts_at is not None and data.day_starts_at < EARLY_BEFORE:
+        values["early"] = True
+    if data.day_ends_at is not None and data.day_ends_at > LATE_AFTER:
+        values["late"] = True
+    return values
 
 
 def add_vacancy(session: Session, carer: Carer, data: VacancyInput, *, today: date) -> Vacancy:
     check_vacancy(data, today=today)
-    vacancy = Vacancy(carer=carer, **data.__dict__)
+    vacancy = Vacancy(carer=carer, **_vacancy_values(data))
     session.add(vacancy)
     return vacancy
+
+
+def update_vacancy(vacancy: Vacancy, data: VacancyInput, *, today: date) -> None:
+    check_vacancy(data, today=today)
+    for name, value in _vacancy_values(data).items():
+        setattr(vacancy, name, value)
+
+
+def remove_vacancy(session: Session, vacancy: Vacancy) -> None:
+    session.delete(vacancy)
+
+
+def confirm_availability(carer: Carer, *, today: date) -> None:
+    """She says her places (or the lack of them) are up to date today."""
+    carer.last_confirmed_on = today
+
+
+def declare_no_vacancy(session: Session, carer: Carer, *, today: date) -> int:
+    """ "No place for now": every vacancy removed, and that situation confirmed as of today."""
+    removed = list(carer.vacancies)
+    for vacancy in removed:
+        session.delete(vacancy)
+    session.flush()
+    session.expire(carer, ["vacancies"])
+    confirm_availability(carer, today=today)
+    return len(removed)
+
+
+@dataclass(frozen=True)
+class AvailabilityReminder:
+    """The confirmation asked of her: due before `due_on`, and whether that day has passed."""
+
+    due_on: date
+    overdue: bool
+
+
+def availability_reminder(carer: Carer, today: date) -> AvailabilityReminder | None:
+    """From 1 May (1 November) until she confirms, she is asked to do so before 1 June
+    (1 December); a confirmation since the campaign opened answers it. A deadline that passed
+    before her agrément does not concern her."""
+    opened_on = max(
+        date(year, opens, 1)
+        for year in (today.year - 1, today.year)
+        for opens, _ in CONFIRMATION_CAMPAIGNS
+        if date(year, opens, 1) <= today
+    )
+    due_month = dict(CONFIRMATION_CAMPAIGNS)[opened_on.month]
+    due_on = date(opened_on.year, due_month, 1)
+    if carer.agrement_on >= due_on:
+        # Approved after that deadline: her first one is the next.
+        return None
+    if carer.last_confirmed_on is not None and carer.last_confirmed_on >= opened_on:
+        return None
+    return AvailabilityReminder(due_on, overdue=today >= due_on)
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    """What parents see of her, as she sets it from her space."""
+
+    is_published: bool
+    presentation: str
+    commune_insee: str
+    show_address: bool
+    show_email: bool
+    show_phone: bool
+    # She ticked the publication consent (needed to publish unless already given).
+    consents: bool = False
+
+
+def update_profile(
+    session: Session, carer: Carer, data: ProfileInput, *, now: datetime
+) -> list[str]:
+    """Check everything, then change the profile; returns the names of the fields changed."""
+    presentation = (data.presentation or "").strip()
+    if len(presentation) > PRESENTATION_MAX:
+        raise RuleViolation(
+            f"La présentation compte {len(presentation)} caractères : {PRESENTATION_MAX} au plus.",
+            field="presentation",
+        )
+    commune = session.get(Commune, data.commune_insee or "")
+    if commune is None:
+        raise RuleViolation("Commune inconnue.", field="commune")
+    if data.show_address and not carer.address:
+        raise RuleViolation(
+            "Vous n'avez pas d'adresse enregistrée : ajoutez-la dans vos coordonnées avant de "
+            "l'afficher.",
+            field="show_address",
+        )
+    shown_contact = (data.show_email and carer.email) or (data.show_phone and carer.phone)
+    if not shown_contact:
+        raise RuleViolation(
+            "Laissez visible au moins un moyen de vous joindre : votre e-mail ou votre "
+            "téléphone (art. R421-39 du code de l'action sociale et des familles).",
+            field="show_email",
+        )
+    consented = carer.publication_consent_version == PUBLICATION_CONSENT_VERSION
+    if data.is_published and not (consented or data.consents):
+        raise RuleViolation(
+            "Pour publier votre profil, cochez l'accord de publication de vos coordonnées.",
+            field="consents",
+        )
+    values = {
+        "is_published": data.is_published,
+        "presentation": presentation,
+        "commune_insee": commune.insee_code,
+        "latitude": commune.latitude,
+        "longitude": commune.longitude,
+        "show_address": data.show_address,
+        "show_email": data.show_email,
+        "show_phone": data.show_phone,
+    }
+    if data.is_published and data.consents and not consented:
+        values["publication_consent_at"] = now
+        values["publication_consent_version"] = PUBLICATION_CONSENT_VERSION
+    changed = [name for name, value in values.items() if getattr(carer, name) != value]
+    for name in changed:
+        setattr(carer, name, values[name])
+    return changed

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from onboarding.admin.forms import DATE_INPUTS, INPUTS, TransitionForm
 from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.candidate import links
 from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import situation, transitions
@@ -43,6 +44,7 @@ class CandidatePageMixin:
             inputs=INPUTS,
             form=form,
             can_act=not self.read_only,
+            link_valid_until=links.valid_until(candidate),
             return_url=self.get_url(".index_view"),
         )
 

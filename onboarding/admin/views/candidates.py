@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from onboarding.admin.base import ScopedAjaxLoader, StaffModelView
 from onboarding.admin.forms import select_choices
 from onboarding.admin.scoping import candidates_in_scope, covers, signed_in
+from onboarding.admin.views.access_links import AccessLinkMixin
 from onboarding.admin.views.bulk import CandidateBulkMixin
 from onboarding.admin.views.candidate_page import CandidatePageMixin
 from onboarding.extensions import db
@@ -106,7 +107,7 @@ def _next_deadline(view, context, model, name):
     )
 
 
-class CandidateView(CandidatePageMixin, CandidateBulkMixin, StaffModelView):
+class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, StaffModelView):
     details_template = "admin/candidate_page.html"
     column_list = (
         "last_name", "first_name", "status", "department_code", "commune", "coordinator",

@@ -112,6 +112,11 @@ class Candidate(Model):
     # Holds units EP1 and EP3 of the CAP AEPE: exempt from training blocks 1 and 2.
     has_cap_aepe_units: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    # The personal access link: its token carries this nonce, so issuing a new link (a new
+    # nonce) revokes the previous one at once. None until a first link is issued.
+    access_nonce: Mapped[str | None] = mapped_column(String(32))
+    access_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

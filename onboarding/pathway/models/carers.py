@@ -1,6 +1,6 @@
 """Approved carers, the free places they publish, and parents' requests to be put in contact."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -102,6 +103,10 @@ class Vacancy(Model):
         CheckConstraint("age_max_months >= age_min_months", name="age_range_ordered"),
         CheckConstraint("age_max_months <= 216", name="age_max_minor"),
         CheckConstraint("half_days > 0 AND half_days < 16384", name="half_days_grid"),
+        CheckConstraint(
+            "day_starts_at IS NULL OR day_ends_at IS NULL OR day_ends_at > day_starts_at",
+            name="day_ends_after_start",
+        ),
         Index("ix_vacancy_from_half_days", "available_from", "half_days"),
     )
 
@@ -119,6 +124,9 @@ class Vacancy(Model):
     holidays: Mapped[bool] = mapped_column(Boolean, default=False)
     emergency: Mapped[bool] = mapped_column(Boolean, default=False)
     disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The usual hours of a day of care (local time), when she gives them: "de 7 h 30 à 18 h".
+    day_starts_at: Mapped[time | None] = mapped_column(Time)
+    day_ends_at: Mapped[time | None] = mapped_column(Time)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

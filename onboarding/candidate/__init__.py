@@ -1,0 +1,36 @@
+"""The candidate space (blueprint /candidat/): opened by a personal link, no password."""
+
+import logging
+import re
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("candidate_space", __name__, url_prefix="/candidat")
+
+TOKEN_IN_PATH = re.compile(r"/candidat/acces/[^\s\"'?]+")
+# The servers' access logs, which print every request's path.
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+class HideAccessTokens(logging.Filter):
+    """A personal link's token is a key to someone's space: masked before any log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/candidat/acces/" in message:
+            record.msg = TOKEN_IN_PATH.sub("/candidat/acces/[lien masqué]", message)
+            record.args = ()
+        return True
+
+
+HIDE_ACCESS_TOKENS = HideAccessTokens()
+
+
+def init_app(app: Flask) -> None:
+    from onboarding.candidate import routes  # noqa: F401  (routes attach to bp)
+
+    app.register_blueprint(bp)
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if HIDE_ACCESS_TOKENS not in logger.filters:
+            logger.addFilter(HIDE_ACCESS_TOKENS)

@@ -1,0 +1,516 @@
+"""The candidate space's pages: the personal link, progress, contact details, absences, calendar
+files and documents; once approved, what parents see (profile, places, confirmation)."""
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from onboarding.candidate import bp
+from onboarding.candidate.calendar import calendar_file
+from onboarding.candidate.forms import ActionForm, ContactForm, ProfileForm, VacancyForm
+from onboarding.documents import papers
+from onboarding.documents.rendering import DocumentTooLarge
+from onboarding.extensions import db, limiter
+from onboarding.pathway import access, audit, carers, enrollment, situation
+from onboarding.pathway.base import utcnow
+from onboarding.pathway.clock import today
+from onboarding.pathway.commune_lookup import find_commune
+from onboarding.pathway.contact_details import ContactDetails, correct_contact_details
+from onboarding.pathway.errors import PathwayError, RuleViolation
+from onboarding.pathway.models import (
+    Attendance,
+    Candidate,
+    Carer,
+    DossierItemStatus,
+    Enrollment,
+    Vacancy,
+)
+from onboarding.pathway.next_actions import next_actions
+from onboarding.pathway.progress import candidate_progress, missing_mandatory_steps
+from onboarding.pathway.schedule import (
+    DAYS,
+    HALF_DAY_LABELS,
+    NEED_LABELS,
+    NEEDS,
+    PERIODS,
+    UnknownName,
+    half_day_mask,
+    half_day_names,
+)
+
+SESSION_KEYS = ("candidate_id", "candidate_link")
+STRUCTURE = "Parcours Assmat – France Travail et Caf"
+
+
+# --- the session a personal link opens -------------------------------------------------------
+def _session_candidate() -> Candidate | None:
+    """The candidate of this session, re-checked on every request: a new link revokes it."""
+    if current_user.is_authenticated:
+        # A staff session is never a candidate's: the two do not mix.
+        return None
+    candidate_id = session.get("candidate_id")
+    if not isinstance(candidate_id, int):
+        return None
+    candidate = db.session.get(Candidate, candidate_id)
+    if not access.is_current(candidate, session.get("candidate_link")):
+        return None
+    return candidate
+
+
+def _no_access():
+    return render_template("candidate/no_access.html"), 403
+
+
+@bp.before_request
+def _require_candidate():
+    if request.endpoint == "candidate_space.open_link":
+        return None
+    candidate = _session_candidate()
+    if candidate is None:
+        for key in SESSION_KEYS:
+            session.pop(key, None)
+        return _no_access()
+    g.candidate = candidate
+    return None
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    # Personal data: kept by no cache; and no page here tells another site where it came from.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.app_context_processor
+def _candidate_context():
+    return {"space_candidate": g.get("candidate")}
+
+
+def _link_refused(response: Response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/acces/<token>")
+@limiter.limit(lambda: current_app.config["CANDIDATE_LINK_LIMIT"], deduct_when=_link_refused)
+def open_link(token: str):
+    try:
+        candidate = access.candidate_for(
+            db.session, token, secret_key=current_app.secret_key, now=utcnow()
+        )
+    except access.LinkRefused:
+        return _no_access()
+    # A fresh session: nothing from before (a staff sign-in, another candidate) survives.
+    session.clear()
+    session["candidate_id"] = candidate.id
+    session["candidate_link"] = candidate.access_nonce
+    return redirect(url_for(".home"))
+
+
+@bp.route("/deconnexion", methods=["POST"])
+def sign_out():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session.clear()
+    return render_template("candidate/signed_out.html")
+
+
+# --- progress ------------------------------------------------------------------------------
+def _extended_training(candidate: Candidate) -> bool:
+    return candidate.department_code in current_app.config["EXTENDED_TRAINING_DEPARTMENTS"]
+
+
+def _upcoming(candidate: Candidate) -> list[Enrollment]:
+    now = today()
+    return sorted(
+        (
+            e
+            for e in candidate.enrollments
+            if e.activity.date >= now and not e.activity.is_cancelled
+        ),
+        key=lambda e: (e.activity.date, e.activity.start_time),
+    )
+
+
+def _deadlines(candidate: Candidate):
+    return situation.candidate_deadlines(candidate, extended_training=_extended_training(candidate))
+
+
+@bp.route("/")
+def home():
+    candidate = g.candidate
+    now = today()
+    progress = candidate_progress(db.session, candidate.id, now)
+    deadlines = _deadlines(candidate)
+    upcoming = _upcoming(candidate)
+    return render_template(
+        "candidate/home.html",
+        candidate=candidate,
+        today=now,
+        progress=progress,
+        actions=next_actions(candidate, progress, deadlines, now),
+        upcoming=upcoming,
+        attending=[e for e in upcoming if e.attendance == Attendance.PENDING],
+        missing=[i for i in candidate.dossier_items if i.status == DossierItemStatus.MISSING],
+        deadlines=deadlines,
+        completed=bool(progress)
+        and any(p.step.is_mandatory for p in progress)
+        and not missing_mandatory_steps(progress),
+        form=ActionForm(),
+    )
+
+
+def _own_enrollment(activity_id: int) -> Enrollment:
+    """The candidate's enrolment in that activity; anyone else's, or none, is a 404."""
+    row = db.session.scalar(
+        select(Enrollment).where(
+            Enrollment.activity_id == activity_id, Enrollment.candidate_id == g.candidate.id
+        )
+    )
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/activites/<int:activity_id>/absence", methods=["POST"])
+def excuse(activity_id: int):
+    row = _own_enrollment(activity_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        enrollment.excuse(db.session, row, today=today(), by_candidate=True)
+        audit.record(
+            db.session, actor=None, action="candidate_excuse", object_type="Enrollment",
+            object_id=row.id, fields=["attendance"],
+        )  # fmt: skip
+        db.session.commit()
+    except PathwayError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(
+            f"C'est noté : vous ne viendrez pas à « {row.activity.title} ». "
+            "Votre conseiller le voit dans votre dossier.",
+            "success",
+        )
+    return redirect(url_for(".home", _anchor="activites"))
+
+
+def _ics(data: bytes, name: str) -> Response:
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/activites/<int:activity_id>.ics")
+def activity_calendar(activity_id: int):
+    row = _own_enrollment(activity_id)
+    if row.attendance != Attendance.PENDING or row.activity not in [
+        e.activity for e in _upcoming(g.candidate)
+    ]:
+        abort(404)
+    return _ics(calendar_file([row.activity]), f"activite-{activity_id}.ics")
+
+
+@bp.route("/activites.ics")
+def all_calendar():
+    activities = [e.activity for e in _upcoming(g.candidate) if e.attendance == Attendance.PENDING]
+    return _ics(calendar_file(activities), "parcours-assmat.ics")
+
+
+# --- documents -------------------------------------------------------------------------------
+def _issuer() -> papers.Issuer:
+    candidate = g.candidate
+    return papers.Issuer(
+        structure=f"{STRUCTURE}, département {candidate.department_code}",
+        person="",
+        issued_on=today(),
+    )
+
+
+def _pdf(produce, name: str):
+    try:
+        data = produce()
+    except (PathwayError, DocumentTooLarge) as error:
+        flash(error.message, "error")
+        return redirect(url_for(".home", _anchor="documents"))
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/documents/attestation-presence.pdf")
+def presence_attestation():
+    candidate, by = g.candidate, _issuer()
+    return _pdf(lambda: papers.presence_attestations([candidate], by), "attestation-presence.pdf")
+
+
+@bp.route("/documents/livret-parcours.pdf")
+def pathway_booklet():
+    candidate, by = g.candidate, _issuer()
+    progress = candidate_progress(db.session, candidate.id, today())
+    deadlines = _deadlines(candidate)
+    return _pdf(
+        lambda: papers.pathway_booklet(candidate, progress, deadlines, by), "livret-parcours.pdf"
+    )
+
+
+@bp.route("/documents/attestation-fin-parcours.pdf")
+def completion_attestation():
+    candidate, by = g.candidate, _issuer()
+    progress = candidate_progress(db.session, candidate.id, today())
+    return _pdf(
+        lambda: papers.completion_attestation(candidate, progress, by),
+        "attestation-fin-parcours.pdf",
+    )
+
+
+# --- forms: a refusal from the domain goes beside its field ----------------------------------
+def _refuse(form, error: PathwayError, aliases: dict[str, str] | None = None) -> None:
+    db.session.rollback()
+    name = (aliases or {}).get(error.field, error.field)
+    if name and name in form:
+        form[name].errors = [*form[name].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/coordonnees", methods=["GET", "POST"])
+def contact():
+    candidate = g.candidate
+    form = ContactForm(obj=None if request.method == "POST" else candidate)
+    if form.validate_on_submit():
+        details = ContactDetails(form.email.data, form.phone.data, form.address.data)
+        try:
+            changed = correct_contact_details(candidate, details)
+            if changed:
+                audit.record(
+                    db.session, actor=None, action="candidate_update", object_type="Candidate",
+                    object_id=candidate.id, fields=changed,
+                )  # fmt: skip
+            db.session.commit()
+        except PathwayError as error:
+            _refuse(form, error)
+        else:
+            flash(
+                "Vos coordonnées sont enregistrées." if changed else "Rien n'a changé.", "success"
+            )
+            return redirect(url_for(".contact"))
+    return render_template("candidate/contact.html", candidate=candidate, form=form)
+
+
+# --- once approved: what parents see ----------------------------------------------------------
+def _carer() -> Carer:
+    carer = g.candidate.carer
+    if carer is None:
+        abort(404)
+    return carer
+
+
+def _profile_form(carer: Carer) -> ProfileForm:
+    if request.method == "POST":
+        return ProfileForm()
+    form = ProfileForm(
+        data={
+            "is_published": "1" if carer.is_published else "0",
+            "presentation": carer.presentation,
+            "postcode": carer.commune.postcodes.split(" ")[0] if carer.commune.postcodes else "",
+            "commune_name": carer.commune.name,
+            "show_address": carer.show_address,
+            "show_email": carer.show_email,
+            "show_phone": carer.show_phone,
+        }
+    )
+    return form
+
+
+def _availability_page(carer: Carer, profile_form: ProfileForm, status: int = 200):
+    now = today()
+    return (
+        render_template(
+            "candidate/availability.html",
+            carer=carer,
+            today=now,
+            reminder=carers.availability_reminder(carer, now),
+            stale=carers.is_stale(carer, now),
+            consented=carer.publication_consent_version == carers.PUBLICATION_CONSENT_VERSION,
+            profile_form=profile_form,
+            form=ActionForm(),
+            half_day_labels=HALF_DAY_LABELS,
+            half_day_names=half_day_names,
+            need_labels=[(name, NEED_LABELS[name]) for name in NEEDS],
+        ),
+        status,
+    )
+
+
+@bp.route("/disponibilites")
+def availability():
+    carer = _carer()
+    return _availability_page(carer, _profile_form(carer))
+
+
+@bp.route("/disponibilites/profil", methods=["POST"])
+def profile():
+    carer = _carer()
+    form = _profile_form(carer)
+    if not form.validate_on_submit():
+        return _availability_page(carer, form)
+    try:
+        commune = find_commune(db.session, form.postcode.data, form.commune_name.data)
+        changed = carers.update_profile(
+            db.session,
+            carer,
+            carers.ProfileInput(
+                is_published=form.is_published.data == "1",
+                presentation=form.presentation.data or "",
+                commune_insee=commune.insee_code,
+                show_address=form.show_address.data,
+                show_email=form.show_email.data,
+                show_phone=form.show_phone.data,
+                consents=form.consents.data,
+            ),
+            now=utcnow(),
+        )
+        if changed:
+            audit.record(
+                db.session, actor=None, action="carer_update", object_type="Carer",
+                object_id=carer.id, fields=changed,
+            )  # fmt: skip
+        db.session.commit()
+    except PathwayError as error:
+        _refuse(form, error, {"commune": "postcode"})
+        return _availability_page(carer, form)
+    flash(
+        "Votre profil est publié : les parents le voient."
+        if carer.is_published
+        else "Votre profil est masqué : les parents ne le voient pas.",
+        "success",
+    )
+    return redirect(url_for(".availability"))
+
+
+@bp.route("/disponibilites/confirmer", methods=["POST"])
+def confirm():
+    carer = _carer()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    carers.confirm_availability(carer, today=today())
+    db.session.commit()
+    flash("Merci : vos disponibilités sont confirmées à la date d'aujourd'hui.", "success")
+    return redirect(url_for(".availability"))
+
+
+@bp.route("/disponibilites/aucune-place", methods=["POST"])
+def no_vacancy():
+    carer = _carer()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    carers.declare_no_vacancy(db.session, carer, today=today())
+    db.session.commit()
+    flash(
+        "C'est noté : pas de place pour le moment. Vos disponibilités sont confirmées à la date "
+        "d'aujourd'hui.",
+        "success",
+    )
+    return redirect(url_for(".availability"))
+
+
+def _own_vacancy(vacancy_id: int) -> Vacancy:
+    carer = _carer()
+    vacancy = db.session.scalar(
+        select(Vacancy).where(Vacancy.id == vacancy_id, Vacancy.carer_id == carer.id)
+    )
+    if vacancy is None:
+        abort(404)
+    return vacancy
+
+
+def _vacancy_input(form: VacancyForm) -> carers.VacancyInput:
+    try:
+        mask = half_day_mask(form.half_days.data or [])
+    except UnknownName:
+        raise RuleViolation("Demi-journée inconnue.", field="half_days") from None
+    return carers.VacancyInput(
+        available_from=form.available_from.data,
+        age_min_months=form.age_min_months.data,
+        age_max_months=form.age_max_months.data,
+        half_days=mask,
+        day_starts_at=form.day_starts_at.data,
+        day_ends_at=form.day_ends_at.data,
+        **{name: form[name].data for name in NEEDS},
+    )
+
+
+def _vacancy_page(form: VacancyForm, vacancy: Vacancy | None):
+    return render_template(
+        "candidate/vacancy.html",
+        form=form,
+        vacancy=vacancy,
+        today=today(),
+        days=DAYS,
+        periods=PERIODS,
+        needs=NEEDS,
+    )
+
+
+def _save_vacancy(vacancy: Vacancy | None):
+    carer = _carer()
+    if request.method == "POST":
+        form = VacancyForm()
+    elif vacancy is None:
+        form = VacancyForm(
+            data={"available_from": today(), "age_min_months": 0, "age_max_months": 36}
+        )
+    else:
+        form = VacancyForm(obj=vacancy)
+        form.half_days.data = half_day_names(vacancy.half_days)
+    if not form.validate_on_submit():
+        return _vacancy_page(form, vacancy)
+    try:
+        data = _vacancy_input(form)
+        if vacancy is None:
+            carers.add_vacancy(db.session, carer, data, today=today())
+        else:
+            carers.update_vacancy(vacancy, data, today=today())
+        db.session.commit()
+    except PathwayError as error:
+        _refuse(form, error)
+        return _vacancy_page(form, vacancy)
+    flash(
+        "La place est enregistrée. Pensez à confirmer vos disponibilités quand tout est à jour.",
+        "success",
+    )
+    return redirect(url_for(".availability", _anchor="places"))
+
+
+@bp.route("/places/nouvelle", methods=["GET", "POST"])
+def new_vacancy():
+    return _save_vacancy(None)
+
+
+@bp.route("/places/<int:vacancy_id>", methods=["GET", "POST"])
+def edit_vacancy(vacancy_id: int):
+    return _save_vacancy(_own_vacancy(vacancy_id))
+
+
+@bp.route("/places/<int:vacancy_id>/supprimer", methods=["POST"])
+def delete_vacancy(vacancy_id: int):
+    vacancy = _own_vacancy(vacancy_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    carers.remove_vacancy(db.session, vacancy)
+    db.session.commit()
+    flash("La place est retirée.", "success")
+    return redirect(url_for(".availability", _anchor="places"))

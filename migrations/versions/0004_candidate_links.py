@@ -1,8 +1,8 @@
 """Candidate space: the personal access link's nonce, and a vacancy's usual daily hours.
 
-Revision ID: 0003_candidate_links
+Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-25 09:00:00
+Create Date: 2026-11-24 19:10:00
 
 """
 from alembic import op

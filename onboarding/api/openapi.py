@@ -42,7 +42,7 @@ CARER = {
         "vacancy",
         "newly_approved",
         "confirmed_at",
-    ],  # fmt: skip
+    ],
     "properties": {
         "id": {"type": "integer"},
         "first_name": {"type": "string"},
@@ -154,7 +154,7 @@ def document(server_url: str) -> dict:
                             {"type": "integer", "minimum": 1, "default": 1},
                             required=False,
                         ),
-                    ],  # fmt: skip
+                    ],
                     "responses": {
                         "200": {
                             "description": "One page of results",
@@ -192,7 +192,7 @@ def document(server_url: str) -> dict:
                             "Start of a commune name or postcode",
                             {"type": "string", "minLength": 1, "maxLength": 100},
                         ),
-                    ],  # fmt: skip
+                    ],
                     "responses": {
                         "200": {
                             "description": "Up to 10 communes, most populated first",

@@ -1,5 +1,6 @@
 """/recherche, /assmat/<id> and its contact form: read the input, call the domain, render."""
 
+import contextlib
 import logging
 
 from flask import abort, current_app, redirect, render_template, request, url_for
@@ -218,10 +219,8 @@ def _prefill(form: ContactForm, args) -> None:
     if origin is not None:
         form.commune.data = commune_search.label(origin)
     for field, name in ((form.child_birth_date, "birth_date"), (form.start_date, "start")):
-        try:
+        with contextlib.suppress(ValueError):
             field.data = parse_date(params.value(name))
-        except ValueError:
-            pass
     form.slots.data = [n for n in params.values("slots") if n in HALF_DAYS]
     form.needs.data = [n for n in params.values("needs") if n in NEEDS]
 

@@ -15,12 +15,13 @@ A carer appears once, with her vacancy that ranks best by the same order (then t
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Integer, and_, case, cast, func, literal, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Date, Float, Integer, and_, bindparam, case, func, literal, select
+from sqlalchemy.orm import Session
 
 from onboarding.pathway.carers import MAX_AGE_MONTHS, NEWLY_APPROVED_WITHIN, STALE_AFTER
 from onboarding.pathway.geography import EARTH_RADIUS_KM
@@ -132,13 +133,13 @@ def _bounding_box(latitude: float, longitude: float, radius_km: float):
     return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
 
 
-def _distance(latitude: float, longitude: float):
-    """Haversine in SQL, from the carer's point to the given one, in km."""
-    half_dlat = func.radians(Carer.latitude - latitude) / 2
-    half_dlon = func.radians(Carer.longitude - longitude) / 2
+def _distance():
+    """Haversine in SQL, from the carer's point to the origin's (bound values), in km."""
+    half_dlat = func.radians(Carer.latitude - bindparam("latitude", type_=Float)) / 2
+    half_dlon = func.radians(Carer.longitude - bindparam("longitude", type_=Float)) / 2
     sin_lat, sin_lon = func.sin(half_dlat), func.sin(half_dlon)
     a = sin_lat * sin_lat + (
-        literal(math.cos(math.radians(latitude)))
+        bindparam("cos_latitude", type_=Float)
         * func.cos(func.radians(Carer.latitude))
         * sin_lon
         * sin_lon
@@ -146,63 +147,62 @@ def _distance(latitude: float, longitude: float):
     return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
 
 
-def _covered(mask: int):
+def _covered():
     """How many of the requested half-days the vacancy's bitmask has (no popcount in SQLite)."""
-    bits = [bit for bit in range(len(HALF_DAYS)) if mask & (1 << bit)]
-    terms = [Vacancy.half_days.op(">>")(bit).op("&")(1) for bit in bits]
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return cast(total, Integer)
+    common = Vacancy.half_days.op("&")(bindparam("half_days", type_=Integer))
+    total = common.op("&")(1)
+    for bit in range(1, len(HALF_DAYS)):
+        total = total + common.op(">>")(bit).op("&")(1)
+    return total
 
 
-def _needs_covered(mask: int):
-    flags = [getattr(Vacancy, name) for bit, name in enumerate(NEEDS) if mask & (1 << bit)]
-    total = literal(0)
-    for flag in flags:
-        total = total + case((flag, 1), else_=0)
-    return cast(total, Integer)
+def _needs_covered():
+    """How many requested needs the vacancy meets: each flag weighs 1 when asked, else 0."""
+    total = literal(0, Integer)
+    for name in NEEDS:
+        weight = bindparam(f"asks_{name}", type_=Integer)
+        total = total + case((getattr(Vacancy, name), weight), else_=0)
+    return total
 
 
-def ranked_statement(query: SearchQuery, origin: Commune, *, today: date):
-    """The SQL of one page: carer ids with distance, coverage and their best vacancy's id."""
-    age = age_in_months(query.birth_date, query.start)
-    south, north, west, east = _bounding_box(origin.latitude, origin.longitude, query.radius_km)
-    requested = count_half_days(query.half_days)
-    needs_requested = bin(query.needs).count("1")
-    distance = _distance(origin.latitude, origin.longitude).label("distance")
-    covered = _covered(query.half_days).label("covered")
-    needs_covered = _needs_covered(query.needs).label("needs_covered")
+@cache
+def _ranked_statement():
+    """The SQL of one page: carer ids with distance, coverage and their best vacancy's id.
+
+    Built once with named parameters (see `_parameters`): the same statement for every search,
+    so neither Python nor the database's statement cache rebuild it.
+    """
     matches = (
         select(
             Carer.id.label("carer_id"),
             Vacancy.id.label("vacancy_id"),
             Vacancy.available_from,
-            distance,
-            covered,
-            needs_covered,
+            _distance().label("distance"),
+            _covered().label("covered"),
+            _needs_covered().label("needs_covered"),
         )
         .join(Vacancy, Vacancy.carer_id == Carer.id)
         .where(
             Carer.is_published.is_(True),
-            Carer.latitude.between(south, north),
-            Carer.longitude.between(west, east),
-            Carer.last_confirmed_on >= today - STALE_AFTER,
-            Vacancy.available_from <= query.start + START_TOLERANCE,
-            Vacancy.age_min_months <= age,
-            Vacancy.age_max_months >= age,
-            Vacancy.half_days.op("&")(query.half_days) != 0,
+            Carer.latitude.between(bindparam("south"), bindparam("north")),
+            Carer.longitude.between(bindparam("west"), bindparam("east")),
+            Carer.last_confirmed_on >= bindparam("fresh_since", type_=Date),
+            Vacancy.available_from <= bindparam("free_by", type_=Date),
+            Vacancy.age_min_months <= bindparam("age", type_=Integer),
+            Vacancy.age_max_months >= bindparam("age", type_=Integer),
+            Vacancy.half_days.op("&")(bindparam("half_days", type_=Integer)) != 0,
         )
         .subquery("matches")
     )
     covers_all = case(
-        (and_(matches.c.covered == requested, matches.c.needs_covered == needs_requested), 1),
+        (
+            and_(
+                matches.c.covered == bindparam("requested", type_=Integer),
+                matches.c.needs_covered == bindparam("needs_requested", type_=Integer),
+            ),
+            1,
+        ),
         else_=0,
-    )
-    best_first = (
-        covers_all.desc(),
-        matches.c.covered.desc(),
-        matches.c.needs_covered.desc(),
     )
     ranked = (
         select(
@@ -211,11 +211,17 @@ def ranked_statement(query: SearchQuery, origin: Commune, *, today: date):
             func.row_number()
             .over(
                 partition_by=matches.c.carer_id,
-                order_by=(*best_first, matches.c.available_from, matches.c.vacancy_id),
+                order_by=(
+                    covers_all.desc(),
+                    matches.c.covered.desc(),
+                    matches.c.needs_covered.desc(),
+                    matches.c.available_from,
+                    matches.c.vacancy_id,
+                ),
             )
             .label("rank"),
         )
-        .where(matches.c.distance <= query.radius_km)
+        .where(matches.c.distance <= bindparam("radius_km", type_=Float))
         .subquery("ranked")
     )
     return (
@@ -236,9 +242,30 @@ def ranked_statement(query: SearchQuery, origin: Commune, *, today: date):
             ranked.c.distance,
             ranked.c.carer_id,
         )
-        .limit(PER_PAGE)
-        .offset((query.page - 1) * PER_PAGE)
     )
+
+
+def _parameters(query: SearchQuery, origin: Commune, *, today: date) -> dict:
+    south, north, west, east = _bounding_box(origin.latitude, origin.longitude, query.radius_km)
+    return {
+        "latitude": origin.latitude,
+        "longitude": origin.longitude,
+        "cos_latitude": math.cos(math.radians(origin.latitude)),
+        "south": south,
+        "north": north,
+        "west": west,
+        "east": east,
+        "fresh_since": today - STALE_AFTER,
+        "free_by": query.start + START_TOLERANCE,
+        "age": age_in_months(query.birth_date, query.start),
+        "half_days": query.half_days,
+        "requested": count_half_days(query.half_days),
+        "needs_requested": bin(query.needs).count("1"),
+        **{f"asks_{name}": int(bool(query.needs & (1 << bit))) for bit, name in enumerate(NEEDS)},
+        "radius_km": float(query.radius_km),
+        "limit": PER_PAGE,
+        "offset": (query.page - 1) * PER_PAGE,
+    }
 
 
 def vacancy_facts(vacancy: Vacancy) -> VacancyFacts:
@@ -252,54 +279,86 @@ def vacancy_facts(vacancy: Vacancy) -> VacancyFacts:
     )
 
 
+@cache
+def _page_statement():
+    """One page of ranked ids, joined to what the results show: a single statement."""
+    page = (
+        _ranked_statement()
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery("page")
+    )
+    return (
+        select(
+            page,
+            Carer.first_name,
+            Carer.last_name,
+            Carer.address,
+            Carer.show_address,
+            Carer.latitude,
+            Carer.longitude,
+            Carer.commune_insee,
+            Carer.agrement_on,
+            Carer.last_confirmed_on,
+            Commune.name.label("commune_name"),
+            Vacancy.available_from.label("vacancy_from"),
+            Vacancy.age_min_months,
+            Vacancy.age_max_months,
+            Vacancy.half_days,
+            *(getattr(Vacancy, name) for name in NEEDS),
+        )
+        .join(Carer, Carer.id == page.c.carer_id)
+        .join(Commune, Commune.insee_code == Carer.commune_insee)
+        .join(Vacancy, Vacancy.id == page.c.vacancy_id)
+        .order_by(
+            page.c.covers_all.desc(),
+            page.c.covered.desc(),
+            page.c.needs_covered.desc(),
+            page.c.distance,
+            page.c.carer_id,
+        )
+    )
+
+
 def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
     """One page of results; the query must have passed `query_errors`."""
     origin = session.get(Commune, query.commune_insee)
     if origin is None:
         raise UnknownCommune(query.commune_insee)
-    rows = session.execute(ranked_statement(query, origin, today=today)).all()
+    rows = session.execute(_page_statement(), _parameters(query, origin, today=today)).all()
     total = rows[0].total if rows else 0
     if not rows and query.page > 1:
         # Past the last page: the total still says how many there are.
         total = count(session, query, today=today)
-    carers = {
-        carer.id: carer
-        for carer in session.scalars(
-            select(Carer)
-            .options(joinedload(Carer.commune))
-            .where(Carer.id.in_([r.carer_id for r in rows]))
-        )
-    }
-    vacancies = {
-        vacancy.id: vacancy
-        for vacancy in session.scalars(
-            select(Vacancy).where(Vacancy.id.in_([r.vacancy_id for r in rows]))
-        )
-    }
     requested = count_half_days(query.half_days)
-    hits = []
-    for row in rows:
-        carer, vacancy = carers[row.carer_id], vacancies[row.vacancy_id]
-        hits.append(
-            Hit(
-                carer_id=carer.id,
-                public_name=carer.public_name,
-                first_name=carer.first_name,
-                commune_name=carer.commune.name,
-                insee_code=carer.commune_insee,
-                address=carer.address if carer.show_address else None,
-                latitude=carer.latitude,
-                longitude=carer.longitude,
-                distance_km=float(row.distance),
-                covered=int(row.covered),
-                requested=requested,
-                needs_covered=int(row.needs_covered),
-                covers_all=bool(row.covers_all),
-                vacancy=vacancy_facts(vacancy),
-                newly_approved=carer.agrement_on > today - NEWLY_APPROVED_WITHIN,
-                confirmed_on=carer.last_confirmed_on,
-            )
+    hits = [
+        Hit(
+            carer_id=row.carer_id,
+            public_name=f"{row.first_name} {row.last_name[:1]}.",
+            first_name=row.first_name,
+            commune_name=row.commune_name,
+            insee_code=row.commune_insee,
+            address=row.address if row.show_address else None,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            distance_km=float(row.distance),
+            covered=int(row.covered),
+            requested=requested,
+            needs_covered=int(row.needs_covered),
+            covers_all=bool(row.covers_all),
+            vacancy=VacancyFacts(
+                id=row.vacancy_id,
+                available_from=row.vacancy_from,
+                age_min_months=row.age_min_months,
+                age_max_months=row.age_max_months,
+                half_days=row.half_days,
+                needs=tuple(name for name in NEEDS if getattr(row, name)),
+            ),
+            newly_approved=row.agrement_on > today - NEWLY_APPROVED_WITHIN,
+            confirmed_on=row.last_confirmed_on,
         )
+        for row in rows
+    ]
     return SearchPage(query=query, origin=origin, hits=hits, total=total)
 
 
@@ -308,8 +367,8 @@ def count(session: Session, query: SearchQuery, *, today: date) -> int:
     origin = session.get(Commune, query.commune_insee)
     if origin is None:
         raise UnknownCommune(query.commune_insee)
-    statement = ranked_statement(query, origin, today=today).limit(None).offset(None)
-    return session.scalar(select(func.count()).select_from(statement.subquery()))
+    statement = select(func.count()).select_from(_ranked_statement().subquery())
+    return session.scalar(statement, _parameters(query, origin, today=today))
 
 
 @dataclass(frozen=True)
@@ -323,8 +382,6 @@ class Widening:
 
 def widenings(session: Session, query: SearchQuery, *, today: date) -> list[Widening]:
     """For an empty result: the largest radius, a later start, other half-days, when they help."""
-    from dataclasses import replace
-
     tries = []
     if query.radius_km < RADII_KM[-1]:
         tries.append(

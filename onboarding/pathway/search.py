@@ -49,7 +49,7 @@ class SearchQuery:
 
 
 def age_in_months(birth_date: date, on: date) -> int:
-    """Full months from birth to that day (negative before birth)."""
+    """Full months from birth to that day (the query rules refuse a start before birth)."""
     delta = relativedelta(on, birth_date)
     return delta.years * 12 + delta.months
 

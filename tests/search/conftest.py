@@ -9,8 +9,8 @@ from onboarding.pathway.schedule import WORKING_WEEK
 from tests.builders import BORDEAUX, TODAY
 
 MERIGNAC = "33281"  # about 6 km west of Bordeaux
-PESSAC = "33318"  # about 7 km south-west
-LIBOURNE = "33243"  # about 30 km east
+PESSAC = "33318"  # about 5.4 km south-west
+LIBOURNE = "33243"  # about 27.7 km east
 ARCACHON = "33009"  # about 55 km west
 PERIGUEUX = "24322"
 

@@ -16,7 +16,9 @@ BIRTH = date(2025, 9, 1)  # 7 months on START
 
 def ask(session, *, commune=BORDEAUX, radius=10, birth=BIRTH, start=START,
         slots=("mon_am", "tue_am"), needs=(), page=1):  # fmt: skip
-    query = SearchQuery(commune, radius, birth, start, half_day_mask(slots), needs_mask(needs), page)
+    query = SearchQuery(
+        commune, radius, birth, start, half_day_mask(slots), needs_mask(needs), page
+    )
     assert query_errors(query, today=TODAY) == {}
     return search.search(session, query, today=TODAY)
 

@@ -37,7 +37,9 @@ def test_the_search_answers_the_documented_shape(client, session, carer_factory)
     assert result["newly_approved"] is False
     assert result["confirmed_at"] == (TODAY - timedelta(days=10)).isoformat()
     assert result["address"] is None
-    assert "last_name" not in result and "email" not in result and "phone" not in result
+    assert "last_name" not in result
+    assert "email" not in result
+    assert "phone" not in result
 
 
 def test_slots_and_needs_may_be_repeated_instead_of_comma_separated(client, session, carer_factory):

@@ -60,16 +60,19 @@ def test_the_map_is_an_extra_with_its_data_on_the_list(client, session, carer_fa
     carer_factory(MERIGNAC)
     session.commit()
     body = client.get("/recherche", query_string=query()).get_data(as_text=True)
-    assert 'id="carte"' in body and "hidden" in body
+    assert 'id="carte"' in body
+    assert "hidden" in body
     assert 'data-tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in body
     assert 'data-latitude="44.84618"' in body
     assert "vendor/leaflet/leaflet.js" in body
-    assert "<style" not in body and "style=" not in body
+    assert "<style" not in body
+    assert "style=" not in body
     assert re.search(r"<script(?![^>]*\bsrc=)", body) is None, "no inline script"
 
     app.config["MAP_TILE_URL"] = ""
     body = client.get("/recherche", query_string=query()).get_data(as_text=True)
-    assert 'id="carte"' not in body and "leaflet.js" not in body
+    assert 'id="carte"' not in body
+    assert "leaflet.js" not in body
 
 
 def test_a_postcode_of_several_communes_asks_which(client, session, carer_factory):

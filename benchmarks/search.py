@@ -88,7 +88,7 @@ def build_carers(url: str, *, carers: int, seed: int, today: date) -> dict:
             select(
                 Commune.insee_code, Commune.department_code, Commune.latitude,
                 Commune.longitude, Commune.population,
-            ).where(Commune.population > 0)
+            ).where(Commune.population > 0).order_by(Commune.insee_code)
         ).all()  # fmt: skip
         weights = [row.population for row in communes]
         now = utcnow()
@@ -153,7 +153,9 @@ def searches(count: int, *, seed: int, today: date, connection) -> list[dict]:
     """What parents ask: from where people live, for a baby or a toddler, soon, some half-days."""
     rng = random.Random(seed + 1)
     communes = connection.execute(
-        select(Commune.insee_code, Commune.population).where(Commune.population > 0)
+        select(Commune.insee_code, Commune.population)
+        .where(Commune.population > 0)
+        .order_by(Commune.insee_code)
     ).all()
     origins = rng.choices(communes, [c.population for c in communes], k=count)
     asked = []

@@ -136,22 +136,18 @@ def search_page():
         base = {**query_parameters(query), "q": values["q"]}
         page_links = _page_links(base, query.page, results.pages)
         widenings = [(w, _widened_url(base, w.field, query)) for w in widenings]
-    status = 200
-    return (
-        render_template(
-            "search/search.html",
-            values=values,
-            errors=errors,
-            choices=choices,
-            results=results,
-            widenings=widenings,
-            page_links=page_links,
-            map_tiles=current_app.config["MAP_TILE_URL"],
-            map_attribution=current_app.config["MAP_ATTRIBUTION"],
-            contact_args=query_parameters(query) if query else {},
-            **context,
-        ),
-        status,
+    return render_template(
+        "search/search.html",
+        values=values,
+        errors=errors,
+        choices=choices,
+        results=results,
+        widenings=widenings,
+        page_links=page_links,
+        map_tiles=current_app.config["MAP_TILE_URL"],
+        map_attribution=current_app.config["MAP_ATTRIBUTION"],
+        contact_args=query_parameters(query) if query else {},
+        **context,
     )
 
 

@@ -172,3 +172,12 @@ def test_a_result_links_to_the_carer_page_with_the_search_to_prefill(
     assert 'value="Bordeaux (33000)"' in page
     assert 'value="2025-09-01"' in page
     assert 'id="slots-mon_am" name="slots" value="mon_am" checked' in page
+
+
+def test_a_page_past_the_last_one_says_so_and_links_back(client, session, carer_factory):
+    carer_factory()
+    session.commit()
+    response = client.get("/recherche", query_string=query(page="5"))
+    page = text(response)
+    assert "1 assistante maternelle" in page
+    assert "Cette page n'existe pas" in page

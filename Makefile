@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := ONBOARDING_ENV=$${ONBOARDING_ENV:-development} $(BIN)/flask --app onboarding
 DSFR_DIST := node_modules/@gouvfr/dsfr/dist
+LEAFLET_DIST := node_modules/leaflet/dist
 VENDOR := static/vendor
 INSTALLED := $(VENV)/.installed
-ASSETS := $(VENDOR)/dsfr/dsfr.min.css
+ASSETS := $(VENDOR)/dsfr/dsfr.min.css $(VENDOR)/leaflet/leaflet.js
 
 .PHONY: run test quality install assets system-packages migration-check clean
 
@@ -46,17 +47,21 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,prod]'
 	touch $@
 
-# The French State design system, built from npm into ignored static files (never committed).
-# Its install script wants a project scaffold we do not use: only the dist files are needed.
+# The French State design system and Leaflet (the search's map), from npm into ignored static
+# files (never committed). DSFR's install script wants a project scaffold we do not use: only the
+# dist files are needed.
 assets: $(ASSETS)
 
-$(ASSETS): package.json package-lock.json
+$(ASSETS) &: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	rm -rf $(VENDOR)/dsfr
 	mkdir -p $(VENDOR)/dsfr/utility/icons
 	cp $(DSFR_DIST)/dsfr.min.css $(DSFR_DIST)/dsfr.module.min.js $(DSFR_DIST)/dsfr.nomodule.min.js $(VENDOR)/dsfr/
 	cp -r $(DSFR_DIST)/fonts $(DSFR_DIST)/icons $(DSFR_DIST)/favicon $(DSFR_DIST)/artwork $(VENDOR)/dsfr/
 	cp $(DSFR_DIST)/utility/icons/icons.min.css $(VENDOR)/dsfr/utility/icons/
+	rm -rf $(VENDOR)/leaflet
+	mkdir -p $(VENDOR)/leaflet
+	cp -r $(LEAFLET_DIST)/leaflet.js $(LEAFLET_DIST)/leaflet.css $(LEAFLET_DIST)/images $(VENDOR)/leaflet/
 
 # Installs what is missing when run as root on Debian; otherwise says what to install.
 system-packages:

@@ -46,6 +46,14 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     init_candidate(app)
 
+    from onboarding.search import bp as search_bp
+
+    app.register_blueprint(search_bp)
+
+    from onboarding.api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+
     from onboarding.admin import init_admin
 
     init_admin(app)

@@ -19,6 +19,7 @@ ENVIRONMENT_VARIABLES = (
     "MAIL_DEFAULT_SENDER",
     "RATELIMIT_STORAGE_URI",
     "PUBLIC_BASE_URL",
+    "MAP_TILE_URL",
 )
 
 
@@ -48,6 +49,12 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
         # Personal links refused (expired, altered, revoked) per client address.
         "CANDIDATE_LINK_LIMIT": "30 per 15 minutes",
+        # Parents' contact requests and API calls, per client address.
+        "CONTACT_LIMIT_PER_ADDRESS": "5 per hour",
+        "API_LIMIT_PER_ADDRESS": "120 per minute",
+        # The map of search results: a tile server URL template (empty: no map) and its credit.
+        "MAP_TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "MAP_ATTRIBUTION": "© les contributeurs d'OpenStreetMap",
         # Number of proxies in front of the app that set X-Forwarded-For (0: none).
         "PROXY_COUNT": 0,
         # Part-1 training is due 6 months after the complete dossier, 8 in the

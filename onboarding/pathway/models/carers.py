@@ -37,7 +37,10 @@ class Carer(Model):
         CheckConstraint("agrement_capacity BETWEEN 1 AND 4", name="capacity_range"),
         # R421-39: she may hide her email or her phone, not both.
         CheckConstraint("show_email OR show_phone", name="email_or_phone_shown"),
-        Index("ix_carer_published_position", "is_published", "latitude", "longitude"),
+        # The parents' search: a bounding box over published carers, freshness read from the index.
+        Index(
+            "ix_carer_search_position", "is_published", "latitude", "longitude", "last_confirmed_on"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +111,15 @@ class Vacancy(Model):
             name="day_ends_after_start",
         ),
         Index("ix_vacancy_from_half_days", "available_from", "half_days"),
+        # The parents' search: a carer's places filtered without reading the table.
+        Index(
+            "ix_vacancy_search",
+            "carer_id",
+            "available_from",
+            "age_min_months",
+            "age_max_months",
+            "half_days",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,234 @@
+"""The OpenAPI 3.1 description of the API, built from the same names the code reads."""
+
+from onboarding.pathway.schedule import HALF_DAYS, NEEDS
+from onboarding.pathway.search import PER_PAGE, RADII_KM
+
+
+def _parameter(name, description, schema, *, required=True, explode=None):
+    parameter = {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+    if explode is not None:
+        parameter["style"] = "form"
+        parameter["explode"] = explode
+    return parameter
+
+
+ERROR = {
+    "type": "object",
+    "required": ["error", "parameter", "message"],
+    "properties": {
+        "error": {"type": "string", "enum": ["invalid_parameter"]},
+        "parameter": {"type": "string", "description": "The first parameter at fault."},
+        "message": {"type": "string", "description": "What is wrong, in French."},
+        "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
+CARER = {
+    "type": "object",
+    "required": [
+        "id",
+        "first_name",
+        "commune",
+        "insee_code",
+        "distance_km",
+        "coverage",
+        "covers_all",
+        "vacancy",
+        "newly_approved",
+        "confirmed_at",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "first_name": {"type": "string"},
+        "name": {"type": "string", "description": "First name and initial: « Camille M. »"},
+        "commune": {"type": "string"},
+        "insee_code": {"type": "string"},
+        "address": {"type": ["string", "null"], "description": "Only if the carer shows it."},
+        "latitude": {"type": "number", "description": "Of the commune, not of the home."},
+        "longitude": {"type": "number"},
+        "distance_km": {"type": "number", "description": "Commune to commune, great circle."},
+        "coverage": {
+            "type": "object",
+            "properties": {
+                "half_days": {"type": "integer"},
+                "half_days_requested": {"type": "integer"},
+                "needs": {"type": "integer", "description": "Requested needs the place meets."},
+                "text": {"type": "string", "examples": ["8 demi-journées sur 10"]},
+            },
+        },
+        "covers_all": {"type": "boolean", "description": "Every half-day and need requested."},
+        "vacancy": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "available_from": {"type": "string", "format": "date"},
+                "age_min_months": {"type": "integer"},
+                "age_max_months": {"type": "integer"},
+                "slots": {"type": "array", "items": {"type": "string", "enum": list(HALF_DAYS)}},
+                "needs": {"type": "array", "items": {"type": "string", "enum": list(NEEDS)}},
+            },
+        },
+        "newly_approved": {"type": "boolean", "description": "Agrément within 12 months."},
+        "confirmed_at": {"type": "string", "format": "date"},
+        "url": {"type": "string", "format": "uri"},
+    },
+}
+
+
+def document(server_url: str) -> dict:
+    bad = {
+        "description": "A parameter is missing or malformed",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Parcours Assmat – places d'accueil",
+            "version": "1",
+            "description": (
+                "Published assistants maternels with a free place, near a commune. Profiles not "
+                "confirmed for 6 months are left out."
+            ),
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/carers": {
+                "get": {
+                    "operationId": "searchCarers",
+                    "summary": "Carers with a place for a child, ranked",
+                    "description": (
+                        "Published carers confirmed within 6 months, with a vacancy taking a "
+                        "child of that age on the start date, free then or within 30 days, "
+                        "sharing at least one requested half-day, within the radius. Ordered: "
+                        "covers every half-day and need first, then more half-days covered, "
+                        "then more needs covered, then distance, then id. "
+                        f"{PER_PAGE} per page."
+                    ),
+                    "parameters": [
+                        _parameter(
+                            "commune",
+                            "INSEE code of the parent's commune",
+                            {"type": "string", "pattern": "^(\\d{5}|2[AB]\\d{3})$"},
+                        ),
+                        _parameter(
+                            "radius_km",
+                            "Distance from commune to commune",
+                            {"type": "integer", "enum": list(RADII_KM)},
+                        ),
+                        _parameter(
+                            "birth_date",
+                            "Child's birth date (or expected)",
+                            {"type": "string", "format": "date"},
+                        ),
+                        _parameter(
+                            "start",
+                            "Start of care, today or later",
+                            {"type": "string", "format": "date"},
+                        ),
+                        _parameter(
+                            "slots",
+                            "Half-days needed, comma-separated",
+                            {
+                                "type": "array",
+                                "minItems": 1,
+                                "items": {"type": "string", "enum": list(HALF_DAYS)},
+                            },
+                            explode=False,
+                        ),
+                        _parameter(
+                            "needs",
+                            "Atypical needs, comma-separated",
+                            {"type": "array", "items": {"type": "string", "enum": list(NEEDS)}},
+                            required=False,
+                            explode=False,
+                        ),
+                        _parameter(
+                            "page",
+                            "Page number",
+                            {"type": "integer", "minimum": 1, "default": 1},
+                            required=False,
+                        ),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "One page of results",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["results", "total", "page"],
+                                        "properties": {
+                                            "results": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/Carer"},
+                                            },
+                                            "total": {"type": "integer"},
+                                            "page": {"type": "integer"},
+                                            "per_page": {"type": "integer"},
+                                            "pages": {"type": "integer"},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": bad,
+                        "429": {"description": "Too many requests from this address"},
+                    },
+                }
+            },
+            "/communes": {
+                "get": {
+                    "operationId": "suggestCommunes",
+                    "summary": "Communes whose name or postcode starts with the text",
+                    "parameters": [
+                        _parameter(
+                            "q",
+                            "Start of a commune name or postcode",
+                            {"type": "string", "minLength": 1, "maxLength": 100},
+                        ),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Up to 10 communes, most populated first",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "results": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/Commune"},
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": bad,
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Carer": CARER,
+                "Commune": {
+                    "type": "object",
+                    "properties": {
+                        "insee_code": {"type": "string"},
+                        "name": {"type": "string"},
+                        "label": {"type": "string", "examples": ["Bordeaux (33000)"]},
+                        "postcodes": {"type": "array", "items": {"type": "string"}},
+                        "department_code": {"type": "string"},
+                    },
+                },
+                "Error": ERROR,
+            }
+        },
+    }

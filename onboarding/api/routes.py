@@ -1,0 +1,116 @@
+"""GET /api/v1/carers, /api/v1/communes and /api/v1/openapi.json; errors as JSON."""
+
+from flask import current_app, jsonify, request, url_for
+
+from onboarding.api import bp
+from onboarding.api.openapi import document
+from onboarding.extensions import db, limiter
+from onboarding.pathway import commune_search, search
+from onboarding.pathway.clock import today
+from onboarding.pathway.schedule import half_day_names
+from onboarding.search.params import parse_search
+
+SUGGESTION_LENGTH = 100
+
+
+def _limit() -> str:
+    return current_app.config["API_LIMIT_PER_ADDRESS"]
+
+
+def bad_request(errors: dict[str, str]):
+    parameter = next(iter(errors))
+    return jsonify(
+        error="invalid_parameter",
+        parameter=parameter,
+        message=errors[parameter],
+        errors=errors,
+    ), 400
+
+
+def hit_json(hit: search.Hit) -> dict:
+    vacancy = hit.vacancy
+    return {
+        "id": hit.carer_id,
+        "first_name": hit.first_name,
+        "name": hit.public_name,
+        "commune": hit.commune_name,
+        "insee_code": hit.insee_code,
+        "address": hit.address,
+        "latitude": hit.latitude,
+        "longitude": hit.longitude,
+        "distance_km": round(hit.distance_km, 1),
+        "coverage": {
+            "half_days": hit.covered,
+            "half_days_requested": hit.requested,
+            "needs": hit.needs_covered,
+            "text": f"{hit.covered} demi-journée{'s' if hit.covered > 1 else ''} "
+            f"sur {hit.requested}",
+        },
+        "covers_all": hit.covers_all,
+        "vacancy": {
+            "id": vacancy.id,
+            "available_from": vacancy.available_from.isoformat(),
+            "age_min_months": vacancy.age_min_months,
+            "age_max_months": vacancy.age_max_months,
+            "slots": half_day_names(vacancy.half_days),
+            "needs": list(vacancy.needs),
+        },
+        "newly_approved": hit.newly_approved,
+        "confirmed_at": hit.confirmed_on.isoformat(),
+        "url": url_for("search.carer_page", carer_id=hit.carer_id, _external=True),
+    }
+
+
+@bp.route("/carers")
+@limiter.limit(_limit)
+def carers():
+    query, errors = parse_search(request.args, today=today())
+    if errors:
+        return bad_request(errors)
+    try:
+        page = search.search(db.session, query, today=today())
+    except search.UnknownCommune:
+        return bad_request({"commune": "Commune inconnue du référentiel INSEE."})
+    return jsonify(
+        results=[hit_json(hit) for hit in page.hits],
+        total=page.total,
+        page=query.page,
+        per_page=page.per_page,
+        pages=page.pages,
+    )
+
+
+@bp.route("/communes")
+@limiter.limit(_limit)
+def communes():
+    text = (request.args.get("q") or "").strip()
+    if not text:
+        return bad_request({"q": "Indiquez le début d'un nom de commune ou d'un code postal."})
+    if len(text) > SUGGESTION_LENGTH:
+        return bad_request({"q": f"Au plus {SUGGESTION_LENGTH} caractères."})
+    found = commune_search.suggestions(db.session, text)
+    return jsonify(
+        results=[
+            {
+                "insee_code": commune.insee_code,
+                "name": commune.name,
+                "label": commune_search.label(commune),
+                "postcodes": commune.postcodes.split(),
+                "department_code": commune.department_code,
+            }
+            for commune in found
+        ]
+    )
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(document(url_for("api.carers", _external=True).removesuffix("/carers")))
+
+
+@bp.errorhandler(429)
+def too_many(error):
+    return jsonify(
+        error="rate_limited",
+        message="Trop de requêtes en peu de temps : patientez avant de réessayer.",
+    ), 429

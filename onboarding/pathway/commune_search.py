@@ -1,0 +1,80 @@
+"""Finding a commune from what a parent types: a name, a postcode, or "Name (postcode)"."""
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from onboarding.pathway.geography import fold
+from onboarding.pathway.models import Commune, CommunePostcode
+
+SUGGESTIONS = 10
+POSTCODE = re.compile(r"^\d{5}$")
+NAME_AND_POSTCODE = re.compile(r"^(?P<name>.*\S)\s*\((?P<postcode>\d{5})\)$")
+
+
+def suggestions(session: Session, text: str, *, limit: int = SUGGESTIONS) -> list[Commune]:
+    """Communes whose name or postcode starts with the text, the most populated first."""
+    text = text.strip()
+    if not text:
+        return []
+    if text.isdigit():
+        statement = (
+            select(Commune)
+            .join(CommunePostcode, CommunePostcode.insee_code == Commune.insee_code)
+            .where(CommunePostcode.postcode.startswith(text, autoescape=True))
+            .distinct()
+        )
+    else:
+        folded = fold(text)
+        if not folded:
+            return []
+        statement = select(Commune).where(Commune.search_name.startswith(folded, autoescape=True))
+    statement = statement.order_by(Commune.population.desc(), Commune.insee_code).limit(limit)
+    return list(session.scalars(statement))
+
+
+def candidates(session: Session, text: str) -> list[Commune]:
+    """The communes the text may mean: one when it is clear, several to choose from, or none.
+
+    A postcode gives every commune it covers; "Name (postcode)", as the suggestions write it,
+    the commune of that name under that postcode; a name, the communes with exactly that name,
+    else those whose name starts with it.
+    """
+    text = text.strip()
+    if POSTCODE.match(text):
+        return _by_postcode(session, text)
+    named = NAME_AND_POSTCODE.match(text)
+    if named:
+        folded = fold(named["name"])
+        exact = [c for c in _by_postcode(session, named["postcode"]) if c.search_name == folded]
+        if exact:
+            return exact
+        text = named["name"]
+    folded = fold(text)
+    if not folded:
+        return []
+    exact = list(
+        session.scalars(
+            select(Commune)
+            .where(Commune.search_name == folded)
+            .order_by(Commune.population.desc(), Commune.insee_code)
+        )
+    )
+    return exact or suggestions(session, text)
+
+
+def _by_postcode(session: Session, postcode: str) -> list[Commune]:
+    return list(
+        session.scalars(
+            select(Commune)
+            .join(CommunePostcode, CommunePostcode.insee_code == Commune.insee_code)
+            .where(CommunePostcode.postcode == postcode)
+            .order_by(Commune.population.desc(), Commune.insee_code)
+        )
+    )
+
+
+def label(commune: Commune) -> str:
+    """How a suggestion reads, and what `candidates` understands back: "Bordeaux (33000)"."""
+    return str(commune)

@@ -1,0 +1,301 @@
+"""/recherche, /assmat/<id> and its contact form: read the input, call the domain, render."""
+
+import contextlib
+import logging
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from onboarding import mail
+from onboarding.extensions import db, limiter
+from onboarding.pathway import commune_search, contact, search
+from onboarding.pathway.base import utcnow
+from onboarding.pathway.clock import today
+from onboarding.pathway.errors import RuleViolation
+from onboarding.pathway.schedule import (
+    DAYS,
+    HALF_DAY_LABELS,
+    HALF_DAYS,
+    NEED_LABELS,
+    NEEDS,
+    half_day_mask,
+    half_day_names,
+    needs_mask,
+)
+from onboarding.search import bp
+from onboarding.search.forms import ContactForm
+from onboarding.search.notify import carer_message
+from onboarding.search.params import ParamsInput, parse_search, query_parameters
+
+log = logging.getLogger(__name__)
+PLACE_LENGTH = 120
+
+
+def _grid_context() -> dict:
+    return {
+        "days": DAYS,
+        "half_days": HALF_DAYS,
+        "half_day_labels": HALF_DAY_LABELS,
+        "needs": NEEDS,
+        "need_labels": NEED_LABELS,
+        "radii": search.RADII_KM,
+    }
+
+
+def _resolve_place(args: MultiDict) -> tuple[MultiDict, list, str | None]:
+    """Turn the typed place into an INSEE code: (args with commune, communes to choose, error)."""
+    args = MultiDict(args)
+    place = (args.get("q") or "").strip()[:PLACE_LENGTH]
+    if args.get("commune"):
+        return args, [], None
+    if not place:
+        return args, [], "Indiquez une commune ou un code postal."
+    found = commune_search.candidates(db.session, place)
+    if not found:
+        return args, [], f"Aucune commune ne correspond à « {place} » : vérifiez l'orthographe."
+    if len(found) > 1:
+        return args, found, "Plusieurs communes correspondent : choisissez la vôtre."
+    args["commune"] = found[0].insee_code
+    return args, [], None
+
+
+@bp.app_template_filter("km")
+def km(value: float) -> str:
+    """2,4 km; under 100 m reads "moins de 1 km"."""
+    if value < 1:
+        return "moins de 1 km"
+    return f"{value:.1f} km".replace(".", ",")
+
+
+def _months(months: int) -> str:
+    if months < 24:
+        return f"{months} mois"
+    years, rest = divmod(months, 12)
+    return f"{years} ans" + (f" et {rest} mois" if rest else "")
+
+
+@bp.app_template_filter("age_range")
+def age_range(low: int, high: int) -> str:
+    """de 0 à 36 mois, de 3 mois à 3 ans"""
+    if high < 24:
+        return f"de {low} à {high} mois"
+    return f"de {_months(low)} à {_months(high)}"
+
+
+@bp.app_template_filter("half_days_text")
+def half_days_text(mask: int) -> str:
+    return ", ".join(HALF_DAY_LABELS[name] for name in half_day_names(mask))
+
+
+@bp.app_template_filter("needs_text")
+def needs_text(names) -> str:
+    return ", ".join(NEED_LABELS[name] for name in names)
+
+
+@bp.app_template_filter("first_or_none")
+def first_or_none(errors):
+    return errors[0] if errors else None
+
+
+@bp.app_template_filter("has_errors")
+def has_errors(form) -> bool:
+    # Not form.errors: WTForms caches it before the domain's own messages are added.
+    return any(field.errors for field in form)
+
+
+@bp.route("/recherche")
+def search_page():
+    context = _grid_context()
+    params = ParamsInput(request.args)
+    values = {
+        "q": (request.args.get("q") or "")[:PLACE_LENGTH],
+        "radius_km": params.value("radius_km") or "10",
+        "birth_date": params.value("birth_date"),
+        "start": params.value("start"),
+        "slots": set(params.values("slots")),
+        "needs": set(params.values("needs")),
+    }
+    if not request.args:
+        return render_template("search/search.html", values=values, errors={}, choices=[],
+                               results=None, **context)  # fmt: skip
+    args, choices, place_error = _resolve_place(request.args)
+    query, errors = parse_search(args, today=today())
+    errors = {("q" if k == "commune" else k): v for k, v in errors.items()}
+    if place_error:
+        errors["q"] = place_error
+    results, widenings, page_links = None, [], {}
+    if query is not None and not place_error:
+        try:
+            results = search.search(db.session, query, today=today())
+        except search.UnknownCommune:
+            errors["q"] = "Commune inconnue : choisissez-la dans la liste proposée."
+    if results is not None:
+        values["q"] = commune_search.label(results.origin)
+        if results.total == 0:
+            widenings = search.widenings(db.session, query, today=today())
+        base = {**query_parameters(query), "q": values["q"]}
+        page_links = _page_links(base, query.page, results.pages)
+        widenings = [(w, _widened_url(base, w.field, query)) for w in widenings]
+    return render_template(
+        "search/search.html",
+        values=values,
+        errors=errors,
+        choices=choices,
+        results=results,
+        widenings=widenings,
+        page_links=page_links,
+        map_tiles=current_app.config["MAP_TILE_URL"],
+        map_attribution=current_app.config["MAP_ATTRIBUTION"],
+        contact_args=query_parameters(query) if query else {},
+        **context,
+    )
+
+
+def _page_links(base: dict, current: int, pages: int) -> dict:
+    """First, previous, next, and a window of pages around the current one (None for a gap)."""
+
+    def link(number: int) -> str:
+        return url_for(".search_page", **base, page=number)
+
+    shown = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
+    window, last = [], 0
+    for number in shown:
+        if number > last + 1:
+            window.append((None, None))
+        window.append((number, link(number)))
+        last = number
+    return {
+        "first": link(1),
+        "previous": link(max(1, min(current, pages + 1) - 1)),
+        "next": link(current + 1),
+        "window": window,
+    }
+
+
+def _widened_url(base: dict, field: str, query) -> str:
+    from datetime import timedelta
+
+    changed = dict(base)
+    if field == "radius_km":
+        changed["radius_km"] = str(search.RADII_KM[-1])
+    elif field == "start":
+        changed["start"] = (query.start + timedelta(days=30)).isoformat()
+    elif field == "half_days":
+        changed["slots"] = ",".join(HALF_DAYS)
+    return url_for(".search_page", **changed)
+
+
+def _public_carer_or_404(carer_id: int):
+    carer = contact.public_carer(db.session, carer_id, today=today())
+    if carer is None:
+        abort(404)
+    return carer
+
+
+def _carer_context(carer, form) -> dict:
+    from onboarding.pathway.carers import is_newly_approved
+
+    return {
+        "carer": carer,
+        "form": form,
+        "vacancies": [search.vacancy_facts(v) for v in contact.current_vacancies(carer)],
+        "newly_approved": is_newly_approved(carer, today()),
+        **_grid_context(),
+    }
+
+
+def _prefill(form: ContactForm, args) -> None:
+    """From the search the parent came from: her commune, the child, the start and half-days."""
+    from onboarding.pathway.models import Commune
+    from onboarding.search.params import parse_date
+
+    params = ParamsInput(args)
+    insee = params.value("commune")
+    origin = db.session.get(Commune, insee.upper()) if insee and len(insee) == 5 else None
+    if origin is not None:
+        form.commune.data = commune_search.label(origin)
+    for field, name in ((form.child_birth_date, "birth_date"), (form.start_date, "start")):
+        with contextlib.suppress(ValueError):
+            field.data = parse_date(params.value(name))
+    form.slots.data = [n for n in params.values("slots") if n in HALF_DAYS]
+    form.needs.data = [n for n in params.values("needs") if n in NEEDS]
+
+
+def _contact_limit() -> str:
+    return current_app.config["CONTACT_LIMIT_PER_ADDRESS"]
+
+
+@bp.route("/assmat/<int:carer_id>", methods=["GET", "POST"])
+@limiter.limit(_contact_limit, methods=["POST"])
+def carer_page(carer_id: int):
+    carer = _public_carer_or_404(carer_id)
+    form = ContactForm()
+    if request.method == "GET":
+        _prefill(form, request.args)
+        return render_template("search/carer.html", **_carer_context(carer, form))
+
+    valid = form.validate_on_submit()
+    if form.website.data:
+        # A bot: it sees what a person sees after sending, and nothing is kept.
+        log.info("contact form honeypot filled; request dropped")
+        return redirect(url_for(".contact_sent", carer_id=carer.id))
+    commune = None
+    if form.commune.data and not form.commune.errors:
+        found = commune_search.candidates(db.session, form.commune.data)
+        if len(found) == 1:
+            commune = found[0]
+        elif found:
+            form.commune.errors.append(
+                "Plusieurs communes correspondent : précisez le code postal, par exemple « "
+                f"{commune_search.label(found[0])} »."
+            )
+        else:
+            form.commune.errors.append("Commune introuvable : vérifiez l'orthographe.")
+    data = contact.ContactInput(
+        parent_name=(form.parent_name.data or "").strip(),
+        email=(form.email.data or "").strip() or None,
+        phone=(form.phone.data or "").strip() or None,
+        commune_insee=commune.insee_code if commune else "",
+        child_birth_date=form.child_birth_date.data,
+        start_date=form.start_date.data,
+        half_days=half_day_mask(n for n in form.slots.data or [] if n in HALF_DAYS),
+        needs=needs_mask(n for n in form.needs.data or [] if n in NEEDS),
+        is_job_seeker=form.is_job_seeker.data == "oui",
+        message=(form.message.data or "").strip(),
+        consent=bool(form.consent.data),
+    )
+    rule_errors = contact.contact_errors(data, today=today())
+    for field, message in rule_errors.items():
+        if not getattr(form, field).errors:
+            getattr(form, field).errors.append(message)
+    if valid and commune is not None and not rule_errors:
+        try:
+            request_row = contact.request_contact(
+                db.session, carer, data, today=today(), now=utcnow()
+            )
+        except RuleViolation as error:  # the same rules as above: never stores a broken request
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            notified = _notify(carer, request_row, commune)
+            return redirect(url_for(".contact_sent", carer_id=carer.id, prevenue=int(notified)))
+    return render_template("search/carer.html", **_carer_context(carer, form)), 200
+
+
+def _notify(carer, request_row, commune) -> bool:
+    """Tell the carer by e-mail; the request is kept (and in the panel) even when mail fails."""
+    if not carer.email:
+        return False
+    subject, body = carer_message(carer, request_row, commune)
+    try:
+        mail.send(carer.email, subject, body, reply_to=request_row.email)
+    except mail.MailError:
+        return False
+    return True
+
+
+@bp.route("/assmat/<int:carer_id>/demande-envoyee")
+def contact_sent(carer_id: int):
+    carer = _public_carer_or_404(carer_id)
+    notified = request.args.get("prevenue") != "0"
+    return render_template("search/contact_sent.html", carer=carer, notified=notified)

@@ -1,12 +1,13 @@
 """The base of every model view: signed-in staff only, scoped by département, partners read-only,
 every change written to the audit log."""
 
-from flask import abort, flash, request
+from flask import abort, current_app, flash, request
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import true
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from onboarding.admin.forms import PanelForm
 from onboarding.admin.security import SecuredViewMixin
@@ -14,6 +15,11 @@ from onboarding.extensions import db
 from onboarding.pathway import audit
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.scope import department_filter
+
+DATABASE_REFUSAL = (
+    "L'enregistrement a été refusé : une valeur est trop longue, en double ou incohérente. "
+    "Vérifiez les champs et réessayez."
+)
 
 # Characters that make a spreadsheet read a cell as a formula (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -132,9 +138,22 @@ class StaffModelView(SecuredViewMixin, ModelView):
         return True
 
     def handle_view_exception(self, exc):
-        """A domain refusal raised while saving shows its French message; nothing is saved."""
+        """A domain refusal raised while saving shows its French message; nothing is saved.
+
+        Flask-Admin would otherwise flash the exception's text, which for a database error holds
+        the SQL and the values typed: personal data, and a map of the schema."""
         if isinstance(exc, PathwayError):
             flash(exc.message, "error")
+            return True
+        if isinstance(exc, OperationalError | InterfaceError):
+            # The database is unreachable: the app's 503 page says so.
+            raise exc
+        if isinstance(exc, SQLAlchemyError):
+            db.session.rollback()
+            current_app.logger.warning(
+                "%s refused by the database: %s", type(self).__name__, type(exc).__name__
+            )
+            flash(DATABASE_REFUSAL, "error")
             return True
         return super().handle_view_exception(exc)
 

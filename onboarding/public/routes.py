@@ -37,6 +37,26 @@ def index():
     return render_template("public/index.html")
 
 
+@bp.route("/mentions-legales")
+def legal_notice():
+    return render_template("public/legal_notice.html")
+
+
+@bp.route("/donnees-personnelles")
+def personal_data():
+    config = current_app.config
+    return render_template(
+        "public/personal_data.html",
+        withdrawn_months=config["RETENTION_WITHDRAWN_MONTHS"],
+        contact_request_months=config["RETENTION_CONTACT_REQUEST_MONTHS"],
+    )
+
+
+@bp.route("/accessibilite")
+def accessibility():
+    return render_template("public/accessibility.html")
+
+
 @bp.route("/healthz")
 def healthz():
     try:

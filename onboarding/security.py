@@ -4,7 +4,7 @@ in production."""
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 from onboarding.config import ConfigurationError
 
@@ -86,8 +86,6 @@ def _set_headers(response):
 
 
 def _app_config(name: str):
-    from flask import current_app
-
     return current_app.config.get(name)
 
 

@@ -176,7 +176,7 @@ def make_plan(database_url: str) -> Plan:
 
     app = create_app(
         {"ONBOARDING_ENV": "testing", "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url},
-        instance_path=tempfile.mkdtemp(prefix="load-instance-"),
+        instance_path=str(PROJECT_ROOT / "instance"),
     )
     with app.app_context():
         session = db.session
@@ -354,7 +354,7 @@ def count(database_url: str, plan: Plan, started_audit_id: int) -> Counts:
 
     app = create_app(
         {"ONBOARDING_ENV": "testing", "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url},
-        instance_path=tempfile.mkdtemp(prefix="load-instance-"),
+        instance_path=str(PROJECT_ROOT / "instance"),
     )
     with app.app_context():
         session = db.session

@@ -114,6 +114,15 @@ def test_the_panel_works_with_no_violation(strict, panel_data):
     assert "Girondine" in page.locator("body").inner_text()
 
     strict.goto_clean(f"/admin/activity/details/?id={activity.id}")
+    # The delete confirmation (data-confirm, through panel.js): dismissed, nothing is deleted.
+    strict.goto_clean("/admin/enrollment/")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.locator("button[data-confirm]").first.click()
+    page.wait_for_timeout(200)
+    assert asked, "no confirmation was asked"
+    assert page.url.endswith("/admin/enrollment/")
+    assert page.locator("button[data-confirm]").count() == 1
     strict.goto_clean("/admin/indicators/")
     strict.goto_clean("/admin/candidate/new/")
     # select2 turned the commune field into its widget: scripts ran under the nonce.

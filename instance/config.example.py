@@ -21,3 +21,10 @@
 
 # Départements where part-1 training is due 8 months (not 6) after the complete dossier.
 # EXTENDED_TRAINING_DEPARTMENTS = ("23",)
+
+# Map tiles of the parents' search; the origin is allowed in the Content-Security-Policy.
+# MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+# Retention periods (RGPD), applied by `flask --app onboarding purge --wet-run` (e.g. nightly).
+# RETENTION_WITHDRAWN_MONTHS = 24
+# RETENTION_CONTACT_REQUEST_MONTHS = 6

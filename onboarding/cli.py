@@ -1,9 +1,12 @@
-"""Command line: create-user, seed-demo and candidate-link (flask --app onboarding …); db is
-Flask-Migrate's."""
+"""Command line: create-user, seed-demo, candidate-link, purge and
+backup (flask --app onboarding …); db is Flask-Migrate's."""
+
+import sqlite3
+from pathlib import Path
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from onboarding.extensions import db
@@ -152,7 +155,68 @@ def candidate_link_command(candidate_id):
     click.echo(url)
 
 
+@click.command("purge")
+@click.option("--wet-run", is_flag=True, help="Apply the purge (without it, only list it).")
+def purge_command(wet_run):
+    """Anonymise or delete personal data past its retention period (a dry run by default)."""
+    from onboarding.pathway.privacy import RetentionPolicy, plan_purge, run_purge
+
+    policy = RetentionPolicy.from_config(current_app.config)
+    plan = plan_purge(db.session, today=today(), policy=policy)
+    click.echo(
+        f"Retention: withdrawn candidates {policy.withdrawn_months} months, "
+        f"contact requests {policy.contact_request_months} months."
+    )
+    for item in plan:
+        shown = ", ".join(str(i) for i in item.ids[:20]) + (" …" if len(item.ids) > 20 else "")
+        click.echo(f"- {item.step.name}: {item.step.description}: {len(item.ids)} row(s)")
+        if item.ids:
+            click.echo(f"    ids: {shown}")
+    if not wet_run:
+        db.session.rollback()
+        click.echo("Dry run: nothing was changed. Run with --wet-run to apply.")
+        return
+    run_purge(db.session, plan)
+    db.session.commit()
+    click.echo("Purge applied.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_command(path: Path):
+    """Copy the SQLite database to PATH while the app runs (on PostgreSQL: use pg_dump)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        url = engine.url.set(password=None).render_as_string(hide_password=False)
+        url = url.replace("+psycopg", "")
+        raise click.ClickException(
+            "this database is PostgreSQL: back it up with pg_dump, e.g.\n"
+            f"  pg_dump --format=custom --file={path} '{url}'\n"
+            "and restore with pg_restore --clean --if-exists --dbname=<url> "
+            f"{path}"
+        )
+    if path.exists():
+        raise click.ClickException(f"{path} already exists: a backup never overwrites a file")
+    raw = engine.raw_connection()
+    try:
+        target = sqlite3.connect(path)
+        try:
+            # SQLite's online backup: a consistent copy even while workers keep writing.
+            raw.driver_connection.backup(target)
+            check = target.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            target.close()
+    finally:
+        raw.close()
+    if check != "ok":
+        path.unlink()
+        raise click.ClickException(f"the copy failed its integrity check ({check})")
+    click.echo(f"Backed up to {path} ({path.stat().st_size} bytes, integrity ok).")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(candidate_link_command)
+    app.cli.add_command(purge_command)
+    app.cli.add_command(backup_command)

@@ -69,6 +69,11 @@ def defaults(instance_path: str) -> dict:
         "MAIL_OUTBOX": str(Path(instance_path) / "outbox"),
         "MAIL_DEFAULT_SENDER": "parcours-assmat@localhost",
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        # Map tiles for the parents' search; its origin is allowed in the CSP's img-src.
+        "MAP_TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        # Retention periods (RGPD), applied by `flask purge`.
+        "RETENTION_WITHDRAWN_MONTHS": 24,
+        "RETENTION_CONTACT_REQUEST_MONTHS": 6,
     }
 
 

@@ -5,6 +5,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from onboarding.admin.security import DashboardView
+from onboarding.security import csp_nonce
 
 
 def init_admin(app: Flask) -> Admin:
@@ -14,6 +15,7 @@ def init_admin(app: Flask) -> Admin:
         url="/admin",
         index_view=DashboardView(name="Tableau de bord", url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/staff_base.html", fluid=True),
+        csp_nonce_generator=csp_nonce,
     )
     from onboarding.admin.views.activities import ActivityView
     from onboarding.admin.views.candidates import CandidateView

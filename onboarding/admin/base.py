@@ -1,12 +1,13 @@
 """The base of every model view: signed-in staff only, scoped by département, partners read-only,
 every change written to the audit log."""
 
-from flask import abort, flash, request
+from flask import abort, current_app, flash, request
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import true
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from onboarding.admin.forms import PanelForm
 from onboarding.admin.security import SecuredViewMixin
@@ -14,6 +15,24 @@ from onboarding.extensions import db
 from onboarding.pathway import audit
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.scope import department_filter
+
+DATABASE_REFUSAL = (
+    "L'enregistrement a été refusé : une valeur est trop longue, en double ou incohérente. "
+    "Vérifiez les champs et réessayez."
+)
+
+# The largest id a BIGINT holds: beyond it a typed number would overflow the database driver.
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id(value) -> int | None:
+    """An id as typed in a URL or a form: a positive integer the database can hold, else None."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ROW_ID else None
+
 
 # Characters that make a spreadsheet read a cell as a formula (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -93,9 +112,8 @@ class StaffModelView(SecuredViewMixin, ModelView):
         return super().get_count_query().filter(self.scope_clause())
 
     def get_one(self, id):
-        try:
-            key = int(id)
-        except (TypeError, ValueError):
+        key = row_id(id)
+        if key is None:
             abort(404)
         row = self.get_query().filter(self.model.id == key).one_or_none()
         if row is None:
@@ -120,6 +138,26 @@ class StaffModelView(SecuredViewMixin, ModelView):
             )
         return groups
 
+    # Beyond this page a list is empty anyway; PostgreSQL refuses a negative or huge OFFSET.
+    MAX_PAGE = 100_000
+
+    def _get_list_extra_args(self):
+        view_args = super()._get_list_extra_args()
+        view_args.page = min(max(view_args.page or 0, 0), self.MAX_PAGE)
+        return view_args
+
+    def _get_list_filter_args(self):
+        """Filters with a list of options accept only those options: any other value (a typed
+        URL, a stale link) would reach the database as an unknown enum value."""
+        kept = []
+        for idx, name, value in super()._get_list_filter_args() or []:
+            options = self._filters[idx].get_options(self)
+            if options and str(value) not in {str(key) for key, _ in options}:
+                flash(f"Filtre « {name} » : valeur inconnue, filtre ignoré.", "error")
+                continue
+            kept.append((idx, name, value))
+        return kept if self._filters else None
+
     def save_or_refuse(self, change) -> bool:
         """Run `change()` and commit; a domain refusal rolls back and shows its French message."""
         try:
@@ -132,9 +170,22 @@ class StaffModelView(SecuredViewMixin, ModelView):
         return True
 
     def handle_view_exception(self, exc):
-        """A domain refusal raised while saving shows its French message; nothing is saved."""
+        """A domain refusal raised while saving shows its French message; nothing is saved.
+
+        Flask-Admin would otherwise flash the exception's text, which for a database error holds
+        the SQL and the values typed: personal data, and a map of the schema."""
         if isinstance(exc, PathwayError):
             flash(exc.message, "error")
+            return True
+        if isinstance(exc, OperationalError | InterfaceError):
+            # The database is unreachable: the app's 503 page says so.
+            raise exc
+        if isinstance(exc, SQLAlchemyError):
+            db.session.rollback()
+            current_app.logger.warning(
+                "%s refused by the database: %s", type(self).__name__, type(exc).__name__
+            )
+            flash(DATABASE_REFUSAL, "error")
             return True
         return super().handle_view_exception(exc)
 
@@ -179,4 +230,9 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_one(self, pk):
         key = getattr(self.model, self.pk)
+        if key.type.python_type is int:
+            # A typed value that is not an id finds nothing (PostgreSQL would refuse to compare).
+            pk = row_id(pk)
+            if pk is None:
+                return None
         return self.get_query().filter(key == pk).one_or_none()

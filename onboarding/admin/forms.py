@@ -1,8 +1,8 @@
 """Forms of the panel's own screens: transitions, roll call, bulk actions."""
 
 from flask_admin.babel import Translations as WTFormsTranslations
+from flask_admin.babel import domain as admin_domain
 from flask_admin.babel import gettext as admin_gettext
-from flask_admin.babel import ngettext as admin_ngettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -24,7 +24,9 @@ class PanelTranslations(WTFormsTranslations):
         return translated if translated != string else super().gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        translated = admin_ngettext(singular, plural, n)
+        # The catalog's raw string: WTForms fills in %(max)d and the like itself (Flask-Babel's
+        # ngettext would format it with `num` only, and fail on the other names).
+        translated = admin_domain.get_translations().ngettext(singular, plural, n)
         if translated not in (singular, plural):
             return translated
         return super().ngettext(singular, plural, n)

@@ -1,8 +1,9 @@
 """The landing page, /healthz and the French error pages."""
 
-from flask import render_template
+from flask import current_app, jsonify, make_response, render_template, request
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
 from onboarding.extensions import db
 from onboarding.public import bp
@@ -36,6 +37,26 @@ def index():
     return render_template("public/index.html")
 
 
+@bp.route("/mentions-legales")
+def legal_notice():
+    return render_template("public/legal_notice.html")
+
+
+@bp.route("/donnees-personnelles")
+def personal_data():
+    config = current_app.config
+    return render_template(
+        "public/personal_data.html",
+        withdrawn_months=config["RETENTION_WITHDRAWN_MONTHS"],
+        contact_request_months=config["RETENTION_CONTACT_REQUEST_MONTHS"],
+    )
+
+
+@bp.route("/accessibilite")
+def accessibility():
+    return render_template("public/accessibility.html")
+
+
 @bp.route("/healthz")
 def healthz():
     try:
@@ -46,17 +67,61 @@ def healthz():
     return {"status": "ok"}
 
 
-def _error_page(error):
-    code = getattr(error, "code", 500) or 500
+def wants_json() -> bool:
+    """The API answers in JSON, and so does any client that asks for JSON rather than HTML."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(code: int):
+    """The French answer to an error: a page, or JSON for the API. It never says more than this."""
     title, message = ERRORS.get(code, ERRORS[500])
-    return render_template("public/error.html", code=code, title=title, message=message), code
+    if wants_json():
+        body = jsonify(error={"code": code, "title": title, "message": message})
+    else:
+        body = render_template("public/error.html", code=code, title=title, message=message)
+    return make_response(body, code)
 
 
-@bp.app_errorhandler(400)
-@bp.app_errorhandler(403)
-@bp.app_errorhandler(404)
-@bp.app_errorhandler(405)
-@bp.app_errorhandler(429)
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    code = error.code or 500
+    if code < 400:
+        return error
+    if code not in ERRORS and code < 500:
+        # Codes without a page of their own (413, 415…) read as a bad request.
+        code = 400
+    response = error_response(code)
+    if code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    if code == 429 and getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@bp.app_errorhandler(OperationalError)
+@bp.app_errorhandler(InterfaceError)
+def database_unavailable(error):
+    """The database does not answer: nothing of this request was committed; say so in French."""
+    _rollback_quietly()
+    current_app.logger.error("database unavailable: %s", type(error.orig or error).__name__)
+    return error_response(503)
+
+
 @bp.app_errorhandler(500)
-def error_page(error):
-    return _error_page(error)
+def internal_error(error):
+    _rollback_quietly()
+    return error_response(500)
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        # The connection is gone; the pool drops it and the next request starts afresh.
+        db.session.remove()

@@ -214,3 +214,13 @@ def test_filter_by_commune_name(panel, world, session):
     html = panel.html("/admin/candidate/?flt0_2=rignac")
     assert "Mérignacaise" in html
     assert "Girondine" not in html
+
+
+def test_a_too_long_value_gets_the_french_length_message_not_a_crash(panel, world, session):
+    """Found by the fuzz tests: WTForms' length message made Flask-Babel fail (a 500)."""
+    panel.sign_in(world.coordinator_33)
+    form = panel.html("/admin/candidate/new/")
+    assert "france_travail_id" in form
+    response = panel.post("/admin/candidate/new/", {"first_name": "A" * 5000, "last_name": "B"})
+    assert response.status_code == 200
+    assert "ne peut pas contenir plus de 100 caractères" in text(response)

@@ -24,3 +24,9 @@ def test_axe_finds_a_violation_when_there_is_one(page):
     )
 
     assert {v["id"] for v in axe_violations(page)} & {"link-name", "image-alt"}
+
+
+def test_legal_pages_pass_axe(page):
+    for path in ("/mentions-legales", "/donnees-personnelles", "/accessibilite"):
+        assert page.goto(path).status == 200
+        assert_accessible(page)

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
 
-from onboarding.admin.base import ScopedAjaxLoader, StaffModelView
+from onboarding.admin.base import ScopedAjaxLoader, StaffModelView, row_id
 from onboarding.admin.scoping import activities_in_scope, candidates_in_scope, covers
 from onboarding.admin.views.printing import file_name, issuer, printed
 from onboarding.documents import papers
@@ -187,9 +187,8 @@ class ActivityView(StaffModelView):
         if not FlaskForm().validate_on_submit():
             flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
             return self._page(activity)
-        try:
-            candidate_id = int(request.form.get("candidate_id", ""))
-        except ValueError:
+        candidate_id = row_id(request.form.get("candidate_id"))
+        if candidate_id is None:
             flash("Choisissez la personne à inscrire.", "error")
             return self._page(activity)
         candidate = db.session.scalar(

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from onboarding.admin.base import row_id
 from onboarding.admin.forms import ActivityChoiceForm, BulkWithdrawForm
 from onboarding.admin.scoping import activities_in_scope, candidates_in_scope
 from onboarding.admin.views.activities import upcoming_activities_in_scope
@@ -40,7 +41,7 @@ def parse_ids(raw: str | None) -> list[str]:
 
 def candidates_for(ids: list[str]) -> dict[str, Candidate]:
     """The selected candidates the signed-in user may act on, by the id as it was sent."""
-    numbers = {int(i) for i in ids if i.isdigit()}
+    numbers = {n for n in map(row_id, ids) if n is not None}
     rows = db.session.scalars(
         select(Candidate).where(Candidate.id.in_(numbers), candidates_in_scope())
     )
@@ -52,24 +53,24 @@ def apply_to_each(ids: list[str], operation) -> list[RowResult]:
     refused row leaves nothing behind while the accepted ones are kept."""
     found = candidates_for(ids)
     results = []
-    for row_id in ids:
-        candidate = found.get(row_id)
+    for typed_id in ids:
+        candidate = found.get(typed_id)
         if candidate is None:
-            results.append(RowResult(row_id, f"n° {row_id}", False, OUT_OF_SCOPE))
+            results.append(RowResult(typed_id, f"n° {typed_id}", False, OUT_OF_SCOPE))
             continue
         try:
             message = operation(candidate)
         except PathwayError as error:
-            results.append(RowResult(row_id, candidate.full_name, False, error.message))
+            results.append(RowResult(typed_id, candidate.full_name, False, error.message))
         else:
-            results.append(RowResult(row_id, candidate.full_name, True, message))
+            results.append(RowResult(typed_id, candidate.full_name, True, message))
     db.session.commit()
     return results
 
 
 def candidates_to_print(ids: list[str]) -> list[Candidate]:
     """The selected candidates in scope, in the order of the selection; others are left out."""
-    numbers = {int(i) for i in ids if i.isdigit()}
+    numbers = {n for n in map(row_id, ids) if n is not None}
     rows = db.session.scalars(
         select(Candidate)
         .where(Candidate.id.in_(numbers), candidates_in_scope())

@@ -1,16 +1,19 @@
 """The candidate page: one screen with the whole situation, the transition buttons, and the
 documents to print (attestation de présence, livret de parcours, attestation de fin de parcours)."""
 
-from flask import abort, current_app, flash, redirect, request, url_for
+import json
+
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from onboarding.admin.forms import DATE_INPUTS, INPUTS, TransitionForm
 from onboarding.admin.views.printing import file_name, issuer, printed
 from onboarding.candidate import links
 from onboarding.documents import papers
 from onboarding.extensions import db
-from onboarding.pathway import situation, transitions
+from onboarding.pathway import audit, privacy, situation, transitions
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.progress import candidate_progress
@@ -89,6 +92,52 @@ class CandidatePageMixin:
             return redirect(page)
         label = transitions.TRANSITIONS[name].label
         flash(f"« {label} » : c'est enregistré. Statut : {candidate.status.label}.", "success")
+        return redirect(page)
+
+    # --- personal data: right of access and erasure, for those who may change the file -------
+    def _personal_data_candidate(self, candidate_id: int):
+        if self.read_only:
+            abort(403)
+        candidate = self.get_one(candidate_id)
+        form = FlaskForm()
+        if not form.validate_on_submit():
+            abort(400)
+        return candidate
+
+    @expose("/personal-data/<int:candidate_id>/export.json", methods=("POST",))
+    def personal_data_export_view(self, candidate_id: int):
+        candidate = self._personal_data_candidate(candidate_id)
+        export = privacy.export_candidate(db.session, candidate)
+        audit.record(
+            db.session,
+            actor=current_user._get_current_object(),
+            action="export_personal_data",
+            object_type="Candidate",
+            object_id=candidate.id,
+        )
+        db.session.commit()
+        body = json.dumps(export, ensure_ascii=False, indent=2, sort_keys=True)
+        name = f"donnees-candidat-{candidate.id}.json"
+        return Response(
+            body,
+            mimetype="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @expose("/personal-data/<int:candidate_id>/anonymise", methods=("POST",))
+    def anonymise_view(self, candidate_id: int):
+        candidate = self._personal_data_candidate(candidate_id)
+        page = url_for(".details_view", id=candidate.id)
+        try:
+            privacy.anonymise_candidate(
+                db.session, candidate, actor=current_user._get_current_object()
+            )
+            db.session.commit()
+        except PathwayError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(page)
+        flash("La fiche est anonymisée : l'identité est effacée, les chiffres restent.", "success")
         return redirect(page)
 
     # --- printed documents: reading, so partners in scope may print them too ----------

@@ -119,6 +119,8 @@ class Candidate(Model):
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set when the person's identity was erased (pathway.privacy); the figures stay.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     commune: Mapped["Commune"] = relationship()
     coordinator: Mapped["StaffUser | None"] = relationship()

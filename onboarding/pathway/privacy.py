@@ -1,0 +1,278 @@
+"""Personal data (RGPD): what one candidate's file holds (right of access), anonymising a
+candidate while keeping what the indicators count, and the retention purge as a list of steps."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from enum import Enum
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from onboarding.pathway import audit
+from onboarding.pathway.base import utcnow
+from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.models import (
+    AuditLog,
+    Candidate,
+    CandidateStatus,
+    Carer,
+    ContactRequest,
+    StaffUser,
+    TransitionLog,
+)
+
+ANONYMOUS_FIRST_NAME = "Anonyme"
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """How long personal data is kept (product rules, in configuration)."""
+
+    withdrawn_months: int = 24
+    contact_request_months: int = 6
+
+    @classmethod
+    def from_config(cls, config) -> "RetentionPolicy":
+        return cls(
+            withdrawn_months=int(config["RETENTION_WITHDRAWN_MONTHS"]),
+            contact_request_months=int(config["RETENTION_CONTACT_REQUEST_MONTHS"]),
+        )
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+# --- right of access: everything held on one candidate ---------------------------------------
+
+
+def _plain(value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _row(obj, *, leave_out: tuple[str, ...] = ()) -> dict:
+    return {
+        column.key: _plain(getattr(obj, column.key))
+        for column in obj.__table__.columns
+        if column.key not in leave_out
+    }
+
+
+def export_candidate(session: Session, candidate: Candidate) -> dict:
+    """Every row about the candidate, as JSON-ready values. Parents' requests to her as a carer
+    are the parents' data: only their dates and outcomes are listed."""
+    audit_rows = session.scalars(
+        select(AuditLog)
+        .where(AuditLog.object_type == "Candidate", AuditLog.object_id == str(candidate.id))
+        .order_by(AuditLog.id)
+    )
+    export = {
+        "candidate": _row(candidate),
+        "commune": {"insee_code": candidate.commune_insee, "name": candidate.commune.name},
+        "coordinator": str(candidate.coordinator) if candidate.coordinator else None,
+        "enrollments": [
+            {
+                **_row(e, leave_out=("enrolled_by_id",)),
+                "activity": {"title": e.activity.title, "date": _plain(e.activity.date)},
+            }
+            for e in candidate.enrollments
+        ],
+        "dossier_items": [_row(item) for item in candidate.dossier_items],
+        "decisions": [_row(d, leave_out=("created_by_id",)) for d in candidate.decisions],
+        "trainings": [_row(t) for t in candidate.trainings],
+        "immersion_conventions": [_row(c) for c in candidate.conventions],
+        "transitions": [_row(t, leave_out=("actor_id",)) for t in candidate.transitions],
+        "changes_by_staff": [
+            {"action": a.action, "fields": a.fields, "at": _plain(a.created_at)} for a in audit_rows
+        ],
+        "carer": None,
+    }
+    carer = candidate.carer
+    if carer is not None:
+        requests = session.scalars(
+            select(ContactRequest).where(ContactRequest.carer_id == carer.id)
+        ).all()
+        export["carer"] = {
+            **_row(carer),
+            "vacancies": [_row(v) for v in carer.vacancies],
+            "contact_requests": [
+                {"created_at": _plain(r.created_at), "outcome": r.outcome.value} for r in requests
+            ],
+        }
+    return export
+
+
+# --- anonymisation ---------------------------------------------------------------------------
+
+
+class AlreadyAnonymised(PathwayError):
+    pass
+
+
+def anonymise_candidate(session: Session, candidate: Candidate, *, actor: StaffUser | None) -> None:
+    """Erase who the candidate is; keep what the indicators count: status and its dates, commune
+    and département, cohort, referral source, job seeker or not, withdrawal reason, enrolments,
+    decisions (outcome, dates, capacity), training hours and the kinds of transitions."""
+    if candidate.anonymised_at is not None:
+        raise AlreadyAnonymised("Cette personne est déjà anonymisée.")
+    candidate.first_name = ANONYMOUS_FIRST_NAME
+    candidate.last_name = f"n° {candidate.id}"
+    for name in ("birth_date", "email", "phone", "address", "referred_by", "france_travail_id"):
+        setattr(candidate, name, None)
+    if candidate.withdrawal_note is not None:
+        candidate.withdrawal_note = ""
+    candidate.anonymised_at = utcnow()
+    for item in candidate.dossier_items:
+        item.note = ""
+    for decision in candidate.decisions:
+        decision.reason = ""
+    if candidate.carer is not None:
+        _anonymise_carer(candidate.carer)
+    # The journal's rows are never changed but for this: free text that may name the person is
+    # erased (right to erasure); the kinds, statuses and dates stay. A bulk UPDATE, so that the
+    # ORM guard against journal edits, meant for everyday code, does not stand in the way.
+    session.execute(
+        update(TransitionLog).where(TransitionLog.candidate_id == candidate.id).values(note=""),
+        execution_options={"synchronize_session": False},
+    )
+    for transition in candidate.transitions:
+        session.expire(transition)
+    audit.record(
+        session,
+        actor=actor,
+        action="anonymise",
+        object_type="Candidate",
+        object_id=candidate.id,
+        fields=[],
+    )
+
+
+def _anonymise_carer(carer: Carer) -> None:
+    carer.first_name = ANONYMOUS_FIRST_NAME
+    carer.last_name = f"n° {carer.id}"
+    carer.email = None
+    carer.phone = None
+    carer.address = None
+    carer.presentation = ""
+    carer.is_published = False
+    carer.show_address = False
+
+
+# --- the retention purge -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurgeStep:
+    """One kind of data past its retention period: how to find it and what to do with it.
+
+    `find` returns row ids (never personal data, so that a dry run can be printed and logged)."""
+
+    name: str
+    description: str
+    find: Callable[[Session, date, RetentionPolicy], list[int]]
+    apply: Callable[[Session, list[int]], None]
+
+
+def _withdrawn_too_long(session: Session, today: date, policy: RetentionPolicy) -> list[int]:
+    """Withdrawn candidates whose last withdrawal took effect before the cutoff (the date the
+    withdrawal took effect, not the day it was typed in)."""
+    cutoff = today - relativedelta(months=policy.withdrawn_months)
+    return list(
+        session.scalars(
+            select(Candidate.id)
+            .join(TransitionLog, TransitionLog.candidate_id == Candidate.id)
+            .where(
+                Candidate.status == CandidateStatus.WITHDRAWN,
+                Candidate.anonymised_at.is_(None),
+                TransitionLog.to_status == CandidateStatus.WITHDRAWN,
+            )
+            .group_by(Candidate.id)
+            .having(func.max(TransitionLog.effective_on) < cutoff)
+            .order_by(Candidate.id)
+        )
+    )
+
+
+def _anonymise_all(session: Session, ids: list[int]) -> None:
+    for candidate in session.scalars(select(Candidate).where(Candidate.id.in_(ids))):
+        anonymise_candidate(session, candidate, actor=None)
+
+
+def _old_contact_requests(session: Session, today: date, policy: RetentionPolicy) -> list[int]:
+    cutoff = _start_of(today - relativedelta(months=policy.contact_request_months))
+    return list(
+        session.scalars(
+            select(ContactRequest.id)
+            .where(ContactRequest.created_at < cutoff)
+            .order_by(ContactRequest.id)
+        )
+    )
+
+
+def _delete_contact_requests(session: Session, ids: list[int]) -> None:
+    if ids:
+        session.execute(delete(ContactRequest).where(ContactRequest.id.in_(ids)))
+        audit.record(
+            session,
+            actor=None,
+            action="purge",
+            object_type="ContactRequest",
+            object_id=f"{len(ids)} rows",
+        )
+
+
+# The candidate space will add a step here for expired personal links.
+PURGE_STEPS: list[PurgeStep] = [
+    PurgeStep(
+        "withdrawn_candidates",
+        "anonymise candidates withdrawn for longer than the retention period",
+        _withdrawn_too_long,
+        _anonymise_all,
+    ),
+    PurgeStep(
+        "contact_requests",
+        "delete parents' contact requests older than the retention period",
+        _old_contact_requests,
+        _delete_contact_requests,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class PurgeItem:
+    step: PurgeStep
+    ids: list[int]
+
+
+def plan_purge(
+    session: Session, *, today: date, policy: RetentionPolicy, steps: list[PurgeStep] | None = None
+) -> list[PurgeItem]:
+    return [PurgeItem(step, step.find(session, today, policy)) for step in steps or PURGE_STEPS]
+
+
+def run_purge(session: Session, plan: list[PurgeItem]) -> None:
+    """Apply a plan; the caller commits once, so that the purge is applied whole or not at all."""
+    for item in plan:
+        item.step.apply(session, item.ids)
+
+
+__all__ = [
+    "PURGE_STEPS",
+    "AlreadyAnonymised",
+    "PurgeItem",
+    "PurgeStep",
+    "RetentionPolicy",
+    "anonymise_candidate",
+    "export_candidate",
+    "plan_purge",
+    "run_purge",
+]

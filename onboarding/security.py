@@ -1,0 +1,109 @@
+"""HTTP hardening: security headers and a per-request CSP nonce on every response, debug refused
+in production."""
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, request
+
+from onboarding.config import ConfigurationError
+
+# Who may use which browser feature. Geolocation stays open to our own pages: the parents'
+# search may offer "around me".
+PERMISSIONS_POLICY = ", ".join(
+    (
+        "accelerometer=()",
+        "camera=()",
+        "geolocation=(self)",
+        "gyroscope=()",
+        "magnetometer=()",
+        "microphone=()",
+        "payment=()",
+        "usb=()",
+        "browsing-topics=()",
+    )
+)
+
+
+def csp_nonce() -> str:
+    """The nonce of this response, the same for every script and style tag of one page."""
+    nonce = g.get("csp_nonce")
+    if nonce is None:
+        nonce = g.csp_nonce = secrets.token_urlsafe(18)
+    return nonce
+
+
+def tile_origin(url_template: str | None) -> str | None:
+    """The origin of a map tile URL template ("https://{s}.tile.example/{z}/{x}/{y}.png")."""
+    if not url_template:
+        return None
+    parts = urlsplit(url_template)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    host = parts.netloc.replace("{s}.", "*.")
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy(nonce: str, *, tile_url: str | None) -> str:
+    images = ["'self'", "data:"]
+    origin = tile_origin(tile_url)
+    if origin:
+        images.append(origin)
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", f"'nonce-{nonce}'"],
+        # Style attributes are refused too (no 'unsafe-inline'): our templates use classes, and
+        # the scripts we load (Flask-Admin's, DSFR, Leaflet) style elements through the CSSOM.
+        "style-src": ["'self'", f"'nonce-{nonce}'"],
+        "img-src": images,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def _set_headers(response):
+    headers = response.headers
+    headers["Content-Security-Policy"] = content_security_policy(
+        csp_nonce(), tile_url=_app_config("MAP_TILE_URL")
+    )
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    # For browsers that predate frame-ancestors.
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if _app_config("ONBOARDING_ENV") == "production":
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.endpoint != "static" and "Cache-Control" not in headers:
+        # Pages may carry personal data: never kept by a shared cache.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _app_config(name: str):
+    return current_app.config.get(name)
+
+
+def refuse_debug_in_production(app: Flask) -> None:
+    if app.config["ONBOARDING_ENV"] == "production" and (app.debug or app.config.get("DEBUG")):
+        raise ConfigurationError(
+            "Debug mode is on (FLASK_DEBUG or DEBUG) with ONBOARDING_ENV=production: the debugger "
+            "runs code sent by anyone. Turn debug off."
+        )
+
+
+def init_app(app: Flask) -> None:
+    refuse_debug_in_production(app)
+
+    @app.before_request
+    def _debug_switched_on_later():
+        # app.run(debug=True) sets debug after create_app(): refuse to serve rather than expose it.
+        refuse_debug_in_production(app)
+
+    app.after_request(_set_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -1,0 +1,73 @@
+"""The load test's short form (15 s, as CI runs it): gunicorn with 4 workers on the demo data,
+concurrent roll calls and enrolments into a nearly full activity, on SQLite and PostgreSQL.
+Nothing lost, nothing over-booked, no error; the figures are printed (pytest -s to see them)."""
+
+import shutil
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import POSTGRES_URL, _postgres_url
+from tests.load import harness
+
+SECONDS = 15
+USERS = 8
+
+
+def _backends():
+    return ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(params=_backends())
+def load_database(request, tmp_path):
+    """An empty database of the load test's own: a SQLite file, or <test database>_load."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'load.sqlite'}"
+        return
+    server = make_url(_postgres_url())
+    name = f"{server.database}_load"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.mark.load
+def test_concurrent_writes_lose_nothing_and_never_over_book(load_database, capsys):
+    if shutil.which("gunicorn", path=str(harness.BIN)) is None:
+        pytest.fail("gunicorn is not installed (prod extra): make install")
+    results, counts, plan, printed = harness.load_test(load_database, users=USERS, seconds=SECONDS)
+    with capsys.disabled():
+        print(f"\nload test, {USERS} users, {SECONDS} s:\n{printed}")
+
+    assert harness.check(results, counts, plan) == []
+    assert results.enrol_attempts >= USERS
+    assert results.roll_calls_sent > 0
+    assert counts.enrolled == counts.capacity == counts.seats_taken
+    assert sum(len(v) for v in results.latencies.values()) > 10 * SECONDS
+
+
+def test_the_checks_can_fail():
+    """Over-booking, a drifting seat counter and lost roll calls are each reported."""
+    plan = harness.Plan(activity_id=1, capacity=8, contenders=[], roll_calls={})
+    results = harness.Results(roll_calls_sent=10)
+    counts = harness.Counts(
+        capacity=8,
+        seats_taken=8,
+        enrolled=9,
+        enrol_audits=4,
+        roll_call_audits=9,
+        unmarked_in_roll_calls=1,
+    )
+    problems = "\n".join(harness.check(results, counts, plan))
+    assert "over-booked" in problems
+    assert "seat counter 8 ≠ 9" in problems
+    assert "roll calls lost: 10 answered, 9 recorded" in problems
+    assert "left unmarked" in problems

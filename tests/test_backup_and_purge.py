@@ -1,0 +1,166 @@
+"""flask backup (SQLite's online backup; pg_dump advice on PostgreSQL) and flask purge (dry run
+unless --wet-run): a restored backup holds every row; a dry run changes nothing."""
+
+import shutil
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from onboarding import create_app
+from onboarding.extensions import db
+from onboarding.pathway import transitions
+from onboarding.pathway.base import Model, utcnow
+from onboarding.pathway.models import (
+    ActivityKind,
+    Candidate,
+    CandidateStatus,
+    ContactRequest,
+    Role,
+    WithdrawalReason,
+)
+from tests import builders
+
+
+@pytest.fixture
+def some_of_everything(session):
+    builders.make_staff(session, "coord33@example.org", Role.COORDINATOR, "33")
+    step = builders.make_step(session, ActivityKind.INFORMATION, mandatory=False)
+    activity = builders.make_activity(session, step, on=builders.TODAY - timedelta(days=3))
+    for status in CandidateStatus:
+        if status == CandidateStatus.REFUSED:
+            continue
+        candidate = builders.make_candidate(session, status, last_name=f"Nom-{status.value}")
+        if status == CandidateStatus.IN_PATHWAY:
+            builders.attend(session, candidate, activity)
+    approved = session.scalar(select(Candidate).where(Candidate.status == CandidateStatus.APPROVED))
+    session.add(
+        ContactRequest(
+            carer=approved.carer,
+            parent_name="Julie « Parent »",
+            email="julie@example.org",
+            commune_insee=approved.carer.commune_insee,
+            child_birth_date=date(2025, 9, 1),
+            start_date=date(2026, 5, 1),
+            consent_at=utcnow(),
+            consent_version="2026-01",
+        )
+    )
+    session.commit()
+
+
+def _all_rows(engine) -> dict[str, list[tuple]]:
+    with engine.connect() as connection:
+        return {
+            table.name: [
+                tuple(row)
+                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in Model.metadata.sorted_tables
+        }
+
+
+def test_a_restored_backup_holds_every_row(runner, backend, some_of_everything, tmp_path):
+    if backend != "sqlite":
+        pytest.skip("the online backup is SQLite's; PostgreSQL is told to use pg_dump (below)")
+    backup = tmp_path / "backup.sqlite"
+
+    result = runner.invoke(args=["backup", str(backup)])
+
+    assert result.exit_code == 0, result.output
+    assert "integrity ok" in result.output
+    # Restore: the backup file becomes the database of a fresh app.
+    restored = tmp_path / "restored.sqlite"
+    shutil.copy(backup, restored)
+    original = _all_rows(db.engine)
+    assert sum(len(rows) for name, rows in original.items() if name != "commune") > 50
+    engine = create_engine(f"sqlite:///{restored}")
+    try:
+        assert _all_rows(engine) == original
+    finally:
+        engine.dispose()
+    app = create_app(
+        {
+            "ONBOARDING_ENV": "testing",
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{restored}",
+        },
+        instance_path=str(tmp_path / "restored-instance"),
+    )
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+
+
+def test_backup_never_overwrites_a_file(runner, backend, tmp_path):
+    if backend != "sqlite":
+        pytest.skip("SQLite only")
+    target = tmp_path / "there.sqlite"
+    target.write_text("precious")
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code != 0
+    assert "already exists" in result.output
+    assert target.read_text() == "precious"
+
+
+def test_backup_on_postgresql_says_to_use_pg_dump(runner, backend, tmp_path):
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    result = runner.invoke(args=["backup", str(tmp_path / "b.dump")])
+    assert result.exit_code != 0
+    assert "pg_dump --format=custom" in result.output
+    assert "pg_restore" in result.output
+    assert not (tmp_path / "b.dump").exists()
+
+
+def _withdrawn_long_ago(session):
+    candidate = builders.make_candidate(
+        session, CandidateStatus.IN_PATHWAY, referred_on=date(2022, 1, 3), last_name="Partie"
+    )
+    transitions.withdraw(
+        session,
+        candidate,
+        actor=None,
+        on=date(2022, 6, 1),
+        reason=WithdrawalReason.MOVED,
+        today=builders.TODAY,
+    )
+    session.commit()
+    return candidate
+
+
+def test_purge_dry_run_lists_and_changes_nothing(runner, session):
+    candidate = _withdrawn_long_ago(session)
+
+    result = runner.invoke(args=["purge"])
+
+    assert result.exit_code == 0, result.output
+    assert "withdrawn_candidates" in result.output
+    assert f"ids: {candidate.id}" in result.output
+    assert "Dry run: nothing was changed" in result.output
+    # Ids only: no name printed.
+    assert "Partie" not in result.output
+    session.expire_all()
+    assert session.get(Candidate, candidate.id).anonymised_at is None
+
+
+def test_purge_wet_run_applies(runner, session):
+    candidate = _withdrawn_long_ago(session)
+
+    result = runner.invoke(args=["purge", "--wet-run"])
+
+    assert result.exit_code == 0, result.output
+    assert "Purge applied." in result.output
+    session.expire_all()
+    assert session.get(Candidate, candidate.id).anonymised_at is not None
+    rerun = runner.invoke(args=["purge"])
+    assert "0 row(s)" in rerun.output
+
+
+def test_retention_periods_come_from_configuration(app, runner, session):
+    candidate = _withdrawn_long_ago(session)
+    app.config["RETENTION_WITHDRAWN_MONTHS"] = 60
+    result = runner.invoke(args=["purge", "--wet-run"])
+    assert "withdrawn candidates 60 months" in result.output
+    session.expire_all()
+    assert session.get(Candidate, candidate.id).anonymised_at is None
+    assert session.scalar(select(func.count()).select_from(Candidate)) == 1

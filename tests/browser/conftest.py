@@ -7,6 +7,7 @@ Without Chromium these tests skip on a developer's machine and fail in CI (CI=tr
 import shutil
 import threading
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from werkzeug.serving import make_server
@@ -64,21 +65,41 @@ def live_server(app):
         thread.join(timeout=5)
 
 
+AXE_URL = "/__tests__/axe.min.js"
+
+
 @pytest.fixture
 def page(browser, live_server):
-    # axe-core is injected by the test, hence bypass_csp; the app's own pages never need it.
-    context = browser.new_context(base_url=live_server, locale="fr-FR", bypass_csp=True)
+    """A page under the app's real Content-Security-Policy; any violation fails the test.
+
+    axe-core is served to the page as if it were one of the app's own scripts (a routed URL on
+    the same origin), so that the audit runs without weakening the policy.
+    """
+    context = browser.new_context(base_url=live_server, locale="fr-FR")
+    context.route(
+        f"**{AXE_URL}",
+        lambda route: route.fulfill(path=str(AXE_SCRIPT), content_type="text/javascript"),
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    refused: list[str] = []
+    page.csp_refusals = refused
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert refused == [], f"the browser refused something under the CSP: {refused}"
 
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the page as it stands; return the serious and critical violations."""
     if not AXE_SCRIPT.is_file():
         _missing(f"axe-core is not installed ({AXE_SCRIPT.relative_to(PROJECT_ROOT)}; make assets)")
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    page.add_script_tag(url=urljoin(page.url, AXE_URL))
     result = page.evaluate("async () => await axe.run(document)")
     return [
         {

@@ -30,3 +30,16 @@ def test_legal_pages_pass_axe(page):
     for path in ("/mentions-legales", "/donnees-personnelles", "/accessibilite"):
         assert page.goto(path).status == 200
         assert_accessible(page)
+
+
+def test_the_page_fixture_catches_what_the_policy_refuses(page):
+    """Browser tests run under the real CSP: an inline script is refused, and noticed."""
+    page.goto("/")
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__ran = true'; document.body.appendChild(s); }"
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.__ran === true") is False
+    assert any("Content Security Policy" in text for text in page.csp_refusals)
+    page.csp_refusals.clear()  # seen and expected: the fixture's own check must not fail

@@ -52,7 +52,8 @@ def defaults(instance_path: str) -> dict:
         # Parents' contact requests and API calls, per client address.
         "CONTACT_LIMIT_PER_ADDRESS": "5 per hour",
         "API_LIMIT_PER_ADDRESS": "120 per minute",
-        # The map of search results: a tile server URL template (empty: no map) and its credit.
+        # The map of search results: a tile server URL template (empty: no map) and its credit;
+        # the tile server's origin is allowed in the Content-Security-Policy's img-src.
         "MAP_TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "MAP_ATTRIBUTION": "© les contributeurs d'OpenStreetMap",
         # Number of proxies in front of the app that set X-Forwarded-For (0: none).
@@ -69,8 +70,6 @@ def defaults(instance_path: str) -> dict:
         "MAIL_OUTBOX": str(Path(instance_path) / "outbox"),
         "MAIL_DEFAULT_SENDER": "parcours-assmat@localhost",
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
-        # Map tiles for the parents' search; its origin is allowed in the CSP's img-src.
-        "MAP_TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         # Retention periods (RGPD), applied by `flask purge`.
         "RETENTION_WITHDRAWN_MONTHS": 24,
         "RETENTION_CONTACT_REQUEST_MONTHS": 6,

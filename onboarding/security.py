@@ -72,7 +72,8 @@ def _set_headers(response):
         csp_nonce(), tile_url=_app_config("MAP_TILE_URL")
     )
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "same-origin"
+    # A blueprint may ask for a stricter one (the candidate space: no-referrer).
+    headers.setdefault("Referrer-Policy", "same-origin")
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     # For browsers that predate frame-ancestors.
     headers["X-Frame-Options"] = "DENY"

@@ -80,3 +80,12 @@ def test_an_unreachable_server_raises_a_french_error_and_writes_nothing(app):
         mail.send("lea@example.org", "Votre lien", "Bonjour")
     assert "n'a pas pu être envoyé" in refused.value.message
     assert not list(_outbox(app))
+
+
+def test_the_log_names_the_message_never_the_person(app, caplog):
+    caplog.set_level("DEBUG", logger="onboarding.mail")
+    sent = mail.send("lea.martin@example.org", "Votre lien", "Bonjour Léa Martin")
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert sent.message_id in logged
+    assert "lea.martin" not in logged
+    assert "Martin" not in logged

@@ -4,9 +4,10 @@ from flask_admin.babel import Translations as WTFormsTranslations
 from flask_admin.babel import domain as admin_domain
 from flask_admin.babel import gettext as admin_gettext
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from onboarding.fields import DATE_MESSAGE, FrenchDateField
 from onboarding.pathway.models import WithdrawalReason
 
 
@@ -43,23 +44,6 @@ class PanelForm(FlaskForm):
         # Flask-Admin's uniqueness check reads the edited object from here.
         self._obj = obj
         super().__init__(*args, obj=obj, **kwargs)
-
-
-DATE_MESSAGE = "Date invalide : utilisez le format jj/mm/aaaa."
-
-
-class FrenchDateField(DateField):
-    """Accepts the ISO format of <input type=date> and the dd/mm/yyyy people type."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(DATE_MESSAGE) from None
 
 
 class TransitionForm(PanelForm):

@@ -4,47 +4,18 @@ domain's (onboarding.pathway), which names the field a refusal is about."""
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from onboarding.fields import DATE_MESSAGE, FrenchDateField, FrenchTimeField
 from onboarding.pathway.schedule import HALF_DAY_LABELS, HALF_DAYS
 
-DATE_MESSAGE = "Date invalide : utilisez le format jj/mm/aaaa."
-TIME_MESSAGE = "Heure invalide : utilisez le format hh:mm (ex. 07:30)."
 NUMBER_MESSAGE = "Indiquez un nombre entier de mois (ex. 18)."
-
-
-class FrenchDateField(DateField):
-    """The ISO format of <input type=date>, or dd/mm/yyyy typed by hand."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(DATE_MESSAGE) from None
-
-
-class FrenchTimeField(TimeField):
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%H:%M", "%Hh%M", "%H h %M"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(TIME_MESSAGE) from None
 
 
 class MonthsField(IntegerField):

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, event, func, insert, select
 
+from benchmarks.population import FIRST_NAMES, LAST_NAMES
 from onboarding import create_app
 from onboarding.extensions import db
 from onboarding.pathway import clock
@@ -34,34 +35,6 @@ from onboarding.pathway.search import RADII_KM
 BUDGET_MS = 50
 RATIO_BUDGET = 2.0
 BATCH = 10_000
-FIRST_NAMES = [
-    "Camille",
-    "Sarah",
-    "Nadia",
-    "Julie",
-    "Aïcha",
-    "Sophie",
-    "Inès",
-    "Léa",
-    "Fatou",
-    "Marie",
-    "Emma",
-    "Chloé",
-    "Laura",
-]
-LAST_NAMES = [
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "Thomas",
-    "Robert",
-    "Richard",
-    "Petit",
-    "Durand",
-    "Leroy",
-    "Moreau",
-    "Simon",
-]
 # Grids carers commonly offer: the working week, four days without Wednesday, mornings, …
 GRIDS = (
     WORKING_WEEK,

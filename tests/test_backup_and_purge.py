@@ -2,14 +2,15 @@
 unless --wet-run): a restored backup holds every row; a dry run changes nothing."""
 
 import shutil
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import create_engine, func, select
 
 from onboarding import create_app
+from onboarding.candidate.links import new_personal_link
 from onboarding.extensions import db
-from onboarding.pathway import transitions
+from onboarding.pathway import access, transitions
 from onboarding.pathway.base import Model, utcnow
 from onboarding.pathway.models import (
     ActivityKind,
@@ -164,3 +165,73 @@ def test_retention_periods_come_from_configuration(app, runner, session):
     session.expire_all()
     assert session.get(Candidate, candidate.id).anonymised_at is None
     assert session.scalar(select(func.count()).select_from(Candidate)) == 1
+
+
+def _linked(session, issued_at, last_name):
+    """A candidate whose personal link was issued at that moment."""
+    candidate = builders.make_candidate(session, CandidateStatus.IN_PATHWAY, last_name=last_name)
+    access.issue_link(candidate, secret_key="test-secret-key", now=issued_at)
+    return candidate
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+@pytest.fixture
+def links(session):
+    today = _midnight(builders.TODAY)
+    expired = _linked(session, today - timedelta(days=31), "Expirée")
+    fresh = _linked(session, today - timedelta(days=29), "Valable")
+    never = builders.make_candidate(session, CandidateStatus.IN_PATHWAY, last_name="Sanslien")
+    session.commit()
+    return expired, fresh, never
+
+
+def test_purge_dry_run_lists_expired_links_and_keeps_them(runner, session, links):
+    expired, _fresh, _never = links
+
+    result = runner.invoke(args=["purge"])
+
+    assert result.exit_code == 0, result.output
+    line = next(row for row in result.output.splitlines() if row.startswith("- expired_links"))
+    assert "1 row(s)" in line
+    # Only the expired one: the fresh link and the candidate without one are not listed.
+    listed = result.output.split("- expired_links", 1)[1].splitlines()
+    assert listed[1].strip() == f"ids: {expired.id}"
+    assert "Expirée" not in result.output
+    session.expire_all()
+    assert session.get(Candidate, expired.id).access_nonce is not None
+
+
+def test_purge_wet_run_drops_expired_links_only(runner, session, links):
+    expired, fresh, never = links
+    fresh_nonce = fresh.access_nonce
+
+    result = runner.invoke(args=["purge", "--wet-run"])
+
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    dropped = session.get(Candidate, expired.id)
+    assert (dropped.access_nonce, dropped.access_issued_at) == (None, None)
+    kept = session.get(Candidate, fresh.id)
+    assert kept.access_nonce == fresh_nonce
+    assert kept.access_issued_at is not None
+    assert session.get(Candidate, never.id).access_nonce is None
+    # Nothing stale remains: a second dry run finds no link to drop.
+    rerun = runner.invoke(args=["purge"])
+    assert "- expired_links: drop candidates' personal links" in rerun.output
+    line = next(row for row in rerun.output.splitlines() if row.startswith("- expired_links"))
+    assert "0 row(s)" in line
+
+
+def test_a_link_purged_no_longer_opens_the_space(client, runner, session):
+    candidate = builders.make_candidate(session, CandidateStatus.IN_PATHWAY)
+    session.commit()
+    url = new_personal_link(candidate).removeprefix("http://localhost")
+    candidate.access_issued_at = _midnight(builders.TODAY) - timedelta(days=40)
+    session.commit()
+
+    runner.invoke(args=["purge", "--wet-run"])
+
+    assert client.get(url).status_code == 403

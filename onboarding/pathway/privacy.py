@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import audit
+from onboarding.pathway import access, audit
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import (
@@ -230,7 +230,34 @@ def _delete_contact_requests(session: Session, ids: list[int]) -> None:
         )
 
 
-# The candidate space will add a step here for expired personal links.
+def _expired_links(session: Session, today: date, policy: RetentionPolicy) -> list[int]:
+    """Candidates whose personal link was issued before the start of the day LINK_VALIDITY ago:
+    that link no longer opens, so its nonce and issue date are mere leftovers."""
+    cutoff = _start_of(today) - access.LINK_VALIDITY
+    return list(
+        session.scalars(
+            select(Candidate.id).where(Candidate.access_issued_at < cutoff).order_by(Candidate.id)
+        )
+    )
+
+
+def _drop_links(session: Session, ids: list[int]) -> None:
+    if ids:
+        session.execute(
+            update(Candidate)
+            .where(Candidate.id.in_(ids))
+            .values(access_nonce=None, access_issued_at=None),
+            execution_options={"synchronize_session": "fetch"},
+        )
+        audit.record(
+            session,
+            actor=None,
+            action="purge",
+            object_type="Candidate",
+            object_id=f"{len(ids)} expired links",
+        )
+
+
 PURGE_STEPS: list[PurgeStep] = [
     PurgeStep(
         "withdrawn_candidates",
@@ -243,6 +270,12 @@ PURGE_STEPS: list[PurgeStep] = [
         "delete parents' contact requests older than the retention period",
         _old_contact_requests,
         _delete_contact_requests,
+    ),
+    PurgeStep(
+        "expired_links",
+        "drop candidates' personal links older than their validity",
+        _expired_links,
+        _drop_links,
     ),
 ]
 

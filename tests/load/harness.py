@@ -3,8 +3,14 @@ on the demo data, virtual staff users running weighted scenarios for a bounded t
 checked in the database: concurrent roll calls and enrolments into a nearly full activity lose
 nothing and never over-book.
 
-Scenarios are data (SCENARIOS): the parents' search page and API, and contact requests, add theirs
-as one function and one weight each. Run by hand for the full figures:
+Scenarios are data (SCENARIOS), one function and one weight each: the panel's lists, roll calls
+and enrolments; the parents' search API and search page on communes where the demo has carers
+(queries checked to return results before the run); contact requests sent through the carer's
+page with its CSRF token, every acknowledged one found stored afterwards.
+
+The per-address limits of the contact form and of the API are raised in the load app's
+configuration (LOAD_CONFIG): every virtual user comes from 127.0.0.1, and the test measures
+concurrency, not the limiter. Run by hand for the full figures:
 
     .venv/bin/python -m tests.load.harness --seconds 60 --users 50 [--database-url postgresql+psycopg://…]
 """
@@ -14,6 +20,7 @@ import http.client
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -38,6 +45,15 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SEATS_LEFT = 3
 PRE_ENROLLED = 5
 CONTENDERS = 24
+
+
+# Every user is 127.0.0.1: the per-address limits would turn the run into a limiter test.
+LOAD_LIMITS = {
+    "CONTACT_LIMIT_PER_ADDRESS": "1000000 per hour",
+    "API_LIMIT_PER_ADDRESS": "1000000 per minute",
+}
+# The search's figures are printed on their own (p95 of the API and of the page).
+SEARCH_SCENARIOS = ("search API", "search page")
 
 
 # --- the server ----------------------------------------------------------------------------
@@ -72,14 +88,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def load_config(outbox: str) -> dict[str, str]:
+    """The app's configuration for the run: raised limits, and mail kept out of instance/."""
+    return {**LOAD_LIMITS, "MAIL_OUTBOX": outbox}
+
+
 class Server:
     """gunicorn with 4 workers on loopback, stopped by its own process id."""
 
     def __init__(self, database_url: str, workers: int = 4):
         self.port = free_port()
+        self.outbox = tempfile.mkdtemp(prefix="load-outbox-")
+        factory = f"onboarding:create_app({load_config(self.outbox)!r})"
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--bind",
-             f"127.0.0.1:{self.port}", "--log-level", "warning", "onboarding:create_app()"],
+             f"127.0.0.1:{self.port}", "--log-level", "warning", factory],
             env=server_environment(database_url),
             cwd=PROJECT_ROOT,
         )  # fmt: skip
@@ -163,6 +186,71 @@ class Plan:
     capacity: int
     contenders: list[int]
     roll_calls: dict[int, list[int]]  # past activity id → its enrolment ids
+    # The parents' side: search queries that return carers, and the contact form's values.
+    searches: list[dict[str, str]] = field(default_factory=list)
+    carers: list[int] = field(default_factory=list)
+    contact: dict[str, str] = field(default_factory=dict)
+
+
+# A child of one, care from next month, on Tuesday mornings: most of the demo's grids offer it.
+SEARCH_RADIUS_KM = 10
+SEARCH_SLOTS = "tue_am"
+SEARCH_COMMUNES = 6
+
+
+def search_plan(session, today) -> tuple[list[dict[str, str]], list[int], dict[str, str]]:
+    """Queries on the communes with the most published carers, kept when they return some; the
+    carers they return (for contact requests); a valid contact form from the first commune."""
+    from dateutil.relativedelta import relativedelta
+
+    from onboarding.pathway import commune_search, search
+    from onboarding.pathway.models import Carer, Commune
+    from onboarding.search.params import parse_search
+
+    busiest = session.execute(
+        select(Carer.commune_insee, func.count())
+        .where(Carer.is_published.is_(True))
+        .group_by(Carer.commune_insee)
+        .order_by(func.count().desc(), Carer.commune_insee)
+        .limit(SEARCH_COMMUNES * 2)
+    ).all()
+    birth, start = today - relativedelta(months=12), today + relativedelta(months=1)
+    searches, carers, contact = [], [], {}
+    for insee, _ in busiest:
+        args = {
+            "commune": insee,
+            "radius_km": str(SEARCH_RADIUS_KM),
+            "birth_date": birth.isoformat(),
+            "start": start.isoformat(),
+            "slots": SEARCH_SLOTS,
+        }
+        query, errors = parse_search(args, today=today)
+        if errors:
+            raise RuntimeError(f"the load test's search is refused: {errors}")
+        page = search.search(session, query, today=today)
+        if page.total == 0:
+            continue
+        searches.append(args)
+        carers += [hit.carer_id for hit in page.hits if hit.carer_id not in carers]
+        if not contact:
+            contact = {
+                "parent_name": "Parent Charge",
+                "email": "parent.charge@example.org",
+                "phone": "",
+                "commune": commune_search.label(session.get(Commune, insee)),
+                "child_birth_date": birth.isoformat(),
+                "start_date": start.isoformat(),
+                "slots": SEARCH_SLOTS,
+                "is_job_seeker": "non",
+                "message": "Bonjour, je cherche une place à partir du mois prochain.",
+                "consent": "y",
+                "website": "",
+            }
+        if len(searches) == SEARCH_COMMUNES:
+            break
+    if not searches:
+        raise RuntimeError("no search on the demo data returns carers")
+    return searches, carers, contact
 
 
 def make_plan(database_url: str) -> Plan:
@@ -211,11 +299,15 @@ def make_plan(database_url: str) -> Plan:
         ).all()
         roll_calls = {a.id: [e.id for e in a.enrollments] for a in past}
         session.commit()
+        searches, carers, contact = search_plan(session, today)
         plan = Plan(
             activity.id,
             activity.capacity,
             [c.id for c in eligible[PRE_ENROLLED:]],
             roll_calls,
+            searches,
+            carers,
+            contact,
         )
         db.session.remove()
         db.engine.dispose()
@@ -228,6 +320,8 @@ class Results:
     errors: list[str] = field(default_factory=list)
     roll_calls_sent: int = 0
     enrol_attempts: int = 0
+    contacts_acknowledged: int = 0
+    search_hits: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, scenario: str, status: int, seconds: float, expected=(200, 302)) -> None:
@@ -292,25 +386,59 @@ def enrol(run: Run, user: Client, token: str) -> None:
     )  # fmt: skip
 
 
-# (name, function, weight). The parents' search and contact requests add theirs here.
+def search_api(run: Run, user: Client, token: str) -> None:
+    args = random.choice(run.plan.searches)
+    status, body = timed(run, user, "search API", "GET", f"/api/v1/carers?{urlencode(args)}")
+    if status == 200 and '"total":0' not in body.replace(" ", ""):
+        with run.results.lock:
+            run.results.search_hits += 1
+
+
+def search_page(run: Run, user: Client, token: str) -> None:
+    args = random.choice(run.plan.searches)
+    timed(run, user, "search page", "GET", f"/recherche?{urlencode(args)}")
+
+
+def request_contact(run: Run, user: Client, token: str) -> None:
+    """A parent reads a carer's page and sends the contact form; a 302 is the acknowledgement."""
+    carer_id = random.choice(run.plan.carers)
+    status, page = timed(run, user, "carer page", "GET", f"/assmat/{carer_id}")
+    found = CSRF.search(page) if status == 200 else None
+    if found is None:
+        return
+    form = {"csrf_token": found.group(1), **run.plan.contact}
+    status, _ = timed(run, user, "contact", "POST", f"/assmat/{carer_id}", form)
+    if status == 302:
+        with run.results.lock:
+            run.results.contacts_acknowledged += 1
+
+
+# (name, function, weight).
 SCENARIOS = [
     ("candidate list", read_candidate_list, 3),
     ("dashboard", read_dashboard, 2),
     ("roll call", take_roll_call, 3),
     ("enrol", enrol, 2),
+    ("search API", search_api, 4),
+    ("search page", search_page, 4),
+    ("contact", request_contact, 2),
 ]
+# The issue's full run: parents searching, nothing else.
+SEARCH_ONLY = [("search API", search_api, 1), ("search page", search_page, 1)]
 
 
-def user_loop(run: Run, start: threading.Barrier, deadline: float) -> None:
+def user_loop(run: Run, start: threading.Barrier, deadline: float, scenarios=None) -> None:
+    scenarios = scenarios or SCENARIOS
     user = Client(run.port)
     try:
         token = user.sign_in(*ADMIN)
         start.wait()
-        # Everyone goes for the last seats at once: the race the seat counter must win.
-        enrol(run, user, token)
-        weights = [weight for _, _, weight in SCENARIOS]
+        if scenarios is SCENARIOS:
+            # Everyone goes for the last seats at once: the race the seat counter must win.
+            enrol(run, user, token)
+        weights = [weight for _, _, weight in scenarios]
         while time.monotonic() < deadline:
-            _, action, _ = random.choices(SCENARIOS, weights)[0]
+            _, action, _ = random.choices(scenarios, weights)[0]
             action(run, user, token)
     except Exception as error:
         with run.results.lock:
@@ -319,13 +447,14 @@ def user_loop(run: Run, start: threading.Barrier, deadline: float) -> None:
         user.connection.close()
 
 
-def run_load(port: int, plan: Plan, *, users: int, seconds: float) -> Results:
+def run_load(port: int, plan: Plan, *, users: int, seconds: float, scenarios=None) -> Results:
     results = Results()
     run = Run(port, plan, results)
     start = threading.Barrier(users)
     deadline = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=user_loop, args=(run, start, deadline)) for _ in range(users)
+        threading.Thread(target=user_loop, args=(run, start, deadline, scenarios))
+        for _ in range(users)
     ]
     for thread in threads:
         thread.start()
@@ -345,12 +474,19 @@ class Counts:
     enrol_audits: int
     roll_call_audits: int
     unmarked_in_roll_calls: int
+    contact_requests_stored: int = 0
 
 
-def count(database_url: str, plan: Plan, started_audit_id: int) -> Counts:
+def count(database_url: str, plan: Plan, started_audit_id: int, contacts_before: int) -> Counts:
     from onboarding import create_app
     from onboarding.extensions import db
-    from onboarding.pathway.models import Activity, Attendance, AuditLog, Enrollment
+    from onboarding.pathway.models import (
+        Activity,
+        Attendance,
+        AuditLog,
+        ContactRequest,
+        Enrollment,
+    )
 
     app = create_app(
         {"ONBOARDING_ENV": "testing", "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url},
@@ -381,6 +517,8 @@ def count(database_url: str, plan: Plan, started_audit_id: int) -> Counts:
                     Enrollment.attendance != Attendance.ATTENDED,
                 )
             ),
+            contact_requests_stored=session.scalar(select(func.count()).select_from(ContactRequest))
+            - contacts_before,
         )
         db.session.remove()
         db.engine.dispose()
@@ -396,6 +534,19 @@ def last_audit_id(database_url: str) -> int:
     try:
         with engine.connect() as connection:
             return connection.scalar(select(func.coalesce(func.max(AuditLog.id), 0)))
+    finally:
+        engine.dispose()
+
+
+def contact_request_count(database_url: str) -> int:
+    from sqlalchemy import create_engine
+
+    from onboarding.pathway.models import ContactRequest
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(ContactRequest))
     finally:
         engine.dispose()
 
@@ -420,29 +571,45 @@ def report(results: Results, seconds: float) -> str:
             f"{percentile(everything, 0.5) * 1000:>10.0f} "
             f"{percentile(everything, 0.95) * 1000:>8.0f}"
         )
+    for name in SEARCH_SCENARIOS:
+        if results.latencies.get(name):
+            lines.append(f"p95 {name}: {percentile(results.latencies[name], 0.95) * 1000:.0f} ms")
+    lines.append(f"contact requests acknowledged: {results.contacts_acknowledged}")
     lines.append(f"errors: {len(results.errors)}")
     return "\n".join(lines)
 
 
-def load_test(database_url: str, *, users: int, seconds: float, prepare: bool = True):
+def load_test(
+    database_url: str, *, users: int, seconds: float, prepare: bool = True, scenarios=None
+):
     """Prepare, serve, load, count. Returns (results, counts, plan, printed report)."""
     if prepare:
         prepare_database(database_url)
     plan = make_plan(database_url)
     started_audit_id = last_audit_id(database_url)
+    contacts_before = contact_request_count(database_url)
     server = Server(database_url)
     try:
-        results = run_load(server.port, plan, users=users, seconds=seconds)
+        results = run_load(server.port, plan, users=users, seconds=seconds, scenarios=scenarios)
     finally:
         server.stop()
-    counts = count(database_url, plan, started_audit_id)
+        shutil.rmtree(server.outbox, ignore_errors=True)
+    counts = count(database_url, plan, started_audit_id, contacts_before)
     printed = report(results, seconds) + f"\n{counts}"
     return results, counts, plan, printed
 
 
-def check(results: Results, counts: Counts, plan: Plan) -> list[str]:
-    """What must hold after the run; an empty list when it all does."""
+def check(results: Results, counts: Counts, plan: Plan, *, writes: bool = True) -> list[str]:
+    """What must hold after the run; an empty list when it all does. Without `writes` (the
+    search-only run) only errors and contact requests are checked."""
     problems = list(results.errors[:10])
+    if counts.contact_requests_stored != results.contacts_acknowledged:
+        problems.append(
+            f"contact requests lost: {results.contacts_acknowledged} acknowledged, "
+            f"{counts.contact_requests_stored} stored"
+        )
+    if not writes:
+        return problems
     if counts.seats_taken != counts.enrolled:
         problems.append(f"seat counter {counts.seats_taken} ≠ {counts.enrolled} enrolments")
     if counts.enrolled > counts.capacity:
@@ -468,11 +635,19 @@ def main() -> None:
     parser.add_argument(
         "--database-url", help="an EMPTY database to fill (default: a new SQLite file)"
     )
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="only the search API and the search page (the issue's 50 users for 60 s)",
+    )
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='load-')}/load.sqlite"
-    results, counts, plan, printed = load_test(url, users=args.users, seconds=args.seconds)
+    scenarios = SEARCH_ONLY if args.search_only else None
+    results, counts, plan, printed = load_test(
+        url, users=args.users, seconds=args.seconds, scenarios=scenarios
+    )
     print(printed)
-    problems = check(results, counts, plan)
+    problems = check(results, counts, plan, writes=not args.search_only)
     print("\n".join(problems) or "all counts hold")
     sys.exit(1 if problems else 0)
 

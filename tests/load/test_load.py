@@ -1,6 +1,7 @@
 """The load test's short form (15 s, as CI runs it): gunicorn with 4 workers on the demo data,
-concurrent roll calls and enrolments into a nearly full activity, on SQLite and PostgreSQL.
-Nothing lost, nothing over-booked, no error; the figures are printed (pytest -s to see them)."""
+concurrent roll calls and enrolments into a nearly full activity, the parents' search API and
+page, and contact requests, on SQLite and PostgreSQL. Nothing lost, nothing over-booked, no
+error; the figures are printed, p95 of the search API and page among them."""
 
 import shutil
 
@@ -51,13 +52,20 @@ def test_concurrent_writes_lose_nothing_and_never_over_book(load_database, capsy
     assert results.enrol_attempts >= USERS
     assert results.roll_calls_sent > 0
     assert counts.enrolled == counts.capacity == counts.seats_taken
+    # The parents' side ran, found carers, and every acknowledged contact request is stored.
+    assert len(plan.searches) > 0
+    assert len(results.latencies["search API"]) > SECONDS
+    assert len(results.latencies["search page"]) > SECONDS
+    assert results.search_hits == len(results.latencies["search API"])
+    assert results.contacts_acknowledged > 0
+    assert counts.contact_requests_stored == results.contacts_acknowledged
     assert sum(len(v) for v in results.latencies.values()) > 10 * SECONDS
 
 
 def test_the_checks_can_fail():
     """Over-booking, a drifting seat counter and lost roll calls are each reported."""
     plan = harness.Plan(activity_id=1, capacity=8, contenders=[], roll_calls={})
-    results = harness.Results(roll_calls_sent=10)
+    results = harness.Results(roll_calls_sent=10, contacts_acknowledged=7)
     counts = harness.Counts(
         capacity=8,
         seats_taken=8,
@@ -65,9 +73,11 @@ def test_the_checks_can_fail():
         enrol_audits=4,
         roll_call_audits=9,
         unmarked_in_roll_calls=1,
+        contact_requests_stored=6,
     )
     problems = "\n".join(harness.check(results, counts, plan))
     assert "over-booked" in problems
     assert "seat counter 8 ≠ 9" in problems
     assert "roll calls lost: 10 answered, 9 recorded" in problems
     assert "left unmarked" in problems
+    assert "contact requests lost: 7 acknowledged, 6 stored" in problems

@@ -1,5 +1,7 @@
 """GET /api/v1/carers, /api/v1/communes and /api/v1/openapi.json; errors as JSON."""
 
+import json
+
 from flask import current_app, jsonify, request, url_for
 
 from onboarding.api import bp
@@ -17,14 +19,25 @@ def _limit() -> str:
     return current_app.config["API_LIMIT_PER_ADDRESS"]
 
 
+# The messages may quote the parameter as sent: <, > and & are written as JSON escapes, so that
+# no markup is ever in the body, whatever reads it (the decoded text is the same).
+HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def bad_request(errors: dict[str, str]):
     parameter = next(iter(errors))
-    return jsonify(
-        error="invalid_parameter",
-        parameter=parameter,
-        message=errors[parameter],
-        errors=errors,
-    ), 400
+    body = json.dumps(
+        {
+            "error": "invalid_parameter",
+            "parameter": parameter,
+            "message": errors[parameter],
+            "errors": errors,
+        },
+        sort_keys=True,
+    )
+    return current_app.response_class(
+        body.translate(HTML_SAFE) + "\n", status=400, mimetype="application/json"
+    )
 
 
 def hit_json(hit: search.Hit) -> dict:

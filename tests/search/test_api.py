@@ -88,6 +88,21 @@ def test_a_missing_or_malformed_parameter_is_a_400_naming_it(client, change, par
     assert parameter in body["errors"]
 
 
+def test_a_refusal_quoting_the_input_carries_no_markup(client):
+    """The message quotes the unknown half-day; its < > & are JSON escapes, decoded the same."""
+    query = {**GOOD, "slots": "<b>&lundi"}
+
+    response = client.get("/api/v1/carers", query_string=query)
+
+    assert response.status_code == 400
+    assert response.mimetype == "application/json"
+    raw = response.get_data(as_text=True)
+    assert "<b>" not in raw
+    assert "&" not in raw
+    assert "\\u003cb\\u003e\\u0026lundi" in raw
+    assert "<b>&lundi" in response.get_json()["errors"]["slots"]
+
+
 def test_commune_suggestions_by_name_and_postcode(client):
     by_name = client.get("/api/v1/communes", query_string={"q": "merign"}).get_json()
     assert by_name["results"][0]["label"] == "Mérignac (33700)"

@@ -4,7 +4,7 @@ in production."""
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request
+from flask import Flask, abort, current_app, g, request
 
 from onboarding.config import ConfigurationError
 
@@ -98,6 +98,17 @@ def refuse_debug_in_production(app: Flask) -> None:
         )
 
 
+def _holds_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in items) for key, items in values.lists())
+
+
+def refuse_nul_characters() -> None:
+    """No text a person types holds a NUL character, and PostgreSQL can neither store nor compare
+    one (the query fails): a parameter or form field carrying it is a 400, on every backend."""
+    if _holds_nul(request.args) or _holds_nul(request.form):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     refuse_debug_in_production(app)
 
@@ -106,5 +117,6 @@ def init_app(app: Flask) -> None:
         # app.run(debug=True) sets debug after create_app(): refuse to serve rather than expose it.
         refuse_debug_in_production(app)
 
+    app.before_request(refuse_nul_characters)
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -2,9 +2,11 @@
 strings, unicode, SQL and HTML metacharacters, wrong types, negative numbers, far dates and
 duplicated parameters. Never a 5xx, nothing stored when a form is refused, no unescaped echo.
 
-The targets are data: the parents' search and the candidate space add theirs to TARGETS, one line
-each (a GET with its query parameters, or a form whose fields are read from its page)."""
+The targets are data, one line each in TARGETS (a GET with its query parameters, or a form whose
+fields are read from its page): the public pages, the parents' search and its API, the candidate
+space's forms (posted from a session opened by the candidate's personal link) and the panel."""
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,8 +18,10 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from onboarding.admin.forms import INPUTS
+from onboarding.candidate.links import new_personal_link
 from onboarding.extensions import db, limiter
 from onboarding.pathway.base import Model
+from onboarding.pathway.models import Candidate
 from tests.admin.conftest import World
 from tests.conftest import csrf_token_from
 
@@ -97,6 +101,8 @@ class Target:
     form_page: Callable[[World], str] | None = None
     signed_in: bool = True
     keep: tuple[str, ...] = field(default=())  # fields sent with their page's value
+    # For the candidate space: whose personal link opens the session the requests are sent in.
+    candidate: Callable[[World], Candidate] | None = None
 
 
 LIST_PARAMETERS = ("search", "sort", "desc", "page", "page_size", "flt0_0", "flt1_1", "flt2_5")
@@ -131,8 +137,30 @@ def _transition(name: str) -> Target:
     )
 
 
+SEARCH_PARAMETERS = ("commune", "radius_km", "birth_date", "start", "slots", "needs", "page")
+
+
+def _public(name: str, path: Callable[[World], str], fields: tuple[str, ...]) -> Target:
+    return Target(name, "GET", path, fields, signed_in=False)
+
+
+def _space(name: str, path: Callable[[World], str], page: str, who, fields=()) -> Target:
+    """A form of the candidate space, posted in the session the candidate's link opened."""
+    return Target(
+        name, "POST", path, tuple(fields), form_page=lambda w: page, signed_in=False, candidate=who
+    )
+
+
+def _in_pathway(w: World) -> Candidate:
+    return w.candidate_33
+
+
+def _approved(w: World) -> Candidate:
+    return w.approved_33
+
+
 TARGETS = [
-    # Public pages (the search and candidate space add theirs here).
+    # Public pages.
     Target("home", "GET", lambda w: "/", ("q", "page", "id"), signed_in=False),
     Target("healthz", "GET", lambda w: "/healthz", ("verbose",), signed_in=False),
     Target("legal notice", "GET", lambda w: "/mentions-legales", ("x",), signed_in=False),
@@ -145,6 +173,67 @@ TARGETS = [
         ("email", "password", "next"),
         form_page=lambda w: "/auth/login",
         signed_in=False,
+    ),
+    # The parents' search, a carer's page and its contact form, and the JSON API.
+    _public("search", lambda w: "/recherche", ("q", *SEARCH_PARAMETERS)),
+    _public("carer page", lambda w: f"/assmat/{w.public_carer.id}", SEARCH_PARAMETERS),
+    Target(
+        "contact request",
+        "POST",
+        lambda w: f"/assmat/{w.public_carer.id}",
+        form_page=lambda w: f"/assmat/{w.public_carer.id}",
+        signed_in=False,
+    ),
+    _public(
+        "contact sent", lambda w: f"/assmat/{w.public_carer.id}/demande-envoyee", ("prevenue",)
+    ),
+    _public("API carers", lambda w: "/api/v1/carers", SEARCH_PARAMETERS),
+    _public("API communes", lambda w: "/api/v1/communes", ("q",)),
+    # The candidate space's forms.
+    _space(
+        "space contact details",
+        lambda w: "/candidat/coordonnees",
+        "/candidat/coordonnees",
+        _in_pathway,
+    ),
+    _space(
+        "space cannot attend",
+        lambda w: f"/candidat/activites/{w.own_activity.id}/absence",
+        "/candidat/",
+        _in_pathway,
+        ("confirm", "id"),
+    ),
+    _space(
+        "space profile",
+        lambda w: "/candidat/disponibilites/profil",
+        "/candidat/disponibilites",
+        _approved,
+    ),
+    _space(
+        "space vacancy add",
+        lambda w: "/candidat/places/nouvelle",
+        "/candidat/places/nouvelle",
+        _approved,
+    ),
+    _space(
+        "space vacancy edit",
+        lambda w: f"/candidat/places/{w.own_vacancy.id}",
+        "/candidat/places/nouvelle",
+        _approved,
+    ),
+    _space(
+        "space confirm",
+        lambda w: "/candidat/disponibilites/confirmer",
+        "/candidat/disponibilites",
+        _approved,
+        ("confirm", "date"),
+    ),
+    _space(
+        "space no place",
+        lambda w: "/candidat/disponibilites/aucune-place",
+        "/candidat/disponibilites",
+        _approved,
+        ("confirm", "date"),
     ),
     # The panel: lists with their query parameters, pages taking an id.
     *[
@@ -247,25 +336,27 @@ def fuzz_app(app):
     return app
 
 
+def _open_space(client, candidate: Candidate) -> None:
+    url = new_personal_link(candidate)
+    db.session.commit()
+    assert client.get(url.removeprefix("http://localhost")).status_code == 302
+
+
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
-def test_hostile_input_is_refused_cleanly(fuzz_app, client, auth, world, target):
+def test_hostile_input_is_refused_cleanly(fuzz_app, client, auth, hostile_world, target):
+    world = hostile_world
     if target.signed_in:
         assert auth.login(world.admin.email).status_code == 302
+    if target.candidate is not None:
+        _open_space(client, target.candidate(world))
+        # The session is open: the hostile posts reach the form, not the no-access page.
+        assert client.get(target.form_page(world)).status_code == 200, target.name
     names = list(target.fields)
     if target.form_page is not None and not names:
         names = _form_fields(client, target.form_page(world))
     path = target.path(world)
 
-    @settings(
-        max_examples=12,
-        deadline=None,
-        database=None,
-        # The same examples on every run: CI failures reproduce.
-        derandomize=True,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
-    @given(values=hostile_form(names))
-    def check(values):
+    def attempt(values):
         limiter.reset()
         if target.method == "GET":
             response = client.get(path, query_string=MultiDict(values))
@@ -293,6 +384,21 @@ def test_hostile_input_is_refused_cleanly(fuzz_app, client, auth, world, target)
         if target.signed_in and "/auth/login" in response.headers.get("Location", ""):
             auth.login(world.admin.email)
 
+    @settings(
+        max_examples=12,
+        deadline=None,
+        database=None,
+        # The same examples on every run: CI failures reproduce.
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(values=hostile_form(names))
+    def check(values):
+        attempt(values)
+
+    # Whatever the examples drawn, every field is sent the marker once: an echo is always seen.
+    for name in names:
+        attempt([(name, f"{MARKER}>&")])
     check()
 
 
@@ -308,3 +414,34 @@ def test_the_marker_would_be_caught(fuzz_app, client):
     response = client.get("/test-echo", query_string={"q": f"{MARKER}>"})
     with pytest.raises(AssertionError, match="unescaped"):
         _assert_safe(response, "echo")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("GET", "/recherche", {"q": "Bor\x00deaux"}),
+        ("GET", "/api/v1/communes", {"q": "\x00"}),
+        ("GET", "/admin/carer/", {"search": "\x00"}),
+        ("GET", "/admin/audit_log/", {"flt0_0\x00": "x"}),
+        ("POST", "/admin/staff_user/new/", {"email": "a\x00@example.org", "full_name": "A"}),
+    ],
+)
+def test_a_nul_character_is_refused_on_every_backend(
+    fuzz_app, client, auth, world, method, path, data
+):
+    """PostgreSQL cannot store or compare a NUL: it is a 400 with nothing written, not a 500."""
+    assert auth.login(world.admin.email).status_code == 302
+    if method == "GET":
+        response = client.get(path, query_string=data)
+    else:
+        token = csrf_token_from(client.get(path).get_data(as_text=True))
+        db.session.remove()
+        before = _row_counts()
+        response = client.post(path, data={"csrf_token": token, **data})
+        db.session.remove()
+        assert _row_counts() == before
+    assert response.status_code == 400
+    if response.is_json:
+        assert response.get_json()["error"]["title"] == "Requête invalide"
+    else:
+        assert "Requête invalide" in html.unescape(response.get_data(as_text=True))

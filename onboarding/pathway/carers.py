@@ -11,12 +11,12 @@ from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import AgrementDecision, Candidate, Carer, Commune, Vacancy
 from onboarding.pathway.schedule import FULL_WEEK
 
-# Product rules (DOMAIN.md): unconfirmed for 6 months is stale; approved within 12 months is new.
+# Product rules: unconfirmed for 6 months is stale; approved within 12 months is new.
 STALE_AFTER = relativedelta(months=6)
 NEWLY_APPROVED_WITHIN = relativedelta(months=12)
 # Children are cared for from birth to 18 (216 months); periscolaire covers school ages.
 MAX_AGE_MONTHS = 216
-# Atypical hours (DOMAIN.md): a day starting before 7 h is "early", one ending after 19 h "late".
+# Atypical hours: a day starting before 7 h is "early", one ending after 19 h "late".
 EARLY_BEFORE = time(7, 0)
 LATE_AFTER = time(19, 0)
 PRESENTATION_MAX = 1000

@@ -1,4 +1,5 @@
-"""The legal clocks of the agrément, as plain date arithmetic (sources in DOMAIN.md)."""
+"""The legal clocks of the agrément, as plain date arithmetic (each cites its article of the
+Code de l'action sociale et des familles)."""
 
 from dataclasses import dataclass
 from datetime import date

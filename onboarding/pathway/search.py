@@ -4,7 +4,7 @@ A `SearchQuery` goes in, a `SearchPage` of `Hit`s comes out. The whole filter an
 run in SQL: a latitude/longitude bounding box on the carers' indexed position, the vacancy's
 from date and half-day bitmask, then the exact great-circle distance and the coverage.
 
-Rules (issue 5; DOMAIN.md for stale and newly approved):
+Rules:
 - the carer is published and confirmed her availability within 6 months;
 - one of her vacancies takes a child of that age (full months on the start date), is free on
   the start date or within 30 days after, and shares at least one requested half-day;

@@ -1,8 +1,9 @@
 """The pathway engine: a candidate's status changes only through the named transitions below.
 
-Each transition function checks that it starts from an allowed status, then the rules of
-DOMAIN.md, and raises a PathwayError with a French message before changing anything. Every
-transition that succeeds is appended to the TransitionLog.
+Each transition function checks that it starts from an allowed status, then the rules of the
+agrément (Code de l'action sociale et des familles), and raises a PathwayError with a French
+message before changing anything. Every transition that succeeds is appended to the
+TransitionLog.
 """
 
 from dataclasses import dataclass

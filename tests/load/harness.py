@@ -423,7 +423,7 @@ SCENARIOS = [
     ("search page", search_page, 4),
     ("contact", request_contact, 2),
 ]
-# The full run: parents searching, nothing else.
+# The full search run: parents searching, nothing else.
 SEARCH_ONLY = [("search API", search_api, 1), ("search page", search_page, 1)]
 
 
@@ -638,7 +638,7 @@ def main() -> None:
     parser.add_argument(
         "--search-only",
         action="store_true",
-        help="only the search API and the search page (the issue's 50 users for 60 s)",
+        help="only the search API and the search page (50 users for 60 s by default)",
     )
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='load-')}/load.sqlite"

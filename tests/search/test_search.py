@@ -51,7 +51,7 @@ def test_a_published_fresh_carer_with_a_place_is_found_with_her_facts(session, c
         ({}, True),
         ({"published": False}, False),
         ({"confirmed_on": None}, False),
-        # Stale after 6 months (DOMAIN.md): the 16th of September is the last fresh day.
+        # Stale after 6 months: the 16th of September is the last fresh day.
         ({"confirmed_on": date(2025, 9, 16)}, True),
         ({"confirmed_on": date(2025, 9, 15)}, False),
         ({"vacancies": []}, False),

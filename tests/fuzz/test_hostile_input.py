@@ -159,6 +159,20 @@ def _approved(w: World) -> Candidate:
     return w.approved_33
 
 
+# The panel's model views with create and edit forms (the audit log is read-only).
+EDITABLE_VIEWS = (
+    "candidate",
+    "activity",
+    "enrollment",
+    "dossier_item",
+    "decision",
+    "carer",
+    "vacancy",
+    "contact_request",
+    "staff_user",
+    "pathway_step",
+)
+
 TARGETS = [
     # Public pages.
     Target("home", "GET", lambda w: "/", ("q", "page", "id"), signed_in=False),
@@ -236,22 +250,7 @@ TARGETS = [
         ("confirm", "date"),
     ),
     # The panel: lists with their query parameters, pages taking an id.
-    *[
-        _list(e)
-        for e in (
-            "candidate",
-            "activity",
-            "enrollment",
-            "dossier_item",
-            "decision",
-            "carer",
-            "vacancy",
-            "contact_request",
-            "staff_user",
-            "pathway_step",
-            "audit_log",
-        )
-    ],
+    *[_list(e) for e in (*EDITABLE_VIEWS, "audit_log")],
     Target("candidate page", "GET", lambda w: "/admin/candidate/details/", ("id",)),
     Target("activity page", "GET", lambda w: "/admin/activity/details/", ("id",)),
     Target(
@@ -261,21 +260,7 @@ TARGETS = [
         ("departement", "cohorte", "debut", "fin"),
     ),
     # Every create and edit form of the model views.
-    *[
-        _create(e)
-        for e in (
-            "candidate",
-            "activity",
-            "enrollment",
-            "dossier_item",
-            "decision",
-            "carer",
-            "vacancy",
-            "contact_request",
-            "staff_user",
-            "pathway_step",
-        )
-    ],
+    *[_create(e) for e in EDITABLE_VIEWS],
     _edit("candidate", lambda w: w.candidate_33.id),
     _edit("activity", lambda w: w.activity_33.id),
     _edit("carer", lambda w: w.carer_24.id),

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from onboarding.candidate import bp
 from onboarding.candidate.calendar import calendar_file
@@ -29,6 +30,7 @@ from onboarding.pathway.commune_lookup import find_commune
 from onboarding.pathway.contact_details import ContactDetails, correct_contact_details
 from onboarding.pathway.errors import PathwayError, RuleViolation
 from onboarding.pathway.models import (
+    Activity,
     Attendance,
     Candidate,
     Carer,
@@ -132,15 +134,13 @@ def _extended_training(candidate: Candidate) -> bool:
 
 
 def _upcoming(candidate: Candidate) -> list[Enrollment]:
-    now = today()
-    return sorted(
-        (
-            e
-            for e in candidate.enrollments
-            if e.activity.date >= now and not e.activity.is_cancelled
-        ),
-        key=lambda e: (e.activity.date, e.activity.start_time),
-    )
+    # Every enrolment with its activity and commune in one statement, not one query per row.
+    db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.candidate_id == candidate.id)
+        .options(selectinload(Enrollment.activity).selectinload(Activity.commune))
+    ).all()
+    return enrollment.upcoming_enrollments(candidate, today())
 
 
 def _deadlines(candidate: Candidate):
@@ -216,9 +216,7 @@ def _ics(data: bytes, name: str) -> Response:
 @bp.route("/activites/<int:activity_id>.ics")
 def activity_calendar(activity_id: int):
     row = _own_enrollment(activity_id)
-    if row.attendance != Attendance.PENDING or row.activity not in [
-        e.activity for e in _upcoming(g.candidate)
-    ]:
+    if row.attendance != Attendance.PENDING or row not in _upcoming(g.candidate):
         abort(404)
     return _ics(calendar_file([row.activity]), f"activite-{activity_id}.ics")
 

@@ -101,6 +101,18 @@ def cancel_enrollment(session: Session, enrollment: Enrollment) -> None:
     _release_seat(session, activity)
 
 
+def upcoming_enrollments(candidate: Candidate, today: date) -> list[Enrollment]:
+    """The candidate's enrolments in activities still to come (not cancelled), in date order."""
+    return sorted(
+        (
+            e
+            for e in candidate.enrollments
+            if e.activity.date >= today and not e.activity.is_cancelled
+        ),
+        key=lambda e: (e.activity.date, e.activity.start_time),
+    )
+
+
 def release_upcoming_enrollments(session: Session, candidate: Candidate, *, today: date) -> int:
     upcoming = [
         e

@@ -4,6 +4,7 @@ from datetime import date
 
 from onboarding.pathway.carers import availability_reminder
 from onboarding.pathway.deadlines import Deadline
+from onboarding.pathway.enrollment import upcoming_enrollments
 from onboarding.pathway.models import Attendance, Candidate, CandidateStatus, DossierItemStatus
 from onboarding.pathway.progress import TO_DO, StepProgress
 
@@ -26,16 +27,9 @@ def next_actions(
     if status == S.WITHDRAWN:
         return ["Vous êtes sorti(e) du parcours. Pour le reprendre, contactez votre conseiller."]
     actions = []
-    upcoming = sorted(
-        (
-            e
-            for e in candidate.enrollments
-            if e.attendance == Attendance.PENDING
-            and e.activity.date >= today
-            and not e.activity.is_cancelled
-        ),
-        key=lambda e: (e.activity.date, e.activity.start_time),
-    )
+    upcoming = [
+        e for e in upcoming_enrollments(candidate, today) if e.attendance == Attendance.PENDING
+    ]
     if upcoming:
         first = upcoming[0].activity
         actions.append(

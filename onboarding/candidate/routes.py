@@ -129,8 +129,6 @@ def sign_out():
 
 
 # --- progress ------------------------------------------------------------------------------
-def _extended_training(candidate: Candidate) -> bool:
-    return candidate.department_code in current_app.config["EXTENDED_TRAINING_DEPARTMENTS"]
 
 
 def _upcoming(candidate: Candidate) -> list[Enrollment]:
@@ -144,7 +142,7 @@ def _upcoming(candidate: Candidate) -> list[Enrollment]:
 
 
 def _deadlines(candidate: Candidate):
-    return situation.candidate_deadlines(candidate, extended_training=_extended_training(candidate))
+    return situation.deadlines_where(candidate, current_app.config["EXTENDED_TRAINING_DEPARTMENTS"])
 
 
 @bp.route("/")

@@ -79,6 +79,13 @@ def candidate_deadlines(candidate: Candidate, *, extended_training: bool = False
     return sorted(found, key=lambda d: d.due_on)
 
 
+def deadlines_where(candidate: Candidate, extended_departments) -> list[Deadline]:
+    """candidate_deadlines, part-1 training getting 8 months in the listed départements."""
+    return candidate_deadlines(
+        candidate, extended_training=candidate.department_code in extended_departments
+    )
+
+
 def next_deadline(candidate: Candidate, today: date, **kwargs) -> Deadline | None:
     pending = [d for d in candidate_deadlines(candidate, **kwargs) if d.met_on is None]
     return pending[0] if pending else None

@@ -19,10 +19,6 @@ from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.progress import candidate_progress
 
 
-def _extended_training(candidate) -> bool:
-    return candidate.department_code in current_app.config["EXTENDED_TRAINING_DEPARTMENTS"]
-
-
 class CandidatePageMixin:
     @expose("/details/")
     def details_view(self):
@@ -40,8 +36,8 @@ class CandidatePageMixin:
             progress=candidate_progress(db.session, candidate.id, now),
             upcoming=[e for e in enrollments if e.activity.date >= now],
             past=[e for e in enrollments if e.activity.date < now],
-            deadlines=situation.candidate_deadlines(
-                candidate, extended_training=_extended_training(candidate)
+            deadlines=situation.deadlines_where(
+                candidate, current_app.config["EXTENDED_TRAINING_DEPARTMENTS"]
             ),
             transitions=transitions.allowed_transitions(candidate),
             inputs=INPUTS,
@@ -164,8 +160,8 @@ class CandidatePageMixin:
         now = today()
         by = issuer(candidate.department_code)
         progress = candidate_progress(db.session, candidate.id, now)
-        deadlines = situation.candidate_deadlines(
-            candidate, extended_training=_extended_training(candidate)
+        deadlines = situation.deadlines_where(
+            candidate, current_app.config["EXTENDED_TRAINING_DEPARTMENTS"]
         )
         return self._printed(
             candidate,

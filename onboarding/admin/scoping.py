@@ -2,7 +2,7 @@
 
 from flask_login import current_user
 
-from onboarding.pathway.models import Activity, Candidate, Carer
+from onboarding.pathway.models import Activity, Candidate, Carer, Commune
 from onboarding.pathway.scope import department_filter
 
 
@@ -12,6 +12,10 @@ def candidates_in_scope():
 
 def activities_in_scope():
     return department_filter(current_user, Activity.department_code)
+
+
+def communes_in_scope():
+    return department_filter(current_user, Commune.department_code)
 
 
 def carers_in_scope():

@@ -9,7 +9,7 @@ from enum import Enum
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from onboarding.pathway import access, audit
 from onboarding.pathway.base import utcnow
@@ -203,7 +203,18 @@ def _withdrawn_too_long(session: Session, today: date, policy: RetentionPolicy) 
 
 
 def _anonymise_all(session: Session, ids: list[int]) -> None:
-    for candidate in session.scalars(select(Candidate).where(Candidate.id.in_(ids))):
+    # What anonymisation touches, loaded for all at once rather than per candidate.
+    rows = (
+        select(Candidate)
+        .where(Candidate.id.in_(ids))
+        .options(
+            selectinload(Candidate.dossier_items),
+            selectinload(Candidate.decisions),
+            selectinload(Candidate.carer),
+            selectinload(Candidate.transitions),
+        )
+    )
+    for candidate in session.scalars(rows):
         anonymise_candidate(session, candidate, actor=None)
 
 

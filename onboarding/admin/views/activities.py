@@ -12,7 +12,12 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from onboarding.admin.base import ScopedAjaxLoader, StaffModelView, row_id
-from onboarding.admin.scoping import activities_in_scope, candidates_in_scope, covers
+from onboarding.admin.scoping import (
+    activities_in_scope,
+    candidates_in_scope,
+    communes_in_scope,
+    covers,
+)
 from onboarding.admin.views.printing import file_name, issuer, printed
 from onboarding.documents import papers
 from onboarding.extensions import db
@@ -28,7 +33,6 @@ from onboarding.pathway.models import (
     Commune,
     Enrollment,
 )
-from onboarding.pathway.scope import department_filter
 
 CLOSED = enrolment.CLOSED_STATUSES
 
@@ -51,10 +55,6 @@ def _fill_rate(view, context, model, name):
     return Markup('<span class="badge {}">{} %</span> {}/{}').format(
         css, rate, model.seats_taken, model.capacity
     )
-
-
-def _communes_in_scope():
-    return department_filter(current_user, Commune.department_code)
 
 
 class ActivityView(StaffModelView):
@@ -93,7 +93,7 @@ class ActivityView(StaffModelView):
         ]  # fmt: skip
         self.form_ajax_refs = {
             "commune": ScopedAjaxLoader(
-                "commune", Commune, _communes_in_scope,
+                "commune", Commune, communes_in_scope,
                 fields=["search_name", "insee_code", "postcodes"], page_size=15,
             ),
         }  # fmt: skip

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from onboarding.admin.base import ScopedAjaxLoader, StaffModelView
 from onboarding.admin.forms import select_choices
-from onboarding.admin.scoping import candidates_in_scope, covers, signed_in
+from onboarding.admin.scoping import candidates_in_scope, communes_in_scope, covers, signed_in
 from onboarding.admin.views.access_links import AccessLinkMixin
 from onboarding.admin.views.bulk import CandidateBulkMixin
 from onboarding.admin.views.candidate_page import CandidatePageMixin
@@ -28,7 +28,6 @@ from onboarding.pathway.models import (
 )
 from onboarding.pathway.progress import progress_by_candidate
 from onboarding.pathway.referral import Referral, clean_referral, refer_candidate
-from onboarding.pathway.scope import department_filter
 
 IDENTITY_FIELDS = (
     "first_name", "last_name", "birth_date", "email", "phone", "address", "commune_insee",
@@ -78,10 +77,6 @@ def _staff_in_scope():
         return StaffUser.role != Role.PARTNER
     shared = [StaffUser.departments.contains(code) for code in current_user.department_codes]
     return (StaffUser.role != Role.PARTNER) & db.or_(StaffUser.id == current_user.id, *shared)
-
-
-def _communes_in_scope():
-    return department_filter(current_user, Commune.department_code)
 
 
 def _status_label(view, context, model, name):
@@ -161,7 +156,7 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, Sta
         ]  # fmt: skip
         self.form_ajax_refs = {
             "commune": ScopedAjaxLoader(
-                "commune", Commune, _communes_in_scope,
+                "commune", Commune, communes_in_scope,
                 fields=["search_name", "insee_code", "postcodes"], page_size=15,
             ),
             "coordinator": ScopedAjaxLoader(

@@ -18,7 +18,7 @@ from onboarding.admin.scoping import (
     communes_in_scope,
     covers,
 )
-from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.admin.views.printing import candidates_to_print, file_name, issuer, printed
 from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import enrollment as enrolment
@@ -226,12 +226,12 @@ class ActivityView(StaffModelView):
     def attendees_attestations_view(self, activity_id: int):
         activity = self.get_one(activity_id)
         page = url_for(".details_view", id=activity.id)
+        # Loaded with their enrolments and activities in a few statements, scope re-checked.
+        attended = [
+            str(e.candidate_id) for e in activity.enrollments if e.attendance == Attendance.ATTENDED
+        ]
         attendees = sorted(
-            (
-                e.candidate
-                for e in activity.enrollments
-                if e.attendance == Attendance.ATTENDED and covers(e.candidate.department_code)
-            ),
+            candidates_to_print(attended),
             key=lambda c: (c.last_name.casefold(), c.first_name.casefold()),
         )
         if not attendees:

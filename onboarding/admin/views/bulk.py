@@ -8,20 +8,19 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from onboarding.admin.base import row_id
 from onboarding.admin.forms import ActivityChoiceForm, BulkWithdrawForm
 from onboarding.admin.scoping import activities_in_scope, candidates_in_scope
 from onboarding.admin.views.activities import upcoming_activities_in_scope
-from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.admin.views.printing import candidates_to_print, file_name, issuer, printed
 from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway import transitions
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
-from onboarding.pathway.models import Activity, Candidate, Enrollment
+from onboarding.pathway.models import Activity, Candidate
 
 MAX_ROWS = 500
 OUT_OF_SCOPE = "Introuvable ou hors de vos départements : rien n'a été fait."
@@ -66,23 +65,6 @@ def apply_to_each(ids: list[str], operation) -> list[RowResult]:
             results.append(RowResult(typed_id, candidate.full_name, True, message))
     db.session.commit()
     return results
-
-
-def candidates_to_print(ids: list[str]) -> list[Candidate]:
-    """The selected candidates in scope, in the order of the selection; others are left out."""
-    numbers = {n for n in map(row_id, ids) if n is not None}
-    rows = db.session.scalars(
-        select(Candidate)
-        .where(Candidate.id.in_(numbers), candidates_in_scope())
-        .options(
-            selectinload(Candidate.commune),
-            selectinload(Candidate.enrollments)
-            .selectinload(Enrollment.activity)
-            .selectinload(Activity.commune),
-        )
-    )
-    found = {str(c.id): c for c in rows}
-    return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
 class CandidateBulkMixin:

@@ -5,11 +5,17 @@ import unicodedata
 
 from flask import Response, flash, redirect
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from onboarding.admin.base import row_id
+from onboarding.admin.scoping import candidates_in_scope
 from onboarding.documents.papers import Issuer
 from onboarding.documents.rendering import DocumentTooLarge
+from onboarding.extensions import db
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.models import Activity, Candidate, Enrollment
 
 STRUCTURE = "Parcours Assmat – France Travail et Caf"
 
@@ -45,3 +51,20 @@ def printed(produce, name: str, back_to: str):
         flash(error.message, "error")
         return redirect(back_to)
     return pdf_response(data, name)
+
+
+def candidates_to_print(ids: list[str]) -> list[Candidate]:
+    """The selected candidates in scope, in the order of the selection; others are left out."""
+    numbers = {n for n in map(row_id, ids) if n is not None}
+    rows = db.session.scalars(
+        select(Candidate)
+        .where(Candidate.id.in_(numbers), candidates_in_scope())
+        .options(
+            selectinload(Candidate.commune),
+            selectinload(Candidate.enrollments)
+            .selectinload(Enrollment.activity)
+            .selectinload(Activity.commune),
+        )
+    )
+    found = {str(c.id): c for c in rows}
+    return [found[i] for i in dict.fromkeys(ids) if i in found]

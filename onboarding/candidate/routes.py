@@ -26,7 +26,7 @@ from onboarding.extensions import db, limiter
 from onboarding.pathway import access, audit, carers, enrollment, situation
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.clock import today
-from onboarding.pathway.commune_lookup import find_commune
+from onboarding.pathway.commune_search import find_commune
 from onboarding.pathway.contact_details import ContactDetails, correct_contact_details
 from onboarding.pathway.errors import PathwayError, RuleViolation
 from onboarding.pathway.models import (

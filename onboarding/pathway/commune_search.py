@@ -1,15 +1,17 @@
-"""Finding a commune from what a parent types: a name, a postcode, or "Name (postcode)"."""
+"""Finding a commune from what people type: a name, a postcode, or "Name (postcode)" (the
+parents' search), or a postcode and a name when it covers several (forms without a script)."""
 
 import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.geography import fold
 from onboarding.pathway.models import Commune, CommunePostcode
 
 SUGGESTIONS = 10
-POSTCODE = re.compile(r"^\d{5}$")
+POSTCODE = re.compile(r"^[0-9]{5}$")
 NAME_AND_POSTCODE = re.compile(r"^(?P<name>.*\S)\s*\((?P<postcode>\d{5})\)$")
 
 
@@ -43,11 +45,11 @@ def candidates(session: Session, text: str) -> list[Commune]:
     """
     text = text.strip()
     if POSTCODE.match(text):
-        return _by_postcode(session, text)
+        return by_postcode(session, text)
     named = NAME_AND_POSTCODE.match(text)
     if named:
         folded = fold(named["name"])
-        exact = [c for c in _by_postcode(session, named["postcode"]) if c.search_name == folded]
+        exact = [c for c in by_postcode(session, named["postcode"]) if c.search_name == folded]
         if exact:
             return exact
         text = named["name"]
@@ -64,7 +66,8 @@ def candidates(session: Session, text: str) -> list[Commune]:
     return exact or suggestions(session, text)
 
 
-def _by_postcode(session: Session, postcode: str) -> list[Commune]:
+def by_postcode(session: Session, postcode: str) -> list[Commune]:
+    """The communes a postcode covers, the most populated first."""
     return list(
         session.scalars(
             select(Commune)
@@ -78,3 +81,25 @@ def _by_postcode(session: Session, postcode: str) -> list[Commune]:
 def label(commune: Commune) -> str:
     """How a suggestion reads, and what `candidates` understands back: "Bordeaux (33000)"."""
     return str(commune)
+
+
+def find_commune(session: Session, postcode: str, name: str = "") -> Commune:
+    """The one commune of a postcode, or of a postcode and its name; a French refusal otherwise."""
+    postcode = (postcode or "").replace(" ", "")
+    if not POSTCODE.fullmatch(postcode):
+        raise RuleViolation("Le code postal compte 5 chiffres (ex. 33000).", field="postcode")
+    communes = sorted(by_postcode(session, postcode), key=lambda c: c.name)
+    if not communes:
+        raise RuleViolation("Aucune commune n'a ce code postal.", field="postcode")
+    if len(communes) == 1:
+        return communes[0]
+    wanted = fold(name or "")
+    matching = [c for c in communes if c.search_name == wanted]
+    if len(matching) == 1:
+        return matching[0]
+    names = ", ".join(c.name for c in communes)
+    raise RuleViolation(
+        f"Le code postal {postcode} couvre plusieurs communes ({names}) : indiquez le nom de "
+        "la vôtre tel qu'il figure dans cette liste.",
+        field="commune_name",
+    )

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import create_engine, func, insert, select
 
+from onboarding.pathway import steps_reached
 from onboarding.pathway.base import Model, utcnow
 from onboarding.pathway.communes import load_communes
 from onboarding.pathway.geography import NOUVELLE_AQUITAINE
@@ -255,11 +256,14 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
                         else DossierItemStatus.MISSING,
                     }
                 )
+            reached = set()
             for activity_id in rng.sample(range(1, activity_count + 1), k=rng.randint(0, 5)):
                 if seats[activity_id] >= 60:
                     continue
                 seats[activity_id] += 1
                 past = activities[activity_id - 1]["date"] < today
+                if past:
+                    reached.add(activities[activity_id - 1]["step_id"])
                 enrollments.append(
                     {
                         "candidate_id": number,
@@ -270,6 +274,8 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
                         "enrolled_at": now,
                     }
                 )
+            # Written directly, so the derived column is filled here, as the flush would.
+            rows[-1]["steps_reached"] = steps_reached.encode(reached)
             if status in (S.APPROVED, S.ACTIVE, S.REFUSED):
                 decided_on = complete_on + timedelta(days=rng.randint(30, 90))
                 refused = status == S.REFUSED

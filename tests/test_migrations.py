@@ -65,3 +65,61 @@ def empty_postgres_database():
 def test_postgresql_schema_from_nothing_matches_the_models(empty_postgres_database, tmp_path):
     app = _app_on(empty_postgres_database, tmp_path)
     assert _upgrade_and_compare(app) == []
+
+
+def test_migration_0007_fills_the_steps_reached_from_the_enrolments(tmp_path):
+    app = _app_on(f"sqlite:///{tmp_path / 'filled.sqlite'}", tmp_path)
+    now = "2026-03-01 09:00:00"
+    with app.app_context():
+        upgrade(revision="0006")
+        with db.engine.begin() as connection:
+            for step in (1, 2, 3):
+                connection.execute(
+                    text(
+                        "INSERT INTO pathway_step (id, kind, title, description, position,"
+                        " is_mandatory, required_sessions, required_hours, is_active)"
+                        " VALUES (:id, 'information', 'Étape', '', :id, 1, 1, 0, 1)"
+                    ),
+                    {"id": step},
+                )
+            for activity, step in ((1, 1), (2, 3), (3, 3), (4, 2)):
+                connection.execute(
+                    text(
+                        "INSERT INTO activity (id, step_id, kind, title, date, start_time,"
+                        " end_time, place_name, address, commune_insee, department_code,"
+                        " capacity, seats_taken, what_to_bring, is_cancelled, created_at)"
+                        " VALUES (:id, :step, 'information', 'A', '2026-02-01', '09:00:00',"
+                        " '12:00:00', 'Agence', '', '33063', '33', 10, 2, '', 0, :now)"
+                    ),
+                    {"id": activity, "step": step, "now": now},
+                )
+            for candidate in (1, 2, 3):
+                connection.execute(
+                    text(
+                        "INSERT INTO candidate (id, first_name, last_name, commune_insee,"
+                        " department_code, referral_source, referred_on, cohort, is_job_seeker,"
+                        " status, status_changed_at, has_cap_aepe_units, created_at, updated_at)"
+                        " VALUES (:id, 'Zoé', 'Lefèvre', '33063', '33', 'caf', '2026-01-10',"
+                        " '2026-01', 0, 'in_pathway', :now, 0, :now, :now)"
+                    ),
+                    {"id": candidate, "now": now},
+                )
+            # 1 attended steps 3 (twice) and 1, and missed step 2; 2 missed; 3 has none.
+            for candidate, activity, attendance in (
+                (1, 2, "attended"), (1, 3, "attended"), (1, 1, "attended"), (1, 4, "absent"),
+                (2, 1, "excused"),
+            ):  # fmt: skip
+                connection.execute(
+                    text(
+                        "INSERT INTO enrollment (candidate_id, activity_id, attendance,"
+                        " excused_by_candidate, enrolled_at)"
+                        " VALUES (:candidate, :activity, :attendance, 0, :now)"
+                    ),
+                    {"candidate": candidate, "activity": activity, "attendance": attendance,
+                     "now": now},
+                )  # fmt: skip
+        upgrade()
+        with db.engine.connect() as connection:
+            found = dict(connection.execute(text("SELECT id, steps_reached FROM candidate")).all())
+        db.engine.dispose()
+    assert found == {1: ",1,3,", 2: None, 3: None}

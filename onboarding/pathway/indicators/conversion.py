@@ -8,7 +8,6 @@ from sqlalchemy import (
     and_,
     case,
     func,
-    literal_column,
     select,
 )
 from sqlalchemy.orm import Session
@@ -20,14 +19,11 @@ from onboarding.pathway.indicators.sql import (
     rate,
 )
 from onboarding.pathway.models import (
-    Activity,
     AgrementDecision,
-    Attendance,
     Candidate,
     CandidateStatus,
     Carer,
     DecisionOutcome,
-    Enrollment,
     PathwayStep,
     Training,
     TrainingKind,
@@ -35,6 +31,7 @@ from onboarding.pathway.models import (
     Vacancy,
     WithdrawalReason,
 )
+from onboarding.pathway.steps_reached import reached
 
 
 # --- 1. the funnel -----------------------------------------------------------------------------
@@ -137,7 +134,7 @@ def funnel(
     today: date,
     with_steps: bool = True,
 ) -> Funnel:
-    """`with_steps=False` leaves out the pathway's steps (the costliest query) and withdrawals."""
+    """`with_steps=False` leaves out the pathway's steps and the withdrawals."""
     where = candidate_filter(departments, cohort, period)
     steps = (
         session.execute(
@@ -148,9 +145,8 @@ def funnel(
         if with_steps
         else []
     )
-    # Grouped by an expression rather than the bare column: SQLite would otherwise walk the
-    # cohort index and fetch each row in index order, twice as slow as one scan of the table.
-    group = (Candidate.cohort.concat(literal_column("''")), Candidate.department_code)
+    # In the order of ix_candidate_indicators, which holds every column these scans read.
+    group = (Candidate.cohort, Candidate.department_code)
     groups: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
     def collect(query, *keys: str) -> None:
@@ -158,16 +154,20 @@ def funnel(
             for key, value in zip(keys, values, strict=True):
                 groups[(cohort_key, department)][key] = int(value or 0)
 
+    # A step is reached with one attended activity of it: counted from the candidates' own
+    # row (see pathway.steps_reached), in the same scan as the entrants.
     collect(
         select(
             *group,
             func.count(),
             func.sum(case((Candidate.dossier_filed_on.is_not(None), 1), else_=0)),
+            *[func.sum(case((reached(step_id), 1), else_=0)) for step_id, _ in steps],
         )
         .where(where)
         .group_by(*group),
         "entered",
         "dossier_filed",
+        *[f"step_{step_id}" for step_id, _ in steps],
     )
     decisions, trained, published = _stage_queries()
     collect(
@@ -192,16 +192,6 @@ def funnel(
             .group_by(*group),
             key,
         )
-    # A step is reached with one attended activity of it.
-    if with_steps:
-        for cohort_key, department, step_id, value in session.execute(
-            select(*group, Activity.step_id, func.count(func.distinct(Enrollment.candidate_id)))
-            .join(Enrollment, Enrollment.candidate_id == Candidate.id)
-            .join(Activity, Activity.id == Enrollment.activity_id)
-            .where(where, Enrollment.attendance == Attendance.ATTENDED)
-            .group_by(*group, Activity.step_id)
-        ):
-            groups[(cohort_key, department)][f"step_{step_id}"] = value
 
     labels = (
         [("entered", "Entrés dans le parcours")]

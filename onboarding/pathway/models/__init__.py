@@ -69,3 +69,7 @@ __all__ = [
     "Vacancy",
     "WithdrawalReason",
 ]
+
+# Registers the flush listeners that keep Candidate.steps_reached true (imported last: it uses
+# the models above).
+from onboarding.pathway import steps_reached  # noqa: F401

@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -75,10 +76,13 @@ class AgrementDecision(Model):
             " OR (outcome <> 'refused' AND capacity BETWEEN 1 AND 4 AND valid_until IS NOT NULL)",
             name="capacity_matches_outcome",
         ),
+        # A candidate's decisions, and the indicators' first decision and outcome per candidate
+        # read from the index alone.
+        Index("ix_agrement_decision_candidate_outcome", "candidate_id", "outcome", "decided_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"))
     outcome: Mapped[DecisionOutcome] = mapped_column(
         choice_column_type(DecisionOutcome, "decision_outcome")
     )

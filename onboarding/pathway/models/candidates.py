@@ -4,7 +4,7 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
@@ -66,6 +66,19 @@ class Candidate(Model):
             "requested_capacity IS NULL OR requested_capacity BETWEEN 1 AND 4",
             name="requested_capacity_range",
         ),
+        # The indicators' scans of the candidates read this index alone, already in cohort and
+        # département order: their GROUP BY streams without sorting 100,000 rows.
+        Index(
+            "ix_candidate_indicators",
+            "cohort",
+            "department_code",
+            "referred_on",
+            "status",
+            "dossier_filed_on",
+            "dossier_complete_on",
+            "withdrawal_reason",
+            "steps_reached",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,7 +99,7 @@ class Candidate(Model):
     referred_by: Mapped[str | None] = mapped_column(String(200))
     referred_on: Mapped[date] = mapped_column(Date)
     # The month of entry, "2026-03": the unit of the funnel's cohorts.
-    cohort: Mapped[str] = mapped_column(String(7), index=True)
+    cohort: Mapped[str] = mapped_column(String(7))
     is_job_seeker: Mapped[bool] = mapped_column(Boolean, default=False)
     france_travail_id: Mapped[str | None] = mapped_column(String(11), unique=True)
     coordinator_id: Mapped[int | None] = mapped_column(
@@ -119,6 +132,8 @@ class Candidate(Model):
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The ids of the pathway steps reached, ",1,3,": derived, kept by pathway.steps_reached.
+    steps_reached: Mapped[str | None] = mapped_column(String(500))
     # Set when the person's identity was erased (pathway.privacy); the figures stay.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

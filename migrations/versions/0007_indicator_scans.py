@@ -1,9 +1,10 @@
 """Candidates: the steps they reached, kept on their row; covering indexes for the indicators.
 
 The funnel counted the steps reached by joining every attended enrolment to its activity and
-candidate; it now reads `steps_reached`, filled here from the enrolments. The new index leads
-with the cohort, so it replaces the cohort's own index; the decisions' new index leads with the
-candidate, so it replaces the candidate's own.
+candidate; it now reads `steps_reached`, filled here from the enrolments. Covering indexes let
+the other scans read indexes alone: ix_candidate_indicators (it leads with the cohort, so it
+replaces the cohort's own), the status's index widened for the deadlines and the withdrawals,
+and the decisions' and transition logs' indexes by candidate widened likewise.
 
 Revision ID: 0007
 Revises: 0006
@@ -33,6 +34,18 @@ def upgrade():
         batch_op.add_column(sa.Column('steps_reached', sa.String(length=500), nullable=True))
         batch_op.drop_index('ix_candidate_cohort')
         batch_op.create_index('ix_candidate_indicators', INDEX_COLUMNS, unique=False)
+        batch_op.drop_index('ix_candidate_status')
+        batch_op.create_index(
+            'ix_candidate_status',
+            ['status', 'dossier_complete_on', 'department_code', 'withdrawal_reason'],
+            unique=False,
+        )
+    with op.batch_alter_table('transition_log', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_transition_log_candidate_name', ['candidate_id', 'name', 'from_status'],
+            unique=False,
+        )
+        batch_op.drop_index('ix_transition_log_candidate_id')
     with op.batch_alter_table('agrement_decision', schema=None) as batch_op:
         batch_op.create_index(
             'ix_agrement_decision_candidate_outcome', ['candidate_id', 'outcome', 'decided_on'],
@@ -70,10 +83,15 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('transition_log', schema=None) as batch_op:
+        batch_op.create_index('ix_transition_log_candidate_id', ['candidate_id'], unique=False)
+        batch_op.drop_index('ix_transition_log_candidate_name')
     with op.batch_alter_table('agrement_decision', schema=None) as batch_op:
         batch_op.create_index('ix_agrement_decision_candidate_id', ['candidate_id'], unique=False)
         batch_op.drop_index('ix_agrement_decision_candidate_outcome')
     with op.batch_alter_table('candidate', schema=None) as batch_op:
+        batch_op.drop_index('ix_candidate_status')
+        batch_op.create_index('ix_candidate_status', ['status'], unique=False)
         batch_op.drop_index('ix_candidate_indicators')
         batch_op.create_index('ix_candidate_cohort', ['cohort'], unique=False)
         batch_op.drop_column('steps_reached')

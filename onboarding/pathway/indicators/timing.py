@@ -208,11 +208,16 @@ def past_deadlines(
 ) -> tuple[dict[str, int], list[PastDeadline]]:
     """Counts by deadline, and the first candidates (oldest complete dossier first).
 
-    One scan: each listed row also carries the counts of the whole selection (window sums)."""
+    Two queries, both read along ix_candidate_status: counting reads the index alone, and the
+    list stops at its limit."""
     where = candidate_filter(departments, cohort, period)
     clauses = _past_deadline_clauses(today)
     kind = case(*[(clause, key) for key, clause in clauses.items()])
-    totals = [func.sum(case((kind == key, 1), else_=0)).over() for key in clauses]
+    counts = dict.fromkeys(clauses, 0)
+    for key, value in session.execute(
+        select(kind, func.count()).where(where, or_(*clauses.values())).group_by(kind)
+    ):
+        counts[key] = value
     rows = session.execute(
         select(
             Candidate.id,
@@ -222,15 +227,11 @@ def past_deadlines(
             Candidate.status,
             Candidate.dossier_complete_on,
             kind,
-            *totals,
         )
         .where(where, or_(*clauses.values()))
         .order_by(Candidate.dossier_complete_on, Candidate.id)
         .limit(PAST_DEADLINE_LIMIT)
     ).all()
-    counts = dict.fromkeys(clauses, 0)
-    if rows:
-        counts.update(zip(clauses, (int(value) for value in rows[0][7:]), strict=True))
     listed = [
         PastDeadline(
             candidate_id=id_,
@@ -242,6 +243,6 @@ def past_deadlines(
             if key == DECISION_DUE
             else deadlines.training_part1_due(complete_on),
         )
-        for id_, first, last, department, status, complete_on, key, *_ in rows
+        for id_, first, last, department, status, complete_on, key in rows
     ]
     return counts, listed

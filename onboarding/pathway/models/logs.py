@@ -16,12 +16,14 @@ if TYPE_CHECKING:
 
 class TransitionLog(Model):
     __tablename__ = "transition_log"
-    __table_args__ = (Index("ix_transition_log_name_to_status", "name", "to_status"),)
+    __table_args__ = (
+        Index("ix_transition_log_name_to_status", "name", "to_status"),
+        # A candidate's history, and the status each withdrawal left, from the index alone.
+        Index("ix_transition_log_candidate_name", "candidate_id", "name", "from_status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    candidate_id: Mapped[int] = mapped_column(
-        ForeignKey("candidate.id", ondelete="RESTRICT"), index=True
-    )
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="RESTRICT"))
     name: Mapped[str] = mapped_column(String(40))
     from_status: Mapped[CandidateStatus] = mapped_column(
         choice_column_type(CandidateStatus, "from_status")

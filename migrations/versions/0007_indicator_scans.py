@@ -37,7 +37,10 @@ def upgrade():
         batch_op.drop_index('ix_candidate_status')
         batch_op.create_index(
             'ix_candidate_status',
-            ['status', 'dossier_complete_on', 'department_code', 'withdrawal_reason'],
+            [
+                'status', 'dossier_complete_on', 'department_code', 'withdrawal_reason',
+                'referred_on', 'cohort',
+            ],
             unique=False,
         )
     with op.batch_alter_table('transition_log', schema=None) as batch_op:

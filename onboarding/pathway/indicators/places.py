@@ -81,27 +81,31 @@ def capacity(
 ) -> Capacity:
     """Places approved: the agrément capacity of the carers who came through the pathway. Places
     free now: their vacancies open from today or earlier, while the carer is published."""
+    # Free now: counted per carer from the vacancies' index, in the same pass as the capacity.
+    free_now = case(
+        (
+            Carer.is_published.is_(True),
+            select(func.count())
+            .where(Vacancy.carer_id == Carer.id, Vacancy.available_from <= today)
+            .scalar_subquery(),
+        ),
+        else_=0,
+    )
+    query = select(
+        Carer.department_code, func.sum(Carer.agrement_capacity), func.sum(free_now)
+    ).group_by(Carer.department_code)
     if cohort is None and period is None:
         # Only the département narrows: read it on the carer, without joining the candidates.
-        where = and_(Carer.candidate_id.is_not(None), in_scope(Carer.department_code, departments))
+        query = query.where(
+            Carer.candidate_id.is_not(None), in_scope(Carer.department_code, departments)
+        )
     else:
-        chosen = select(Candidate.id).where(candidate_filter(departments, cohort, period))
-        where = Carer.candidate_id.in_(chosen)
-    approved = dict(
-        session.execute(
-            select(Carer.department_code, func.sum(Carer.agrement_capacity))
-            .where(where)
-            .group_by(Carer.department_code)
-        ).all()
-    )
-    free = dict(
-        session.execute(
-            select(Carer.department_code, func.count(Vacancy.id))
-            .join(Vacancy, Vacancy.carer_id == Carer.id)
-            .where(where, Carer.is_published.is_(True), Vacancy.available_from <= today)
-            .group_by(Carer.department_code)
-        ).all()
-    )
+        query = query.join(Candidate, Candidate.id == Carer.candidate_id).where(
+            candidate_filter(departments, cohort, period)
+        )
+    approved, free = {}, {}
+    for code, places, vacancies in session.execute(query):
+        approved[code], free[code] = places, vacancies
     by_department = [
         DepartmentCapacity(code, int(approved.get(code) or 0), int(free.get(code) or 0))
         for code in sorted(set(approved) | set(free))

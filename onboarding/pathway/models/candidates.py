@@ -80,13 +80,16 @@ class Candidate(Model):
             "steps_reached",
         ),
         # The panel's lists by status; the people past a legal deadline (a status and a complete
-        # dossier older than the term) and the withdrawals by reason, counted from the index alone.
+        # dossier older than the term) and the withdrawals by reason, counted from the index alone
+        # whatever the indicators' filters.
         Index(
             "ix_candidate_status",
             "status",
             "dossier_complete_on",
             "department_code",
             "withdrawal_reason",
+            "referred_on",
+            "cohort",
         ),
     )
 

@@ -4,7 +4,7 @@ The funnel counted the steps reached by joining every attended enrolment to its 
 candidate; it now reads `steps_reached`, filled here from the enrolments. Covering indexes let
 the other scans read indexes alone: ix_candidate_indicators (it leads with the cohort, so it
 replaces the cohort's own), the status's index widened for the deadlines and the withdrawals,
-and the decisions' and transition logs' indexes by candidate widened likewise.
+and the decisions', transition logs' and vacancies' indexes by their owner widened likewise.
 
 Revision ID: 0007
 Revises: 0006
@@ -49,6 +49,11 @@ def upgrade():
             unique=False,
         )
         batch_op.drop_index('ix_transition_log_candidate_id')
+    with op.batch_alter_table('vacancy', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_vacancy_carer_created', ['carer_id', 'created_at'], unique=False
+        )
+        batch_op.drop_index('ix_vacancy_carer_id')
     with op.batch_alter_table('agrement_decision', schema=None) as batch_op:
         batch_op.create_index(
             'ix_agrement_decision_candidate_outcome', ['candidate_id', 'outcome', 'decided_on'],
@@ -86,6 +91,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('vacancy', schema=None) as batch_op:
+        batch_op.create_index('ix_vacancy_carer_id', ['carer_id'], unique=False)
+        batch_op.drop_index('ix_vacancy_carer_created')
     with op.batch_alter_table('transition_log', schema=None) as batch_op:
         batch_op.create_index('ix_transition_log_candidate_id', ['candidate_id'], unique=False)
         batch_op.drop_index('ix_transition_log_candidate_name')

@@ -120,10 +120,12 @@ class Vacancy(Model):
             "age_max_months",
             "half_days",
         ),
+        # A carer's vacancies, and the first one's date (the indicators' delay to publication).
+        Index("ix_vacancy_carer_created", "carer_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    carer_id: Mapped[int] = mapped_column(ForeignKey("carer.id"), index=True)
+    carer_id: Mapped[int] = mapped_column(ForeignKey("carer.id"))
     available_from: Mapped[date] = mapped_column(Date)
     age_min_months: Mapped[int] = mapped_column(Integer, default=0)
     age_max_months: Mapped[int] = mapped_column(Integer, default=36)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from onboarding.documents.bundles import render_bundle
 from onboarding.documents.rendering import render_pdf
 from onboarding.pathway import training
 from onboarding.pathway.deadlines import Deadline
@@ -21,6 +22,7 @@ from onboarding.pathway.schedule import DAYS, NEED_LABELS, NEEDS, PERIODS, half_
 # One PDF of attestations holds at most this many people (a few seconds of printing).
 MAX_ATTESTATIONS = 200
 SIGN_IN_LINES_PER_PAGE = 15
+PRESENCE_ATTESTATION = "documents/presence_attestation.html"
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ def presence_record(candidate: Candidate) -> PresenceRecord:
 
 
 def presence_attestations(candidates: list[Candidate], issuer: Issuer) -> bytes:
-    """One attestation de présence per candidate, each from a new page, in one PDF."""
+    """One attestation de présence per candidate, each from a new page, in one PDF: tagged for
+    one person, a bundle to print (each page footed with its person's name) for several."""
     if not candidates:
         raise RuleViolation("Aucune attestation à éditer : la sélection est vide.")
     if len(candidates) > MAX_ATTESTATIONS:
@@ -73,7 +76,9 @@ def presence_attestations(candidates: list[Candidate], issuer: Issuer) -> bytes:
             "demandées) : réduisez la sélection."
         )
     records = [presence_record(candidate) for candidate in candidates]
-    return render_pdf("documents/presence_attestation.html", records=records, issuer=issuer)
+    if len(records) == 1:
+        return render_pdf(PRESENCE_ATTESTATION, parts=records, issuer=issuer)
+    return render_bundle(PRESENCE_ATTESTATION, records, issuer=issuer)
 
 
 def sign_in_sheet(activity: Activity, issuer: Issuer) -> bytes:

@@ -74,18 +74,27 @@ def _fonts() -> FontConfiguration:
     return _font_config
 
 
-def html_to_pdf(html: str, *, static_folder: str | Path, fetcher: URLFetcher | None = None):
-    """The PDF of an HTML string whose relative URLs point into the static folder."""
-    fetcher = fetcher or StaticOnlyFetcher(static_folder)
+def print_html(
+    html: str, *, static_folder: str | Path, fetcher: URLFetcher, options: dict
+) -> tuple[int, bytes]:
+    """The page count and the PDF of an HTML string whose relative URLs point into the static
+    folder; the PDF is left unwritten (empty) beyond MAX_PAGES, as it would be refused."""
     base_url = Path(static_folder).resolve().as_uri() + "/"
     with _lock:
-        fonts = _fonts()
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            font_config=fonts, **PDF_OPTIONS
+            font_config=_fonts(), **options
         )
-        if len(document.pages) > MAX_PAGES:
-            raise DocumentTooLarge(len(document.pages))
-        return document.write_pdf(**PDF_OPTIONS)
+        pages = len(document.pages)
+        return pages, document.write_pdf(**options) if pages <= MAX_PAGES else b""
+
+
+def html_to_pdf(html: str, *, static_folder: str | Path, fetcher: URLFetcher | None = None):
+    """The tagged PDF of an HTML string whose relative URLs point into the static folder."""
+    fetcher = fetcher or StaticOnlyFetcher(static_folder)
+    pages, pdf = print_html(html, static_folder=static_folder, fetcher=fetcher, options=PDF_OPTIONS)
+    if pages > MAX_PAGES:
+        raise DocumentTooLarge(pages)
+    return pdf
 
 
 def render_pdf(template: str, *, fetcher: URLFetcher | None = None, **context) -> bytes:

@@ -35,7 +35,9 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+# One browser a module: Playwright's driver threads end with it, and the tests that follow run
+# in a single-threaded process again (bundles of documents fork only from one).
+@pytest.fixture(scope="module")
 def browser(chromium_path):
     try:
         from playwright.sync_api import sync_playwright

@@ -1,12 +1,17 @@
 """Reading the PDFs back with pypdf: pages and text as a person reads them."""
 
 import io
+import os
 import re
+import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from onboarding.documents import bundles
 from onboarding.documents.papers import Issuer
 from tests import builders
 from tests.admin.conftest import panel, world  # noqa: F401  (the panel's world, reused)
@@ -35,3 +40,36 @@ def issuer() -> Issuer:
         person="Ada Coordinatrice",
         issued_on=builders.TODAY,
     )
+
+
+# Where each process that prints a chunk of a bundle leaves its id (set by the `forked` fixture).
+SIGNATURES: Path | None = None
+_print_chunk = bundles._print_chunk
+
+
+def print_chunk_signed(html: str, static_folder: str) -> bundles.Printed:
+    """bundles._print_chunk, leaving the id of the process that runs it (a child, once forked)."""
+    (SIGNATURES / str(os.getpid())).touch()
+    return _print_chunk(html, static_folder)
+
+
+@pytest.fixture
+def forked(monkeypatch, tmp_path):
+    """Bundles of two parts or more printed by two forked processes, even on a single CPU.
+
+    Returns a function that tells the ids of the processes that printed chunks so far.
+    """
+    monkeypatch.setattr(bundles, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(bundles, "_cpus", lambda: 2)
+    monkeypatch.setattr(bundles, "_print_chunk", print_chunk_signed)
+    signatures = tmp_path / "printers"
+    signatures.mkdir()
+    monkeypatch.setattr(sys.modules[__name__], "SIGNATURES", signatures)
+    # The rate limiter's expiry timer ends 10 ms after the app starts; nothing else may run.
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.join()
+    assert threading.active_count() == 1, (
+        f"bundles fork from a lone thread: {threading.enumerate()}"
+    )
+    return lambda: {int(path.name) for path in signatures.iterdir()}

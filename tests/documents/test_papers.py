@@ -58,11 +58,13 @@ def test_presence_attestation_lists_attended_activities_and_the_total(elodie, is
     text = pdf.text
     assert "Attestation de présence" in text
     assert "Élodie Œuvray-Dubois" in text
-    assert "16 mars 2026 9 h 30 – 12 h Réunion d'information" in text
-    assert "13 mars 2026 14 h – 17 h 30 Accompagnement collectif" in text
-    assert "2,5 h" in text
-    assert "3 h" in text
-    assert "Total : 2 activités 5,5 h" in text
+    assert "Date et horaires Activité et lieu Heures" in text
+    assert (
+        "13 mars 2026, 14 h – 17 h 30 Accompagnement collectif — Agence France Travail, "
+        "Bordeaux 3 h 16 mars 2026, 9 h 30 – 12 h Réunion d'information — Agence France "
+        "Travail, Bordeaux 2,5 h Total : 2 activités 5,5 h"
+    ) in text
+    assert "Page 1 / 1" in text
     assert "Atelier manqué" not in text
     assert "Parcours Assmat – France Travail et Caf, département 33" in text
     assert "Ada Coordinatrice" in text

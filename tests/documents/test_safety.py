@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from onboarding.documents import papers
+from onboarding.documents import bundles, papers
 from onboarding.documents.rendering import FetchRefused, StaticOnlyFetcher, html_to_pdf
 from onboarding.pathway.models import CandidateStatus
 from tests import builders
@@ -43,13 +43,11 @@ def served(monkeypatch) -> list[str]:
     return asked
 
 
-def test_embedded_file_and_network_urls_are_refused(app, no_network):
-    fetcher = StaticOnlyFetcher(app.static_folder)
-    static = Path(app.static_folder).resolve()
-    html = f"""<html lang="fr"><head><title>Essai</title>
+def hostile_html(static: Path, text: str) -> str:
+    return f"""<html lang="fr"><head><title>Essai</title>
       <link rel="stylesheet" href="https://example.org/tracker.css">
       <link rel="stylesheet" href="documents/documents.css"></head>
-      <body><p>Texte visible</p>
+      <body><p>{text}</p>
       <img src="file:///etc/passwd" alt="">
       <img src="http://127.0.0.1:9/pixel.png" alt="">
       <img src="../pyproject.toml" alt="">
@@ -57,10 +55,11 @@ def test_embedded_file_and_network_urls_are_refused(app, no_network):
       <img src="file://{static}/../instance/config.py" alt="">
       <img src="ftp://example.org/x.png" alt="">
       <img src="{PIXEL}" alt="point"></body></html>"""
-    pdf = read_pdf(html_to_pdf(html, static_folder=app.static_folder, fetcher=fetcher))
-    assert "Texte visible" in pdf.text
+
+
+def refused_of_hostile_html(static: Path) -> list[str]:
     root = static.parent
-    assert sorted(fetcher.refused) == sorted(
+    return sorted(
         [
             "https://example.org/tracker.css",
             "file:///etc/passwd",
@@ -71,6 +70,26 @@ def test_embedded_file_and_network_urls_are_refused(app, no_network):
             "ftp://example.org/x.png",
         ]
     )
+
+
+def test_embedded_file_and_network_urls_are_refused(app, no_network):
+    fetcher = StaticOnlyFetcher(app.static_folder)
+    static = Path(app.static_folder).resolve()
+    html = hostile_html(static, "Texte visible")
+    pdf = read_pdf(html_to_pdf(html, static_folder=app.static_folder, fetcher=fetcher))
+    assert "Texte visible" in pdf.text
+    assert sorted(fetcher.refused) == refused_of_hostile_html(static)
+
+
+def test_each_chunk_of_a_bundle_refuses_the_same_urls(app, no_network, forked):
+    static = Path(app.static_folder).resolve()
+    htmls = [hostile_html(static, "Première partie"), hostile_html(static, "Seconde partie")]
+    printed = bundles.bundle_to_pdf(htmls, static_folder=app.static_folder)
+    assert len(forked()) == 2
+    pdf = read_pdf(printed.pdf)
+    assert "Première partie" in pdf.pages[0]
+    assert "Seconde partie" in pdf.pages[1]
+    assert sorted(printed.refused) == sorted(refused_of_hostile_html(static) * 2)
 
 
 def test_the_fetcher_serves_static_files_and_data_urls_only(app):
@@ -107,3 +126,33 @@ def test_user_text_is_escaped_and_fetches_nothing(session, app, issuer, served, 
     assert not [url for url in served if "passwd" in url or "example.org" in url]
     # Only our own stylesheet (its fonts are loaded once per process) was asked for.
     assert all(url.startswith(Path(app.static_folder).resolve().as_uri()) for url in served)
+
+
+def test_user_text_in_a_bundle_is_escaped_and_fetches_nothing(
+    session, issuer, no_network, forked, monkeypatch
+):
+    candidates = [
+        builders.make_candidate(
+            session,
+            CandidateStatus.IN_PATHWAY,
+            first_name='<img src="file:///etc/passwd">',
+            last_name=f'<b>Gras {number}</b><link rel="stylesheet" href="http://example.org/x.css">',
+        )
+        for number in range(2)
+    ]
+    session.commit()
+    printed = []
+    bundle_to_pdf = bundles.bundle_to_pdf
+
+    def keeping(*args, **kwargs):
+        printed.append(bundle_to_pdf(*args, **kwargs))
+        return printed[-1]
+
+    monkeypatch.setattr(bundles, "bundle_to_pdf", keeping)
+    pdf = read_pdf(papers.presence_attestations(candidates, issuer))
+    assert len(forked()) == 2
+    for number, page in enumerate(pdf.pages):
+        assert '<img src="file:///etc/passwd">' in page
+        assert f"<b>Gras {number}</b>" in page
+    # Whatever was asked for outside the static folder would have been refused, and reported.
+    assert printed[0].refused == []

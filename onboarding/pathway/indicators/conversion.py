@@ -16,6 +16,7 @@ from onboarding.pathway.indicators.sql import (
     Period,
     S,
     candidate_filter,
+    dialect,
     rate,
 )
 from onboarding.pathway.models import (
@@ -160,8 +161,9 @@ def funnel(
         select(
             *group,
             func.count(),
-            func.sum(case((Candidate.dossier_filed_on.is_not(None), 1), else_=0)),
-            *[func.sum(case((reached(step_id), 1), else_=0)) for step_id, _ in steps],
+            # FILTER rather than sum(CASE …): less work per row on SQLite.
+            func.count().filter(Candidate.dossier_filed_on.is_not(None)),
+            *[func.count().filter(reached(step_id, dialect(session))) for step_id, _ in steps],
         )
         .where(where)
         .group_by(*group),

@@ -146,6 +146,7 @@ def funnel(
         if with_steps
         else []
     )
+    backend = dialect(session)
     # In the order of ix_candidate_indicators, which holds every column these scans read.
     group = (Candidate.cohort, Candidate.department_code)
     groups: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -163,7 +164,7 @@ def funnel(
             func.count(),
             # FILTER rather than sum(CASE …): less work per row on SQLite.
             func.count().filter(Candidate.dossier_filed_on.is_not(None)),
-            *[func.count().filter(reached(step_id, dialect(session))) for step_id, _ in steps],
+            *[func.count().filter(reached(step_id, dialect=backend)) for step_id, _ in steps],
         )
         .where(where)
         .group_by(*group),

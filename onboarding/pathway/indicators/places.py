@@ -103,12 +103,9 @@ def capacity(
         query = query.join(Candidate, Candidate.id == Carer.candidate_id).where(
             candidate_filter(departments, cohort, period)
         )
-    approved, free = {}, {}
-    for code, places, vacancies in session.execute(query):
-        approved[code], free[code] = places, vacancies
     by_department = [
-        DepartmentCapacity(code, int(approved.get(code) or 0), int(free.get(code) or 0))
-        for code in sorted(set(approved) | set(free))
+        DepartmentCapacity(code, int(places or 0), int(vacancies or 0))
+        for code, places, vacancies in session.execute(query.order_by(Carer.department_code))
     ]
 
     request_where = [in_scope(Carer.department_code, departments)]

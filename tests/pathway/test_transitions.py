@@ -601,9 +601,12 @@ def test_record_first_child_after_part1_training(session, today, coordinator_33)
 def test_first_child_before_part1_training_is_refused_D421_44(session, today):
     candidate = builders.make_candidate(session, S.APPROVED)
     # 80 hours, but the evaluation is not passed yet.
-    training.record_course(
-        session, candidate, part=1, hours=Decimal(80), completed_on=today, today=today
-    )
+    for block, hours, first_aid in builders.PART1_BLOCKS:
+        training.record_course(
+            session, candidate, part=1, block=block, hours=hours, completed_on=today,
+            today=today, includes_first_aid=first_aid,
+        )  # fmt: skip
+    session.flush()
     training.record_part1_evaluation(
         session, candidate, passed=False, completed_on=today, today=today
     )

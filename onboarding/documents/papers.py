@@ -120,16 +120,19 @@ def pathway_booklet(
 
 
 def completion_attestation(
-    candidate: Candidate, progress: list[StepProgress], issuer: Issuer
+    candidate: Candidate, progress: list[StepProgress], issuer: Issuer, reason: str = ""
 ) -> bytes:
-    """The attestation de fin de parcours, refused while a mandatory step is not done."""
+    """The attestation de fin de parcours. While a mandatory step is not done it is refused,
+    unless a written reason is given (the caller logs it first, pathway.transitions
+    .attest_completion): it then names the steps not done and the reason."""
     if not any(item.step.is_mandatory for item in progress):
         raise RuleViolation(
             "Aucune étape obligatoire n'est configurée : la fin de parcours ne peut pas "
             "être attestée."
         )
     missing = missing_mandatory_steps(progress)
-    if missing:
+    reason = (reason or "").strip()
+    if missing and not reason:
         steps = ", ".join(f"« {item.step.title} »" for item in missing)
         raise RuleViolation(
             f"Parcours inachevé : l'attestation de fin de parcours sera disponible une fois "
@@ -139,6 +142,8 @@ def completion_attestation(
         "documents/completion_attestation.html",
         candidate=candidate,
         steps=[item for item in progress if item.is_done],
+        missing=missing,
+        reason=reason if missing else "",
         record=presence_record(candidate),
         issuer=issuer,
     )

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from onboarding.pathway import audit, deadlines
 from onboarding.pathway.errors import RuleViolation
-from onboarding.pathway.transitions import check_capacity
 from onboarding.pathway.models import (
     AgrementDecision,
     Candidate,
@@ -17,6 +16,7 @@ from onboarding.pathway.models import (
     DecisionOutcome,
     StaffUser,
 )
+from onboarding.pathway.transitions import check_capacity
 
 AGREMENT_STATUSES = (CandidateStatus.APPROVED, CandidateStatus.ACTIVE)
 
@@ -106,9 +106,7 @@ def record_renewal(
     carer = _carer_of(candidate)
     requested_on = carer.renewal_requested_on
     if requested_on is None:
-        raise RuleViolation(
-            "Enregistrez d'abord la réception de la demande de renouvellement."
-        )
+        raise RuleViolation("Enregistrez d'abord la réception de la demande de renouvellement.")
     if decided_on > today:
         raise RuleViolation("La date ne peut pas être dans le futur.", field="decided_on")
     if decided_on < requested_on:

@@ -15,7 +15,14 @@ from onboarding.pathway import training
 from onboarding.pathway.deadlines import Deadline
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.indicators import ANSWER_DAYS, DEADLINE_LABELS, Indicators
-from onboarding.pathway.models import Activity, Attendance, Candidate, Carer, Enrollment
+from onboarding.pathway.models import (
+    Activity,
+    Attendance,
+    Candidate,
+    Carer,
+    Enrollment,
+    ImmersionConvention,
+)
 from onboarding.pathway.progress import StepProgress, missing_mandatory_steps
 from onboarding.pathway.schedule import DAYS, NEED_LABELS, NEEDS, PERIODS, half_day_names
 
@@ -145,6 +152,18 @@ def completion_attestation(
         missing=missing,
         reason=reason if missing else "",
         record=presence_record(candidate),
+        issuer=issuer,
+    )
+
+
+def convention_summary(convention: ImmersionConvention, issuer: Issuer) -> bytes:
+    """The PMSMP convention's summary: beneficiary, host, tutor, prescriber, purpose, dates."""
+    siret = convention.host_siret
+    return render_pdf(
+        "documents/immersion_convention.html",
+        convention=convention,
+        candidate=convention.candidate,
+        siret=f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}",
         issuer=issuer,
     )
 

@@ -459,3 +459,34 @@ def test_completion_attestation_with_a_reason_is_printed_and_logged(panel, world
     _switch(panel, world.coordinator_24)
     assert panel.post(url, {"reason": "x"}).status_code == 404
     assert _count(session, TransitionLog) == before + 1
+
+
+def test_a_job_seeker_is_enrolled_in_an_immersion_once_her_convention_is_recorded(
+    panel, world, session
+):
+    """Dead end 1 of issue 13: the convention recorded from the panel opens the immersion."""
+    step = builders.make_step(session, builders.ActivityKind.IMMERSION, mandatory=False)
+    activity = builders.make_activity(
+        session, step, on=TODAY + timedelta(days=20), host_name="MAM Les Petits Pas",
+        host_siret=SIRET,
+    )  # fmt: skip
+    seeker = builders.make_candidate(
+        session, S.IN_PATHWAY, is_job_seeker=True, france_travail_id="7654321B",
+        last_name="Chercheuse",
+    )  # fmt: skip
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    enrol = f"/admin/activity/enrol/{activity.id}"
+    assert "une convention PMSMP avec" in _page(
+        panel, panel.post(enrol, {"candidate_id": seeker.id})
+    )
+    assert seeker.enrollments == []
+    panel.post(
+        f"/admin/candidate/{seeker.id}/convention/",
+        {**CONVENTION, "starts_on": "05/04/2026", "ends_on": "05/04/2026"},
+    )
+    assert "Camille Chercheuse est inscrit(e)." in _page(
+        panel, panel.post(enrol, {"candidate_id": seeker.id})
+    )
+    session.expire_all()
+    assert [e.activity_id for e in seeker.enrollments] == [activity.id]

@@ -182,7 +182,7 @@ def test_part1_blocks_evaluation_then_the_first_child_from_the_panel(panel, worl
         ({"block": ""}, "Indiquez le bloc de la première partie"),
         ({"block": "2"}, "Les premiers secours font partie du bloc 1"),
         ({"hours": "81"}, "entre 0 et 80 h"),
-        ({"hours": "beaucoup"}, "Heures suivies"),
+        ({"hours": "beaucoup"}, "Heures suivies : N'est pas une valeur décimale valide."),
         ({"completed_on": "17/03/2026"}, "ne peut pas être dans le futur"),
         (
             {"part": "2", "block": "", "includes_first_aid": None},
@@ -290,6 +290,7 @@ def test_renewal_request_then_10_years_with_ep1_and_ep3(panel, world, session):
     assert renewal.renewal_requested_on.isoformat() == "2026-03-10"
     assert candidate.has_cap_aepe_units
     assert f"Valable jusqu'au {renewal.valid_until.day}" in page
+    assert "</strong> (renouvellement demandé le 10/03/2026) le 16 mars 2026" in page
 
 
 def test_renewal_refusals_scope_and_partner(panel, world, session):

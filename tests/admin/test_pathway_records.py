@@ -491,3 +491,17 @@ def test_a_job_seeker_is_enrolled_in_an_immersion_once_her_convention_is_recorde
     )
     session.expire_all()
     assert [e.activity_id for e in seeker.enrollments] == [activity.id]
+
+
+def test_the_candidate_page_renders_its_record_sections_at_every_status(panel, world, session):
+    people = {status: builders.make_candidate(session, status) for status in S}
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    for status, candidate in people.items():
+        page = panel.html(f"/admin/candidate/details/?id={candidate.id}")
+        assert "Conventions PMSMP" in page, status
+        assert "Formation initiale" in page, status
+        assert ("Agrément en cours" in page) == (candidate.carer is not None), status
+        assert ("Prime d'installation" in page) == (status == S.ACTIVE), status
+        can_train = status in (S.UNDER_EVALUATION, S.APPROVED, S.ACTIVE)
+        assert ("Enregistrer des heures de formation" in page) == can_train, status

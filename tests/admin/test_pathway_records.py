@@ -505,3 +505,14 @@ def test_the_candidate_page_renders_its_record_sections_at_every_status(panel, w
         assert ("Prime d'installation" in page) == (status == S.ACTIVE), status
         can_train = status in (S.UNDER_EVALUATION, S.APPROVED, S.ACTIVE)
         assert ("Enregistrer des heures de formation" in page) == can_train, status
+
+
+def test_each_date_of_the_record_forms_has_its_own_label(panel, world, session):
+    active = builders.make_candidate(
+        session, S.ACTIVE, referred_on=TODAY - timedelta(days=300), last_name="Active"
+    )
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    page = panel.html(f"/admin/candidate/details/?id={active.id}")
+    assert '<label for="renewal-request-on">Demande de renouvellement reçue le</label>' in page
+    assert '<label for="bonus-request-on">Prime demandée à la Caf le</label>' in page

@@ -165,10 +165,16 @@ def make_candidate(
     return candidate
 
 
+# Part 1 in its three blocks (D421-46), first aid in block 1: 80 hours.
+PART1_BLOCKS = ((1, Decimal(35), True), (2, Decimal(25), False), (3, Decimal(20), False))
+
+
 def complete_part1(session, candidate: Candidate, *, on: date, today: date = TODAY) -> None:
-    training.record_course(
-        session, candidate, part=1, hours=Decimal(80), completed_on=on, today=today
-    )
+    for block, hours, first_aid in PART1_BLOCKS:
+        training.record_course(
+            session, candidate, part=1, block=block, hours=hours, completed_on=on, today=today,
+            includes_first_aid=first_aid,
+        )  # fmt: skip
     session.flush()
     training.record_part1_evaluation(session, candidate, passed=True, completed_on=on, today=today)
     session.flush()

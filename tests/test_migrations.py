@@ -123,3 +123,59 @@ def test_migration_0007_fills_the_steps_reached_from_the_enrolments(tmp_path):
             found = dict(connection.execute(text("SELECT id, steps_reached FROM candidate")).all())
         db.engine.dispose()
     assert found == {1: ",1,3,", 2: None, 3: None}
+
+
+def test_migration_0008_keeps_each_pathway_carers_agrement_validity(tmp_path):
+    app = _app_on(f"sqlite:///{tmp_path / 'carers.sqlite'}", tmp_path)
+    now = "2026-03-01 09:00:00"
+    with app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO candidate (id, first_name, last_name, commune_insee,"
+                    " department_code, referral_source, referred_on, cohort, is_job_seeker,"
+                    " status, status_changed_at, has_cap_aepe_units, created_at, updated_at)"
+                    " VALUES (1, 'Zoé', 'Lefèvre', '33063', '33', 'caf', '2015-01-10',"
+                    " '2015-01', 0, 'active', :now, 1, :now, :now)"
+                ),
+                {"now": now},
+            )
+            # A first agrément, its renewal, and a refusal in between: the latest positive counts.
+            for outcome, decided_on, valid_until, capacity in (
+                ("granted", "2015-06-01", "2020-05-31", 4),
+                ("refused", "2020-03-01", None, None),
+                ("granted", "2020-05-20", "2030-05-31", 4),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO agrement_decision (candidate_id, outcome, decided_on,"
+                        " capacity, reason, is_renewal, valid_until, created_at)"
+                        " VALUES (1, :outcome, :decided_on, :capacity, '', 0, :valid_until,"
+                        " :now)"
+                    ),
+                    {"outcome": outcome, "decided_on": decided_on, "valid_until": valid_until,
+                     "capacity": capacity, "now": now},
+                )  # fmt: skip
+            for carer, candidate in ((1, 1), (2, None)):
+                connection.execute(
+                    text(
+                        "INSERT INTO carer (id, candidate_id, source, first_name, last_name,"
+                        " commune_insee, department_code, latitude, longitude, agrement_on,"
+                        " agrement_capacity, presentation, is_published, show_address,"
+                        " show_email, show_phone, created_at, updated_at)"
+                        " VALUES (:id, :candidate, 'pathway', 'Zoé', 'Lefèvre', '33063', '33',"
+                        " 44.8, -0.57, '2015-06-01', 4, '', 1, 0, 1, 1, :now, :now)"
+                    ),
+                    {"id": carer, "candidate": candidate, "now": now},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            found = dict(
+                connection.execute(text("SELECT id, agrement_valid_until FROM carer")).all()
+            )
+        db.engine.dispose()
+    assert {key: str(value) if value else None for key, value in found.items()} == {
+        1: "2030-05-31",
+        2: None,
+    }

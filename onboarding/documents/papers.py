@@ -15,7 +15,14 @@ from onboarding.pathway import training
 from onboarding.pathway.deadlines import Deadline
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.indicators import ANSWER_DAYS, DEADLINE_LABELS, Indicators
-from onboarding.pathway.models import Activity, Attendance, Candidate, Carer, Enrollment
+from onboarding.pathway.models import (
+    Activity,
+    Attendance,
+    Candidate,
+    Carer,
+    Enrollment,
+    ImmersionConvention,
+)
 from onboarding.pathway.progress import StepProgress, missing_mandatory_steps
 from onboarding.pathway.schedule import DAYS, NEED_LABELS, NEEDS, PERIODS, half_day_names
 
@@ -120,16 +127,19 @@ def pathway_booklet(
 
 
 def completion_attestation(
-    candidate: Candidate, progress: list[StepProgress], issuer: Issuer
+    candidate: Candidate, progress: list[StepProgress], issuer: Issuer, reason: str = ""
 ) -> bytes:
-    """The attestation de fin de parcours, refused while a mandatory step is not done."""
+    """The attestation de fin de parcours. While a mandatory step is not done it is refused,
+    unless a written reason is given (the caller logs it first, pathway.transitions
+    .attest_completion): it then names the steps not done and the reason."""
     if not any(item.step.is_mandatory for item in progress):
         raise RuleViolation(
             "Aucune étape obligatoire n'est configurée : la fin de parcours ne peut pas "
             "être attestée."
         )
     missing = missing_mandatory_steps(progress)
-    if missing:
+    reason = (reason or "").strip()
+    if missing and not reason:
         steps = ", ".join(f"« {item.step.title} »" for item in missing)
         raise RuleViolation(
             f"Parcours inachevé : l'attestation de fin de parcours sera disponible une fois "
@@ -139,7 +149,21 @@ def completion_attestation(
         "documents/completion_attestation.html",
         candidate=candidate,
         steps=[item for item in progress if item.is_done],
+        missing=missing,
+        reason=reason if missing else "",
         record=presence_record(candidate),
+        issuer=issuer,
+    )
+
+
+def convention_summary(convention: ImmersionConvention, issuer: Issuer) -> bytes:
+    """The PMSMP convention's summary: beneficiary, host, tutor, prescriber, purpose, dates."""
+    siret = convention.host_siret
+    return render_pdf(
+        "documents/immersion_convention.html",
+        convention=convention,
+        candidate=convention.candidate,
+        siret=f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}",
         issuer=issuer,
     )
 

@@ -46,6 +46,7 @@ def carer_from_decision(
             longitude=commune.longitude,
             agrement_on=decision.decided_on,
             agrement_capacity=decision.capacity,
+            agrement_valid_until=decision.valid_until,
             # Shown by default, each only when she has one (R421-39 lets her hide one of them).
             show_email=candidate.email is not None or candidate.phone is None,
             show_phone=candidate.phone is not None or candidate.email is None,
@@ -53,6 +54,7 @@ def carer_from_decision(
         session.add(carer)
     else:
         carer.agrement_capacity = decision.capacity
+        carer.agrement_valid_until = decision.valid_until
     return carer
 
 

@@ -25,3 +25,12 @@ class ActivityFull(RuleViolation):
 
 class DuplicateError(PathwayError):
     """The thing already exists (an email, an enrolment)."""
+
+
+class ReasonRequired(PathwayError):
+    """A programme rule is not met (steps not done): the operation proceeds once a written reason
+    is given. `missing` lists what is not done, in French."""
+
+    def __init__(self, message: str, *, missing: list[str], field: str | None = "reason"):
+        super().__init__(message, field=field)
+        self.missing = missing

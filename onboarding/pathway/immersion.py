@@ -6,13 +6,15 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from onboarding.pathway import audit
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.identifiers import is_siret, normalize_siret
-from onboarding.pathway.models import Candidate, ImmersionConvention, ImmersionPurpose
+from onboarding.pathway.models import Candidate, ImmersionConvention, ImmersionPurpose, StaffUser
 
 MAX_CONVENTIONS_PER_HOST = 2
 MAX_DAYS_PER_HOST = 60
 WINDOW = relativedelta(months=12)
+TEXT_LIMITS = {"host_name": 150, "host_tutor": 150, "host_address": 200, "prescriber": 150}
 
 
 def last_day_allowed(starts_on: date) -> date:
@@ -36,18 +38,47 @@ def create_convention(
     *,
     host_name: str,
     host_siret: str,
+    host_tutor: str,
+    host_address: str,
+    prescriber: str,
     purpose: ImmersionPurpose | str,
     starts_on: date,
     ends_on: date,
     renewal_of: ImmersionConvention | None = None,
+    actor: StaffUser | None = None,
 ) -> ImmersionConvention:
+    """A tripartite convention (beneficiary, host, prescriber) within the limits of D5135-3."""
+    texts = {
+        "host_name": host_name.strip(),
+        "host_tutor": host_tutor.strip(),
+        "host_address": host_address.strip(),
+        "prescriber": prescriber.strip(),
+    }
+    if not texts["host_name"]:
+        raise RuleViolation("Indiquez la structure d'accueil.", field="host_name")
     siret = normalize_siret(host_siret)
     if not is_siret(siret):
         raise RuleViolation(
-            "Le SIRET de la structure d'accueil est invalide (14 chiffres).", field="host_siret"
+            "Le SIRET de la structure d'accueil est invalide : 14 chiffres dont le dernier "
+            "est une clé de contrôle (vérifiez-le sur l'avis de situation Sirene).",
+            field="host_siret",
         )
-    if not host_name.strip():
-        raise RuleViolation("Indiquez la structure d'accueil.", field="host_name")
+    if not texts["host_tutor"]:
+        raise RuleViolation(
+            "Indiquez le tuteur ou la tutrice désigné(e) par la structure d'accueil.",
+            field="host_tutor",
+        )
+    if not texts["host_address"]:
+        raise RuleViolation("Indiquez l'adresse du lieu d'immersion.", field="host_address")
+    if not texts["prescriber"]:
+        raise RuleViolation(
+            "Indiquez le prescripteur : la convention PMSMP est tripartite (bénéficiaire, "
+            "structure d'accueil, prescripteur).",
+            field="prescriber",
+        )
+    for name, limit in TEXT_LIMITS.items():
+        if len(texts[name]) > limit:
+            raise RuleViolation(f"{limit} caractères au plus.", field=name)
     try:
         purpose = ImmersionPurpose(purpose)
     except ValueError:
@@ -111,16 +142,31 @@ def create_convention(
 
     convention = ImmersionConvention(
         candidate=candidate,
-        host_name=host_name.strip(),
         host_siret=siret,
         purpose=purpose,
         starts_on=starts_on,
         ends_on=ends_on,
         renewal_of=renewal_of,
+        **texts,
     )
     session.add(convention)
     session.flush()
+    if actor is not None:
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            object_type="ImmersionConvention",
+            object_id=convention.id,
+            fields=["candidate_id", "host_siret", "purpose", "starts_on", "ends_on", *texts],
+        )
     return convention
+
+
+def renewable(candidate: Candidate) -> list[ImmersionConvention]:
+    """The candidate's conventions that may still be renewed (an initial one, not yet renewed)."""
+    renewed = {c.renewal_of_id for c in candidate.conventions if c.renewal_of_id is not None}
+    return [c for c in candidate.conventions if c.renewal_of_id is None and c.id not in renewed]
 
 
 def convention_covering(

@@ -135,6 +135,10 @@ def anonymise_candidate(session: Session, candidate: Candidate, *, actor: StaffU
         item.note = ""
     for decision in candidate.decisions:
         decision.reason = ""
+    for convention in candidate.conventions:
+        # The tutor and the prescriber's adviser are people named beside her.
+        convention.host_tutor = ""
+        convention.prescriber = ""
     if candidate.carer is not None:
         _anonymise_carer(candidate.carer)
     # The journal's rows are never changed but for this: free text that may name the person is

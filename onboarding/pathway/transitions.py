@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from onboarding.pathway import carers, deadlines, training
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.enrollment import release_upcoming_enrollments
-from onboarding.pathway.errors import RuleViolation, TransitionNotAllowed
+from onboarding.pathway.errors import ReasonRequired, RuleViolation, TransitionNotAllowed
 from onboarding.pathway.models import (
     AgrementDecision,
     Candidate,
@@ -29,6 +29,9 @@ from onboarding.pathway.models.candidates import _status_change_allowed
 from onboarding.pathway.progress import candidate_progress, missing_mandatory_steps
 
 S = CandidateStatus
+# The transition log's name for an end-of-pathway attestation given with steps not done.
+ATTEST_COMPLETION = "attest_completion"
+WAIVER_REASON_MAX = 2000
 FULL_CAPACITY = 4
 FIRST_AGREMENT_MINIMUM = 2
 
@@ -135,20 +138,80 @@ def start_pathway(
     return _move(session, candidate, transition, actor=actor, on=on)
 
 
+def steps_not_done(session: Session, candidate: Candidate, today: date) -> list[str]:
+    """The mandatory steps of the configured pathway not done yet, with what remains, in French."""
+    missing = missing_mandatory_steps(candidate_progress(session, candidate.id, today))
+    return [f"{p.step.title} ({p.remaining})" for p in missing]
+
+
+def waiver_note(missing: list[str], reason: str) -> str:
+    """What the transition log keeps of a step skipped on the programme's side."""
+    return f"Étapes non terminées : {' ; '.join(missing)}. Motif : {reason}"
+
+
+def check_waiver(missing: list[str], reason: str, *, what: str) -> str:
+    """The law refuses; the programme warns: steps not done ask for a written reason, then let
+    the operation proceed. Returns the note to log ("" when nothing is missing)."""
+    if not missing:
+        return ""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(
+            "Des étapes obligatoires du parcours ne sont pas terminées : "
+            f"{' ; '.join(missing)}. Indiquez par écrit pourquoi {what} quand même.",
+            missing=missing,
+        )
+    if len(reason) > WAIVER_REASON_MAX:
+        raise RuleViolation(f"{WAIVER_REASON_MAX} caractères au plus.", field="reason")
+    return waiver_note(missing, reason)
+
+
 def file_dossier(
-    session: Session, candidate: Candidate, *, actor: StaffUser | None, on: date, today: date
+    session: Session,
+    candidate: Candidate,
+    *,
+    actor: StaffUser | None,
+    on: date,
+    today: date,
+    reason: str = "",
 ) -> TransitionLog:
-    """Product rule: the dossier is filed once every mandatory step of the pathway is done."""
+    """The dossier was filed with the PMI. A mandatory step of the configured pathway not done is
+    a programme rule: it asks for a written reason, kept in the transition log, and proceeds."""
     transition = _check_source(candidate, "file_dossier")
     _check_date(on, today, not_before=candidate.referred_on, before_label="l'orientation")
-    missing = missing_mandatory_steps(candidate_progress(session, candidate.id, today))
-    if missing:
-        details = " ; ".join(f"{p.step.title} ({p.remaining})" for p in missing)
-        raise RuleViolation(
-            f"Des étapes obligatoires du parcours ne sont pas terminées : {details}."
-        )
+    note = check_waiver(
+        steps_not_done(session, candidate, today), reason, what="le dossier est déposé"
+    )
     candidate.dossier_filed_on = on
-    return _move(session, candidate, transition, actor=actor, on=on)
+    return _move(session, candidate, transition, actor=actor, on=on, note=note)
+
+
+def attest_completion(
+    session: Session,
+    candidate: Candidate,
+    *,
+    actor: StaffUser | None,
+    today: date,
+    reason: str = "",
+) -> TransitionLog | None:
+    """The end-of-pathway attestation given while mandatory steps are not done: the written
+    reason is logged (the status does not change); nothing is logged when every step is done."""
+    note = check_waiver(
+        steps_not_done(session, candidate, today), reason, what="l'attestation est délivrée"
+    )
+    if not note:
+        return None
+    log = TransitionLog(
+        candidate=candidate,
+        name=ATTEST_COMPLETION,
+        from_status=candidate.status,
+        to_status=candidate.status,
+        actor=actor,
+        effective_on=today,
+        note=note,
+    )
+    session.add(log)
+    return log
 
 
 def declare_dossier_complete(

@@ -105,6 +105,7 @@ class Target:
     candidate: Callable[[World], Candidate] | None = None
 
 
+COURSE_FIELDS = ("part", "block", "hours", "includes_first_aid", "completed_on", "provider")
 LIST_PARAMETERS = ("search", "sort", "desc", "page", "page_size", "flt0_0", "flt1_1", "flt2_5")
 
 
@@ -278,6 +279,47 @@ TARGETS = [
     ),
     *[_transition(name) for name in INPUTS],
     Target("bulk enrol", "POST", lambda w: "/admin/candidate/bulk/enrol/", ("ids", "activity_id")),
+    # The pathway records of the candidate page.
+    *[
+        Target(
+            f"record {kind}",
+            "POST",
+            lambda w, kind=kind: f"/admin/candidate/{w.approved_33.id}/{kind}/",
+            fields,
+        )
+        for kind, fields in (
+            (
+                "convention",
+                (
+                    "host_name",
+                    "host_siret",
+                    "host_tutor",
+                    "host_address",
+                    "prescriber",
+                    "purpose",
+                    "starts_on",
+                    "ends_on",
+                    "renewal_of",
+                ),
+            ),
+            ("training/course", COURSE_FIELDS),
+            ("training/evaluation", ("result", "completed_on")),
+            ("renewal/request", ("on",)),
+            (
+                "renewal/decision",
+                ("decided_on", "outcome", "capacity", "has_cap_aepe_units", "reason"),
+            ),
+            ("bonus/request", ("on",)),
+            ("bonus/payment", ("on",)),
+        )
+    ],
+    Target(
+        "training session",
+        "POST",
+        lambda w: "/admin/candidate/training-session/",
+        (*COURSE_FIELDS, "candidate_ids"),
+        form_page=lambda w: "/admin/candidate/training-session/",
+    ),
     Target(
         "bulk withdraw",
         "POST",

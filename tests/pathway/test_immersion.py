@@ -32,7 +32,10 @@ def job_seeker(session):
 def _convention(session, candidate, starts_on, ends_on, *, siret=MAM, purpose=DISCOVER, **kw):
     return create_convention(
         session, candidate, host_name=kw.pop("host_name", "MAM Les Petits Pas"),
-        host_siret=siret, purpose=purpose, starts_on=starts_on, ends_on=ends_on, **kw,
+        host_siret=siret, host_tutor=kw.pop("host_tutor", "Sophie Tutrice"),
+        host_address=kw.pop("host_address", "3 rue des Lilas, 33000 Bordeaux"),
+        prescriber=kw.pop("prescriber", "France Travail Bordeaux Bastide"),
+        purpose=purpose, starts_on=starts_on, ends_on=ends_on, **kw,
     )  # fmt: skip
 
 

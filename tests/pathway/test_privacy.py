@@ -246,3 +246,18 @@ def test_consents_are_stored_with_their_date_and_text_version(session):
     assert request.consent_version == "2026-01"
     assert ContactRequest.__table__.c.consent_at.nullable is False
     assert ContactRequest.__table__.c.consent_version.nullable is False
+
+
+def test_anonymisation_erases_the_people_named_in_her_conventions(session):
+    from onboarding.pathway.immersion import create_convention
+
+    candidate = builders.make_candidate(session, CandidateStatus.IN_PATHWAY)
+    convention = create_convention(
+        session, candidate, host_name="MAM Les Petits Pas", host_siret="73282932000074",
+        host_tutor="Sophie Tutrice", host_address="3 rue des Lilas, 33000 Bordeaux",
+        prescriber="France Travail Bastide, M. Conseiller", purpose="discover",
+        starts_on=date(2026, 4, 1), ends_on=date(2026, 4, 10),
+    )  # fmt: skip
+    privacy.anonymise_candidate(session, candidate, actor=None)
+    assert (convention.host_tutor, convention.prescriber) == ("", "")
+    assert (convention.host_name, convention.starts_on) == ("MAM Les Petits Pas", date(2026, 4, 1))

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from onboarding.pathway import dossier, enrollment, training, transitions
-from onboarding.pathway.errors import RuleViolation, TransitionNotAllowed
+from onboarding.pathway.errors import ReasonRequired, RuleViolation, TransitionNotAllowed
 from onboarding.pathway.models import (
     ActivityKind,
     AgrementDecision,
@@ -178,14 +178,19 @@ def test_file_dossier_names_the_mandatory_steps_not_done_product_rule(session, t
     activity = builders.make_activity(session, modules, on=today)
     builders.attend(session, candidate, activity, hours="1.5")
     with (
-        pytest.raises(RuleViolation) as refused,
+        pytest.raises(ReasonRequired) as refused,
         nothing_changes(session, candidate),
     ):
         transitions.file_dossier(session, candidate, actor=None, on=today, today=today)
     assert refused.value.message == (
         "Des étapes obligatoires du parcours ne sont pas terminées : "
         "Réunion d'information (1 séance à suivre) ; Premiers secours (1 séance et 2 h à suivre)."
+        " Indiquez par écrit pourquoi le dossier est déposé quand même."
     )
+    assert refused.value.missing == [
+        "Réunion d'information (1 séance à suivre)",
+        "Premiers secours (1 séance et 2 h à suivre)",
+    ]
     assert "Atelier" not in refused.value.message
     assert candidate.dossier_filed_on is None
 
@@ -601,9 +606,12 @@ def test_record_first_child_after_part1_training(session, today, coordinator_33)
 def test_first_child_before_part1_training_is_refused_D421_44(session, today):
     candidate = builders.make_candidate(session, S.APPROVED)
     # 80 hours, but the evaluation is not passed yet.
-    training.record_course(
-        session, candidate, part=1, hours=Decimal(80), completed_on=today, today=today
-    )
+    for block, hours, first_aid in builders.PART1_BLOCKS:
+        training.record_course(
+            session, candidate, part=1, block=block, hours=hours, completed_on=today,
+            today=today, includes_first_aid=first_aid,
+        )  # fmt: skip
+    session.flush()
     training.record_part1_evaluation(
         session, candidate, passed=False, completed_on=today, today=today
     )

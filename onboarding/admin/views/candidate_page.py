@@ -45,6 +45,7 @@ class CandidatePageMixin:
             can_act=not self.read_only,
             link_valid_until=links.valid_until(candidate),
             return_url=self.get_url(".index_view"),
+            **self.pathway_records_context(candidate, now),
         )
 
     @expose("/transition/<int:candidate_id>/<transition>", methods=("POST",))
@@ -65,6 +66,9 @@ class CandidatePageMixin:
             if key in values and values[key] is None:
                 flash("Indiquez la date.", "error")
                 return redirect(page)
+        if name == "file_dossier":
+            # Asked only when steps of the pathway are not done (the programme warns).
+            values["reason"] = form.reason.data or ""
         if "reason" in values:
             values["reason"] = values["reason"] or ""
         if "withdrawal_reason" in values:

@@ -13,6 +13,7 @@ from onboarding.admin.scoping import candidates_in_scope, communes_in_scope, cov
 from onboarding.admin.views.access_links import AccessLinkMixin
 from onboarding.admin.views.bulk import CandidateBulkMixin
 from onboarding.admin.views.candidate_page import CandidatePageMixin
+from onboarding.admin.views.pathway_records import PathwayRecordsMixin
 from onboarding.extensions import db
 from onboarding.pathway import situation
 from onboarding.pathway.clock import today
@@ -102,7 +103,9 @@ def _next_deadline(view, context, model, name):
     )
 
 
-class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, StaffModelView):
+class CandidateView(
+    CandidatePageMixin, PathwayRecordsMixin, CandidateBulkMixin, AccessLinkMixin, StaffModelView
+):
     details_template = "admin/candidate_page.html"
     column_list = (
         "last_name", "first_name", "status", "department_code", "commune", "coordinator",

@@ -2,7 +2,7 @@
 
 from flask import url_for
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
@@ -12,7 +12,7 @@ from onboarding.admin.forms import select_choices
 from onboarding.admin.scoping import carers_in_scope
 from onboarding.admin.views.printing import file_name, issuer, printed
 from onboarding.documents import papers
-from onboarding.pathway import carers
+from onboarding.pathway import agrement, carers, installation_bonus
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import Carer, ContactOutcome, ContactRequest, Vacancy
@@ -41,6 +41,44 @@ def _confirmed(view, context, model, name):
     )
 
 
+def _validity(view, context, model, name):
+    if model.agrement_valid_until is None:
+        return "non renseignée"
+    notice = agrement.expiry_notice(model, today())
+    if notice:
+        return Markup('<span class="badge badge-danger">expiré</span> {}').format(notice)
+    return f"{model.agrement_valid_until:%d/%m/%Y}"
+
+
+class BonusFilter(BaseSQLAFilter):
+    """Carers who may claim the prime d'installation today and have not asked for it."""
+
+    def __init__(self):
+        super().__init__(
+            Carer.id, "Prime d'installation",
+            options=[("claimable", "peut la demander et ne l'a pas demandée")],
+        )  # fmt: skip
+
+    def apply(self, query, value, alias=None):
+        return query.filter(installation_bonus.may_claim_clause(today()))
+
+    def operation(self):
+        return "est"
+
+
+class AgrementFilter(BaseSQLAFilter):
+    """Carers whose agrément expired: out of every public view."""
+
+    def __init__(self):
+        super().__init__(Carer.id, "Agrément", options=[("expired", "expiré")])
+
+    def apply(self, query, value, alias=None):
+        return query.filter(~agrement.agrement_in_force_clause(today()))
+
+    def operation(self):
+        return "est"
+
+
 class CarerView(StaffModelView):
     allows_create = False
     details_template = "admin/carer_details.html"
@@ -54,21 +92,32 @@ class CarerView(StaffModelView):
         "show_email": "E-mail visible", "show_phone": "Téléphone visible",
         "email": "E-mail", "phone": "Téléphone", "address": "Adresse",
         "agrement_on": "Agréée le",
+        "agrement_valid_until": "Agrément valable jusqu'au",
+        "first_child_on": "Premier enfant accueilli le",
+        "bonus_requested_on": "Prime d'installation demandée le",
+        "bonus_paid_on": "Prime d'installation versée le",
     }  # fmt: skip
     column_details_list = ("last_name", "first_name", "commune", "email", "phone", "address",
                            "agrement_capacity", "agrement_on", "is_published", "presentation",
                            "show_address", "show_email", "show_phone", "last_confirmed_on",
-                           "vacancies")  # fmt: skip
+                           "vacancies", "agrement_valid_until", "first_child_on",
+                           "bonus_requested_on", "bonus_paid_on")  # fmt: skip
     column_formatters = {
         "last_confirmed_on": _confirmed,
         "vacancies": lambda v, c, m, n: len(m.vacancies),
     }
-    column_formatters_detail = {"last_confirmed_on": _confirmed, "vacancies": _vacancies}
+    column_formatters_detail = {
+        "last_confirmed_on": _confirmed,
+        "vacancies": _vacancies,
+        "agrement_valid_until": _validity,
+    }
     column_formatters_export = {"vacancies": lambda v, c, m, n: len(m.vacancies)}
     column_searchable_list = ("last_name", "first_name")
     column_filters = [
         FilterEqual(Carer.department_code, "Département"),
         FilterEqual(Carer.is_published, "Publiée", options=[("1", "oui"), ("0", "non")]),
+        BonusFilter(),
+        AgrementFilter(),
     ]
     form_columns = ("email", "phone", "address", "presentation", "show_address", "show_email",
                     "show_phone")  # fmt: skip

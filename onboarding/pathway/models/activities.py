@@ -185,6 +185,10 @@ class ImmersionConvention(Model):
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
     host_name: Mapped[str] = mapped_column(String(150))
     host_siret: Mapped[str] = mapped_column(String(14), index=True)
+    # The tripartite convention names the host's tutor and address, and the prescriber.
+    host_tutor: Mapped[str] = mapped_column(String(150), default="", server_default="")
+    host_address: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    prescriber: Mapped[str] = mapped_column(String(150), default="", server_default="")
     purpose: Mapped[ImmersionPurpose] = mapped_column(
         choice_column_type(ImmersionPurpose, "immersion_purpose")
     )

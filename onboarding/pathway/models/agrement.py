@@ -92,6 +92,8 @@ class AgrementDecision(Model):
     # The written motivation: required for a refusal and for fewer than 4 children.
     reason: Mapped[str] = mapped_column(Text, default="")
     is_renewal: Mapped[bool] = mapped_column(Boolean, default=False)
+    # For a renewal: the day the département received the request.
+    renewal_requested_on: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="RESTRICT")

@@ -71,6 +71,14 @@ class Carer(Model):
     # The date she last confirmed her availability; a profile older than 6 months is stale.
     last_confirmed_on: Mapped[date | None] = mapped_column(Date)
     first_child_on: Mapped[date | None] = mapped_column(Date)
+    # The last day of the agrément in force (pathway.agrement keeps it); None for an imported
+    # carer whose validity was not given, who is then taken as approved.
+    agrement_valid_until: Mapped[date | None] = mapped_column(Date)
+    # A renewal request received by the département and not decided yet.
+    renewal_requested_on: Mapped[date | None] = mapped_column(Date)
+    # The Caf's prime d'installation: when she asked for it, when it was paid.
+    bonus_requested_on: Mapped[date | None] = mapped_column(Date)
+    bonus_paid_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

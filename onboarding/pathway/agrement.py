@@ -1,0 +1,180 @@
+"""The agrément in force: its validity, its renewal (request, decision; 10 years with units EP1
+and EP3 of the CAP AEPE, else 5) and its expiry, which takes the carer out of every public view."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import or_
+from sqlalchemy.orm import Session
+
+from onboarding.pathway import audit, deadlines
+from onboarding.pathway.errors import RuleViolation
+from onboarding.pathway.models import (
+    AgrementDecision,
+    Candidate,
+    CandidateStatus,
+    Carer,
+    DecisionOutcome,
+    StaffUser,
+)
+from onboarding.pathway.transitions import check_capacity
+
+AGREMENT_STATUSES = (CandidateStatus.APPROVED, CandidateStatus.ACTIVE)
+
+
+def agrement_expires_on(carer: Carer) -> date | None:
+    """The last day of the agrément in force; None when an imported carer's validity is unknown."""
+    return carer.agrement_valid_until
+
+
+def agrement_in_force(carer: Carer, on: date) -> bool:
+    """Whether her agrément runs on that day. An imported carer whose validity was not given is
+    taken as approved: the département vouched for her when it sent the file."""
+    expires_on = agrement_expires_on(carer)
+    return expires_on is None or on <= expires_on
+
+
+def agrement_in_force_clause(on: date):
+    """agrement_in_force as a WHERE clause over Carer, for the public search and lists."""
+    return or_(Carer.agrement_valid_until.is_(None), Carer.agrement_valid_until >= on)
+
+
+def expiry_notice(carer: Carer, today: date) -> str | None:
+    """Why an expired carer no longer appears anywhere public, in the panel's words."""
+    expires_on = agrement_expires_on(carer)
+    if expires_on is None or today <= expires_on:
+        return None
+    return (
+        f"Agrément expiré le {expires_on:%d/%m/%Y} : cette assistante maternelle n'apparaît plus "
+        "dans la recherche des parents, sur sa page publique ni dans l'API, jusqu'à "
+        "l'enregistrement d'un renouvellement."
+    )
+
+
+def _carer_of(candidate: Candidate) -> Carer:
+    if candidate.status not in AGREMENT_STATUSES or candidate.carer is None:
+        raise RuleViolation(
+            "Le renouvellement concerne une personne agréée "
+            f"(statut actuel : {candidate.status.label})."
+        )
+    return candidate.carer
+
+
+def record_renewal_request(
+    session: Session, candidate: Candidate, *, on: date, today: date, actor: StaffUser | None
+) -> Carer:
+    """The département received her renewal request (D421-12: sent at least 4 months ahead)."""
+    carer = _carer_of(candidate)
+    if on > today:
+        raise RuleViolation("La date ne peut pas être dans le futur.", field="on")
+    if on < carer.agrement_on:
+        raise RuleViolation(
+            f"La demande ne peut pas précéder l'agrément ({carer.agrement_on:%d/%m/%Y}).",
+            field="on",
+        )
+    if carer.renewal_requested_on is not None:
+        raise RuleViolation(
+            "Une demande de renouvellement reçue le "
+            f"{carer.renewal_requested_on:%d/%m/%Y} attend déjà sa décision."
+        )
+    expires_on = agrement_expires_on(carer)
+    if expires_on is not None and on > expires_on:
+        raise RuleViolation(
+            f"L'agrément a expiré le {expires_on:%d/%m/%Y} : il ne peut plus être renouvelé, "
+            "une nouvelle demande d'agrément est nécessaire.",
+            field="on",
+        )
+    carer.renewal_requested_on = on
+    _audit(session, actor, carer, ["renewal_requested_on"])
+    return carer
+
+
+def record_renewal(
+    session: Session,
+    candidate: Candidate,
+    *,
+    decided_on: date,
+    granted: bool,
+    capacity: int | None,
+    reason: str,
+    has_cap_aepe_units: bool,
+    today: date,
+    actor: StaffUser | None,
+) -> AgrementDecision:
+    """The decision on the pending renewal request. Granted, the new validity runs from the end
+    of the current one (or from the decision, if later): 10 years with EP1 and EP3, else 5.
+    Refused, the agrément ends at its expiry."""
+    carer = _carer_of(candidate)
+    requested_on = carer.renewal_requested_on
+    if requested_on is None:
+        raise RuleViolation("Enregistrez d'abord la réception de la demande de renouvellement.")
+    if decided_on > today:
+        raise RuleViolation("La date ne peut pas être dans le futur.", field="decided_on")
+    if decided_on < requested_on:
+        raise RuleViolation(
+            f"La décision ne peut pas précéder la demande ({requested_on:%d/%m/%Y}).",
+            field="decided_on",
+        )
+    reason = (reason or "").strip()
+    if has_cap_aepe_units and not candidate.has_cap_aepe_units:
+        candidate.has_cap_aepe_units = True
+    if not granted:
+        if not reason:
+            raise RuleViolation(
+                "Un refus de renouvellement doit être motivé par écrit.", field="reason"
+            )
+        decision = AgrementDecision(
+            candidate=candidate,
+            outcome=DecisionOutcome.REFUSED,
+            decided_on=decided_on,
+            reason=reason,
+            is_renewal=True,
+            renewal_requested_on=requested_on,
+            created_by=actor,
+        )
+    else:
+        if capacity is None:
+            raise RuleViolation(
+                "Indiquez le nombre d'enfants accueillis simultanément.", field="capacity"
+            )
+        check_capacity(capacity, reason, first_agrement=False)
+        current = agrement_expires_on(carer)
+        starts_on = max(decided_on, current + timedelta(days=1)) if current else decided_on
+        decision = AgrementDecision(
+            candidate=candidate,
+            outcome=DecisionOutcome.GRANTED,
+            decided_on=decided_on,
+            capacity=capacity,
+            reason=reason,
+            is_renewal=True,
+            renewal_requested_on=requested_on,
+            valid_until=deadlines.agrement_expiry(
+                starts_on, is_renewal=True, has_cap_aepe_units=candidate.has_cap_aepe_units
+            ),
+            created_by=actor,
+        )
+        carer.agrement_capacity = capacity
+        carer.agrement_valid_until = decision.valid_until
+    carer.renewal_requested_on = None
+    session.add(decision)
+    session.flush()
+    if actor is not None:
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            object_type="AgrementDecision",
+            object_id=decision.id,
+            fields=["candidate_id", "outcome", "decided_on", "capacity", "is_renewal"],
+        )
+    _audit(session, actor, carer, ["renewal_requested_on", "agrement_valid_until"])
+    return decision
+
+
+def _audit(session: Session, actor: StaffUser | None, carer: Carer, fields: list[str]) -> None:
+    if actor is None:
+        return
+    session.flush()
+    audit.record(
+        session, actor=actor, action="update", object_type="Carer", object_id=carer.id,
+        fields=fields,
+    )  # fmt: skip

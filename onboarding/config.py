@@ -20,6 +20,8 @@ ENVIRONMENT_VARIABLES = (
     "RATELIMIT_STORAGE_URI",
     "PUBLIC_BASE_URL",
     "MAP_TILE_URL",
+    "SMS_GATEWAY_URL",
+    "SMS_GATEWAY_TOKEN",
 )
 
 
@@ -70,6 +72,14 @@ def defaults(instance_path: str) -> dict:
         "MAIL_OUTBOX": str(Path(instance_path) / "outbox"),
         "MAIL_DEFAULT_SENDER": "parcours-assmat@localhost",
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        # Text messages: POSTed as JSON to an HTTP gateway when SMS_GATEWAY_URL is set,
+        # otherwise written as files into SMS_OUTBOX.
+        "SMS_GATEWAY_URL": None,
+        "SMS_GATEWAY_TOKEN": None,
+        "SMS_OUTBOX": str(Path(instance_path) / "sms"),
+        "SMS_SENDER_NAME": "ASSMAT",
+        # Messages `send-due` claims at once, and how many it sends at most per run.
+        "OUTBOX_BATCH": 200,
         # Retention periods (RGPD), applied by `flask purge`.
         "RETENTION_WITHDRAWN_MONTHS": 24,
         "RETENTION_CONTACT_REQUEST_MONTHS": 6,

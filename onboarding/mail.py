@@ -5,6 +5,7 @@ Callers build the text; this module only addresses, sends and says what it did. 
 message id, never an address or a body: they are personal data.
 """
 
+import contextlib
 import logging
 import smtplib
 import uuid
@@ -36,16 +37,42 @@ class Sent:
     path: Path | None
 
 
-def build(to: str, subject: str, body: str, *, reply_to: str | None = None) -> EmailMessage:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    maintype: str
+    subtype: str
+    data: bytes
+
+
+def build(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    reply_to: str | None = None,
+    html: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
+    message_id: str | None = None,
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="parcours-assmat")
+    message["Message-ID"] = message_id or make_msgid(domain="parcours-assmat")
     if reply_to:
         message["Reply-To"] = reply_to
     message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
+    for attachment in attachments:
+        message.add_attachment(
+            attachment.data,
+            maintype=attachment.maintype,
+            subtype=attachment.subtype,
+            filename=attachment.filename,
+        )
     return message
 
 
@@ -71,6 +98,53 @@ def send(to: str, subject: str, body: str, *, reply_to: str | None = None) -> Se
         raise MailError(type(error).__name__) from error
     log.info("mail %s sent through SMTP", message["Message-ID"])
     return Sent(message["Message-ID"], None)
+
+
+class Connection:
+    """One SMTP session for many messages (a campaign would open thousands otherwise); without
+    MAIL_SERVER, the outbox folder. Reconnects once when the server dropped the session."""
+
+    def __init__(self):
+        self.config = current_app.config
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self._smtp.quit()
+            self._smtp = None
+
+    def _open(self) -> smtplib.SMTP:
+        config = self.config
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=10)
+        if _enabled(config.get("MAIL_USE_TLS")):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        return smtp
+
+    def send(self, message: EmailMessage) -> Sent:
+        """Hand the message over; raise OSError or smtplib.SMTPException when refused."""
+        if not self.config.get("MAIL_SERVER"):
+            return _to_outbox(message, Path(self.config["MAIL_OUTBOX"]))
+        if self._smtp is None:
+            self._smtp = self._open()
+        try:
+            self._smtp.send_message(message)
+        except smtplib.SMTPServerDisconnected:
+            self._smtp = self._open()
+            self._smtp.send_message(message)
+        except (OSError, smtplib.SMTPException):
+            self.close()
+            raise
+        log.info("mail %s sent through SMTP", message["Message-ID"])
+        return Sent(message["Message-ID"], None)
 
 
 def _to_outbox(message: EmailMessage, outbox: Path) -> Sent:

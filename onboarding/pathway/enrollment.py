@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from onboarding.pathway import notifications
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.errors import ActivityFull, DuplicateError, RuleViolation
 from onboarding.pathway.immersion import convention_covering
@@ -86,6 +87,7 @@ def enroll(
     enrollment = Enrollment(candidate=candidate, activity=activity, enrolled_by=actor)
     session.add(enrollment)
     session.flush()
+    notifications.enrollment_made(session, enrollment)
     return enrollment
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from onboarding.candidate.calendar import calendar_file
 from onboarding.mail import Attachment
-from onboarding.pathway.base import utcnow
+from onboarding.pathway import clock
 from onboarding.pathway.identifiers import is_mobile_phone, normalize_phone
 from onboarding.pathway.models import (
     Attendance,
@@ -83,7 +83,7 @@ def _activity_message(session: Session, message: OutboxMessage, subject: str) ->
     occasion = f"{activity.date.isoformat()}.{activity.sequence}"
     if kind == MessageKind.ACTIVITY_REMINDER and message.key.rsplit(":", 1)[-1] != occasion:
         raise Obsolete("activity_moved")
-    if kind != MessageKind.ACTIVITY_CANCELLED and activity.date < utcnow().date():
+    if kind != MessageKind.ACTIVITY_CANCELLED and activity.date < clock.today():
         raise Obsolete("activity_past")
     candidate = enrollment.candidate
     to = _recipient(message.channel, candidate.email, candidate.phone)

@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 from onboarding import mail
 from onboarding.messages import sms
 from onboarding.messages.compose import Composed, Obsolete, compose
-from onboarding.pathway import outbox
-from onboarding.pathway.base import utcnow
+from onboarding.pathway import clock, outbox
 from onboarding.pathway.models import Channel, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ def _one(session: Session, channels: _Channels, message_id: int, sender: str, re
             message_id,
             sender=sender,
             attempts=message.attempts,
-            now=utcnow(),
+            now=clock.now(),
             error=type(error).__name__,
             permanent=permanent,
         )
@@ -88,7 +87,7 @@ def _one(session: Session, channels: _Channels, message_id: int, sender: str, re
         else:
             report.retried += 1
         return
-    outbox.mark_sent(session, message_id, sender=sender, now=utcnow(), title=composed.subject)
+    outbox.mark_sent(session, message_id, sender=sender, now=clock.now(), title=composed.subject)
     log.info("message %s delivered (%s)", message_id, message.channel.value)
     report.sent += 1
 
@@ -99,21 +98,19 @@ def send_due(session: Session, *, limit: int | None = None, batch: int | None = 
     batch = batch or current_app.config["OUTBOX_BATCH"]
     sender = outbox.new_sender_id()
     report = Report()
-    report.interrupted = outbox.recover_interrupted(session, now=utcnow())
+    report.interrupted = outbox.recover_interrupted(session, now=clock.now())
     session.commit()
     handled = 0
     channels = _Channels()
     with channels.mail:
         while limit is None or handled < limit:
             size = batch if limit is None else min(batch, limit - handled)
-            claimed = outbox.claim_due(session, sender=sender, now=utcnow(), limit=size)
+            claimed = outbox.claim_due(session, sender=sender, now=clock.now(), limit=size)
             session.commit()
             if not claimed:
                 break
             for message_id in claimed:
                 _one(session, channels, message_id, sender, report)
                 session.commit()
-                # The rows of a campaign are many: keep the session's identity map small.
-                session.expunge_all()
             handled += len(claimed)
     return report

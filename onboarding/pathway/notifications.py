@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import outbox
-from onboarding.pathway.base import utcnow
+from onboarding.pathway import clock, outbox
 from onboarding.pathway.identifiers import is_mobile_phone
 from onboarding.pathway.models import (
     Activity,
@@ -60,7 +59,7 @@ def _queue_reminders(session: Session, enrollment: Enrollment, now: datetime) ->
 
 def enrollment_made(session: Session, enrollment: Enrollment) -> None:
     """The invitation now, the reminder two days before (by SMS too where allowed)."""
-    now = utcnow()
+    now = clock.now()
     outbox.enqueue(
         session,
         MessageKind.ENROLLMENT_INVITATION,
@@ -78,7 +77,7 @@ def contact_requested(session: Session, request: ContactRequest) -> None:
             session,
             MessageKind.CONTACT_ACKNOWLEDGEMENT,
             subject_id=request.id,
-            due_at=utcnow(),
+            due_at=clock.now(),
         )
 
 
@@ -93,7 +92,7 @@ def _activity_changed(session: Session, activity: Activity) -> None:
     if not cancelled and not moved:
         return
     activity.sequence = (activity.sequence or 0) + 1
-    now = utcnow()
+    now = clock.now()
     kind = MessageKind.ACTIVITY_CANCELLED if cancelled else MessageKind.ACTIVITY_CHANGED
     for enrollment in activity.enrollments:
         if enrollment.id is None or enrollment.attendance != Attendance.PENDING:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from onboarding.formatting import clock as clock_text
 from onboarding.messages import sms
@@ -60,7 +61,8 @@ def test_an_enrolment_sends_its_invitation_once_with_the_activity_and_its_calend
     assert "À apporter : Une pièce d'identité." in text
     assert "coord33@example.org" in text
     html = message.get_body(preferencelist=("html",)).get_content()
-    assert '<html lang="fr">' in html and "Léa" in html
+    assert '<html lang="fr">' in html
+    assert "Léa" in html
     [event] = calendar_of(message).walk("VEVENT")
     assert event["UID"] == f"activite-{activity.id}@parcours-assmat"
     assert event.decoded("DTSTART") == datetime(2026, 3, 26, 9, 30, tzinfo=PARIS)
@@ -211,7 +213,7 @@ def test_the_same_message_cannot_be_queued_twice(session, meeting):
         due_at=clock.now(),
     )
     session.add(duplicate)
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(IntegrityError, match=r"(?i)unique"):
         session.flush()
     session.rollback()
 
@@ -298,7 +300,8 @@ def test_logs_name_message_ids_never_an_address(session, smtp, sms_folder, meeti
     assert len(ours) >= 3
     logged = "\n".join(r.getMessage() for r in ours)
     assert "lea@example.org" not in logged
-    assert "0612345678" not in logged and "06 12 34 56 78" not in logged
+    assert "0612345678" not in logged
+    assert "06 12 34 56 78" not in logged
 
 
 def test_the_message_id_is_the_same_for_every_delivery_of_one_message():

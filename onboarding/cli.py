@@ -218,11 +218,14 @@ def backup_command(path: Path):
 @click.option(
     "--limit", type=click.IntRange(min=1), help="Stop after this many messages (default: all due)."
 )
-def send_due_command(limit):
+@click.option(
+    "--batch", type=click.IntRange(min=1), help="Messages claimed at once (default OUTBOX_BATCH)."
+)
+def send_due_command(limit, batch):
     """Send the messages that are due now (safe to run every minute, several at once)."""
     from onboarding.messages.delivery import send_due
 
-    report = send_due(db.session, limit=limit)
+    report = send_due(db.session, limit=limit, batch=batch)
     click.echo(str(report))
 
 

@@ -17,6 +17,7 @@ ENVIRONMENT_VARIABLES = (
     "MAIL_USERNAME",
     "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER",
+    "MAIL_TIMEOUT",
     "RATELIMIT_STORAGE_URI",
     "PUBLIC_BASE_URL",
     "MAP_TILE_URL",
@@ -67,6 +68,8 @@ def defaults(instance_path: str) -> dict:
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_USE_TLS": False,
+        # Seconds to wait for the SMTP server's answer.
+        "MAIL_TIMEOUT": 10,
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
         "MAIL_OUTBOX": str(Path(instance_path) / "outbox"),

@@ -8,6 +8,7 @@ message id, never an address or a body: they are personal data.
 import contextlib
 import logging
 import smtplib
+import time
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -100,13 +101,28 @@ def send(to: str, subject: str, body: str, *, reply_to: str | None = None) -> Se
     return Sent(message["Message-ID"], None)
 
 
+class DeliveryUnknown(Exception):
+    """The connection broke while the message was being handed over: the server may have it.
+    Sending it again could deliver it twice, so the caller must not retry by itself."""
+
+
+# How long a kept SMTP session may stay idle before it is checked with NOOP.
+IDLE_CHECK_SECONDS = 5
+
+
 class Connection:
     """One SMTP session for many messages (a campaign would open thousands otherwise); without
-    MAIL_SERVER, the outbox folder. Reconnects once when the server dropped the session."""
+    MAIL_SERVER, the outbox folder.
+
+    Errors before the message is handed over (connection refused, a session found dead and
+    reopened) and answers of the server (4xx, 5xx) are raised as they are; a break during the
+    hand-over raises DeliveryUnknown.
+    """
 
     def __init__(self):
         self.config = current_app.config
         self._smtp: smtplib.SMTP | None = None
+        self._last_used = 0.0
 
     def __enter__(self):
         return self
@@ -122,27 +138,38 @@ class Connection:
 
     def _open(self) -> smtplib.SMTP:
         config = self.config
-        smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=10)
+        timeout = float(config.get("MAIL_TIMEOUT") or 10)
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=timeout)
         if _enabled(config.get("MAIL_USE_TLS")):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
         return smtp
 
-    def send(self, message: EmailMessage) -> Sent:
-        """Hand the message over; raise OSError or smtplib.SMTPException when refused."""
-        if not self.config.get("MAIL_SERVER"):
-            return _to_outbox(message, Path(self.config["MAIL_OUTBOX"]))
+    def _ready(self) -> smtplib.SMTP:
+        if self._smtp is not None and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS:
+            try:
+                self._smtp.noop()
+            except (OSError, smtplib.SMTPException):
+                self._smtp = None
         if self._smtp is None:
             self._smtp = self._open()
+        return self._smtp
+
+    def send(self, message: EmailMessage) -> Sent:
+        """Hand the message over (see the class for what each failure raises)."""
+        if not self.config.get("MAIL_SERVER"):
+            return _to_outbox(message, Path(self.config["MAIL_OUTBOX"]))
+        smtp = self._ready()
         try:
-            self._smtp.send_message(message)
-        except smtplib.SMTPServerDisconnected:
-            self._smtp = self._open()
-            self._smtp.send_message(message)
-        except (OSError, smtplib.SMTPException):
-            self.close()
+            smtp.send_message(message)
+        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):
             raise
+        except (OSError, smtplib.SMTPException) as error:
+            self._smtp = None
+            raise DeliveryUnknown(type(error).__name__) from error
+        finally:
+            self._last_used = time.monotonic()
         log.info("mail %s sent through SMTP", message["Message-ID"])
         return Sent(message["Message-ID"], None)
 

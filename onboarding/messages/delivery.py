@@ -19,8 +19,16 @@ from onboarding.pathway.models import Channel, OutboxMessage
 
 log = logging.getLogger(__name__)
 
-# SMTP answers that no retry can change: the address or the message is refused as it is.
-PERMANENT_SMTP = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+
+def _permanent(error: Exception) -> bool:
+    """An answer no retry can change: a 5xx of the server, a 4xx of the SMS gateway."""
+    if isinstance(error, sms.SmsError):
+        return error.permanent
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return False
 
 
 @dataclass
@@ -70,8 +78,13 @@ def _one(session: Session, channels: _Channels, message_id: int, sender: str, re
         return
     try:
         channels.deliver(message, composed)
+    except mail.DeliveryUnknown as error:
+        outbox.mark_interrupted(session, message_id, sender=sender, error=str(error))
+        log.warning("message %s interrupted while handed over: %s", message_id, error)
+        report.interrupted += 1
+        return
     except (OSError, smtplib.SMTPException, sms.SmsError) as error:
-        permanent = isinstance(error, PERMANENT_SMTP) or getattr(error, "permanent", False)
+        permanent = _permanent(error)
         outbox.mark_failed_attempt(
             session,
             message_id,

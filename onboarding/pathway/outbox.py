@@ -157,6 +157,14 @@ def mark_obsolete(session: Session, message_id: int, *, sender: str, reason: str
     return _finish(session, message_id, sender, status=MessageStatus.OBSOLETE, last_error=reason)
 
 
+def mark_interrupted(session: Session, message_id: int, *, sender: str, error: str) -> bool:
+    """The hand-over broke midway: the message may have arrived, so it is not sent again by
+    itself."""
+    return _finish(
+        session, message_id, sender, status=MessageStatus.INTERRUPTED, last_error=error[:100]
+    )
+
+
 def mark_failed_attempt(
     session: Session,
     message_id: int,

@@ -1,8 +1,10 @@
 """A real SMTP server on the loopback (aiosmtpd) that keeps what it receives, and data to
 write messages about."""
 
+import asyncio
 import socket
 import threading
+import time as clock_time
 from datetime import date, time
 from email import message_from_bytes, policy
 
@@ -27,6 +29,8 @@ class Sink:
         self.received = []
         self.refuse: str | None = None
         self.refuse_recipient: str | None = None
+        # Keep the message, then drop the connection without answering.
+        self.drop = False
         self.hold = threading.Event()
         self.hold.set()
         self.lock = threading.Lock()
@@ -42,7 +46,12 @@ class Sink:
             return self.refuse
         with self.lock:
             self.received.append(message_from_bytes(envelope.content, policy=policy.default))
-        self.hold.wait(30)
+        if self.drop:
+            server.transport.close()
+            return "250 OK"
+        deadline = clock_time.monotonic() + 150
+        while not self.hold.is_set() and clock_time.monotonic() < deadline:
+            await asyncio.sleep(0.01)  # other connections go on meanwhile
         return "250 OK"
 
     def messages(self, to: str | None = None) -> list:

@@ -258,6 +258,28 @@ def test_an_address_the_server_refuses_fails_at_once(session, smtp, meeting):
     assert invitation.last_error == "SMTPRecipientsRefused"
 
 
+def test_a_connection_lost_during_the_hand_over_is_interrupted_not_sent_again(
+    session, smtp, meeting
+):
+    candidate, activity = meeting
+    enrol(session, candidate, activity)
+    smtp.drop = True
+    report = send_due(session)
+    assert (report.sent, report.interrupted, report.retried) == (0, 1, 0)
+    smtp.drop = False
+    with clock.frozen_at(clock.now() + timedelta(hours=3)):
+        assert send_due(session).sent == 0
+    assert len(smtp.messages()) == 1  # the server had it: sending again would double it
+    [invitation] = rows(session, MessageKind.ENROLLMENT_INVITATION)
+    assert invitation.status == MessageStatus.INTERRUPTED
+
+    outbox.retry(invitation, now=clock.now())  # a person decides
+    session.commit()
+    assert send_due(session).sent == 1
+    first, second = smtp.messages()
+    assert first["Message-ID"] == second["Message-ID"]
+
+
 def test_only_failed_or_interrupted_messages_can_be_sent_again(session, meeting):
     candidate, activity = meeting
     enrol(session, candidate, activity)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from onboarding.pathway.models.agrement import AgrementDecision, DossierItem, Training
     from onboarding.pathway.models.carers import Carer
     from onboarding.pathway.models.logs import TransitionLog
+    from onboarding.pathway.models.messages import OutboxMessage
     from onboarding.pathway.models.reference import Commune
     from onboarding.pathway.models.staff import StaffUser
 
@@ -178,6 +179,10 @@ class Candidate(Model):
     carer: Mapped["Carer | None"] = relationship(back_populates="candidate")
     transitions: Mapped[list["TransitionLog"]] = relationship(
         back_populates="candidate", order_by="TransitionLog.id"
+    )
+    # Newest first, for her page in the panel; the outbox writes them, never this side.
+    messages: Mapped[list["OutboxMessage"]] = relationship(
+        order_by="OutboxMessage.id.desc()", viewonly=True
     )
 
     def __repr__(self) -> str:

@@ -2,9 +2,13 @@
 change that causes it, then delivered by `send-due` (onboarding/messages)."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+if TYPE_CHECKING:
+    from onboarding.pathway.models.candidates import Candidate
 
 from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
 
@@ -72,6 +76,8 @@ class OutboxMessage(Model):
     # The subject line as sent, for the panel's list of a person's messages.
     title: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    candidate: Mapped["Candidate | None"] = relationship()
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

@@ -41,7 +41,8 @@ def test_the_candidate_page_lists_her_messages_with_their_state(
     section = page[page.index('id="messages"') :]
     assert "Invitation à une activité" in section
     assert "Échec" in section
-    assert "Rappel d'une activité" in section and "À envoyer" in section
+    assert "Rappel d'une activité" in section
+    assert "À envoyer" in section
 
 
 def test_an_admin_sends_a_failed_message_again_from_the_outbox(

@@ -42,11 +42,10 @@ def upgrade():
         batch_op.create_index('ix_outbox_message_candidate', ['candidate_id', 'created_at'], unique=False)
         batch_op.create_index('ix_outbox_message_due', ['status', 'due_at'], unique=False)
 
-    with op.batch_alter_table('activity', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sequence', sa.Integer(), server_default='0', nullable=False))
-
-    with op.batch_alter_table('candidate', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sms_refused', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ADD COLUMN (with a default), which SQLite runs in place: a batch would copy and
+    # drop these tables, which rows of other tables refer to.
+    op.add_column('activity', sa.Column('sequence', sa.Integer(), server_default='0', nullable=False))
+    op.add_column('candidate', sa.Column('sms_refused', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 

@@ -52,6 +52,8 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
         # Personal links refused (expired, altered, revoked) per client address.
         "CANDIDATE_LINK_LIMIT": "30 per 15 minutes",
+        # Requests for a new personal link, per client address.
+        "NEW_LINK_LIMIT": "5 per 15 minutes",
         # Parents' contact requests and API calls, per client address.
         "CONTACT_LIMIT_PER_ADDRESS": "5 per hour",
         "API_LIMIT_PER_ADDRESS": "120 per minute",

@@ -74,9 +74,13 @@ def _no_access():
     return render_template("candidate/no_access.html"), 403
 
 
+# Pages for people who are not (or no longer) in their space.
+OPEN_ENDPOINTS = {"candidate_space.open_link", "candidate_space.new_link"}
+
+
 @bp.before_request
 def _require_candidate():
-    if request.endpoint == "candidate_space.open_link":
+    if request.endpoint in OPEN_ENDPOINTS:
         return None
     candidate = _session_candidate()
     if candidate is None:

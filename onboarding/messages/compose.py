@@ -12,6 +12,7 @@ from onboarding.pathway import clock
 from onboarding.pathway.identifiers import is_mobile_phone, normalize_phone
 from onboarding.pathway.models import (
     Attendance,
+    Candidate,
     Channel,
     ContactRequest,
     Enrollment,
@@ -110,6 +111,26 @@ def _contact_acknowledgement(session: Session, message: OutboxMessage) -> Compos
     return Composed(to, "Votre demande de mise en relation est bien transmise", text, html)
 
 
+def _access_link(session: Session, message: OutboxMessage) -> Composed:
+    from onboarding.candidate.links import new_personal_link, valid_until
+
+    candidate = session.get(Candidate, message.subject_id)
+    if candidate is None or candidate.anonymised_at is not None:
+        raise Obsolete("candidate_gone")
+    to = _recipient(message.channel, candidate.email, candidate.phone)
+    # Issued now: the delivery's failure rolls it back, and the previous link stays valid.
+    url = new_personal_link(candidate)
+    text, html = _render(
+        message.kind,
+        message.channel,
+        candidate=candidate,
+        url=url,
+        valid_until=valid_until(candidate),
+        coordinator=candidate.coordinator,
+    )
+    return Composed(to, "Votre nouveau lien personnel – Parcours Assmat", text, html)
+
+
 SUBJECTS = {
     MessageKind.ENROLLMENT_INVITATION: "Inscription : {a.title} le {a.date:%d/%m/%Y}",
     MessageKind.ACTIVITY_REMINDER: "Rappel : {a.title} le {a.date:%d/%m/%Y}",
@@ -122,4 +143,6 @@ def compose(session: Session, message: OutboxMessage) -> Composed:
     """The message as it should leave now; raise Obsolete when it should not leave at all."""
     if message.kind == MessageKind.CONTACT_ACKNOWLEDGEMENT:
         return _contact_acknowledgement(session, message)
+    if message.kind == MessageKind.ACCESS_LINK:
+        return _access_link(session, message)
     return _activity_message(session, message, SUBJECTS[message.kind])

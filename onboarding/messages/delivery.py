@@ -78,31 +78,38 @@ def _one(session: Session, channels: _Channels, message_id: int, sender: str, re
         return
     try:
         channels.deliver(message, composed)
-    except mail.DeliveryUnknown as error:
-        outbox.mark_interrupted(session, message_id, sender=sender, error=str(error))
-        log.warning("message %s interrupted while handed over: %s", message_id, error)
-        report.interrupted += 1
-        return
-    except (OSError, smtplib.SMTPException, sms.SmsError) as error:
-        permanent = _permanent(error)
-        outbox.mark_failed_attempt(
-            session,
-            message_id,
-            sender=sender,
-            attempts=message.attempts,
-            now=clock.now(),
-            error=type(error).__name__,
-            permanent=permanent,
-        )
-        log.warning("message %s not delivered: %s", message_id, type(error).__name__)
-        if permanent or message.attempts > len(outbox.BACKOFF):
-            report.failed += 1
-        else:
-            report.retried += 1
+    except (OSError, smtplib.SMTPException, sms.SmsError, mail.DeliveryUnknown) as error:
+        # What composing changed (a new personal link) goes with the message it was for.
+        session.rollback()
+        _failed(session, message_id, sender, report, error)
         return
     outbox.mark_sent(session, message_id, sender=sender, now=clock.now(), title=composed.subject)
     log.info("message %s delivered (%s)", message_id, message.channel.value)
     report.sent += 1
+
+
+def _failed(session: Session, message_id: int, sender: str, report: Report, error) -> None:
+    message = session.get(OutboxMessage, message_id)
+    if isinstance(error, mail.DeliveryUnknown):
+        outbox.mark_interrupted(session, message_id, sender=sender, error=str(error))
+        log.warning("message %s interrupted while handed over: %s", message_id, error)
+        report.interrupted += 1
+        return
+    permanent = _permanent(error)
+    outbox.mark_failed_attempt(
+        session,
+        message_id,
+        sender=sender,
+        attempts=message.attempts,
+        now=clock.now(),
+        error=type(error).__name__,
+        permanent=permanent,
+    )
+    log.warning("message %s not delivered: %s", message_id, type(error).__name__)
+    if permanent or message.attempts > len(outbox.BACKOFF):
+        report.failed += 1
+    else:
+        report.retried += 1
 
 
 def send_due(session: Session, *, limit: int | None = None, batch: int | None = None) -> Report:

@@ -13,6 +13,7 @@ from onboarding.pathway.identifiers import is_mobile_phone
 from onboarding.pathway.models import (
     Activity,
     Attendance,
+    Candidate,
     Channel,
     ContactRequest,
     Enrollment,
@@ -79,6 +80,20 @@ def contact_requested(session: Session, request: ContactRequest) -> None:
             subject_id=request.id,
             due_at=clock.now(),
         )
+
+
+def access_link_requested(session: Session, candidate: Candidate, channel: Channel) -> None:
+    """A fresh personal link, asked for by the person herself (at most one a minute)."""
+    now = clock.now()
+    outbox.enqueue(
+        session,
+        MessageKind.ACCESS_LINK,
+        subject_id=candidate.id,
+        occasion=now.strftime("%Y-%m-%dT%H:%M"),
+        channel=channel,
+        due_at=now,
+        candidate_id=candidate.id,
+    )
 
 
 def _changed(activity: Activity, names) -> bool:

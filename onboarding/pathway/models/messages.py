@@ -19,6 +19,7 @@ class MessageKind(Choice):
     ACTIVITY_CHANGED = ("activity_changed", "Activité déplacée ou modifiée")
     ACTIVITY_CANCELLED = ("activity_cancelled", "Activité annulée")
     CONTACT_ACKNOWLEDGEMENT = ("contact_acknowledgement", "Accusé de réception d'une demande")
+    ACCESS_LINK = ("access_link", "Nouveau lien d'accès personnel")
 
 
 class Channel(Choice):

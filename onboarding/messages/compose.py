@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from onboarding.candidate.calendar import calendar_file
 from onboarding.mail import Attachment
 from onboarding.pathway import clock
+from onboarding.pathway.enrollment import seat_was_released
 from onboarding.pathway.identifiers import is_mobile_phone, normalize_phone
 from onboarding.pathway.models import (
     Attendance,
@@ -131,6 +132,31 @@ def _access_link(session: Session, message: OutboxMessage) -> Composed:
     return Composed(to, "Votre nouveau lien personnel – Parcours Assmat", text, html)
 
 
+def _absence_notice(session: Session, message: OutboxMessage) -> Composed:
+    enrollment = session.get(Enrollment, message.subject_id)
+    if enrollment is None or enrollment.attendance != Attendance.EXCUSED:
+        raise Obsolete("absence_withdrawn")
+    candidate, activity = enrollment.candidate, enrollment.activity
+    coordinator = candidate.coordinator
+    if coordinator is None or not coordinator.is_active:
+        raise Obsolete("no_coordinator")
+    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    text, html = _render(
+        message.kind,
+        Channel.EMAIL,
+        candidate=candidate,
+        activity=activity,
+        coordinator=coordinator,
+        seat_freed=seat_was_released(enrollment),
+        candidate_url=f"{base_url}/admin/candidate/details/?id={candidate.id}",
+        activity_url=f"{base_url}/admin/activity/details/?id={activity.id}",
+    )
+    subject = (
+        f"Absence signalée : {candidate.full_name}, {activity.title} le {activity.date:%d/%m/%Y}"
+    )
+    return Composed(coordinator.email, subject, text, html)
+
+
 SUBJECTS = {
     MessageKind.ENROLLMENT_INVITATION: "Inscription : {a.title} le {a.date:%d/%m/%Y}",
     MessageKind.ACTIVITY_REMINDER: "Rappel : {a.title} le {a.date:%d/%m/%Y}",
@@ -145,4 +171,6 @@ def compose(session: Session, message: OutboxMessage) -> Composed:
         return _contact_acknowledgement(session, message)
     if message.kind == MessageKind.ACCESS_LINK:
         return _access_link(session, message)
+    if message.kind == MessageKind.ABSENCE_NOTICE:
+        return _absence_notice(session, message)
     return _activity_message(session, message, SUBJECTS[message.kind])

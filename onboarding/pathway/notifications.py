@@ -82,6 +82,18 @@ def contact_requested(session: Session, request: ContactRequest) -> None:
         )
 
 
+def absence_said(session: Session, enrollment: Enrollment) -> None:
+    """Her coordinator hears of it at once (a seat may be offered to someone else)."""
+    outbox.enqueue(
+        session,
+        MessageKind.ABSENCE_NOTICE,
+        subject_id=enrollment.id,
+        occasion=enrollment.marked_at.isoformat(timespec="seconds"),
+        due_at=clock.now(),
+        candidate_id=enrollment.candidate_id,
+    )
+
+
 def access_link_requested(session: Session, candidate: Candidate, channel: Channel) -> None:
     """A fresh personal link, asked for by the person herself (at most one a minute)."""
     now = clock.now()

@@ -20,6 +20,7 @@ class MessageKind(Choice):
     ACTIVITY_CANCELLED = ("activity_cancelled", "Activité annulée")
     CONTACT_ACKNOWLEDGEMENT = ("contact_acknowledgement", "Accusé de réception d'une demande")
     ACCESS_LINK = ("access_link", "Nouveau lien d'accès personnel")
+    ABSENCE_NOTICE = ("absence_notice", "Absence signalée par une candidate")
 
 
 class Channel(Choice):
@@ -62,7 +63,7 @@ class OutboxMessage(Model):
     # What the message is about: an enrolment, an activity or a contact request (no foreign
     # key: a cancelled enrolment or a purged request leaves its message obsolete, not broken).
     subject_id: Mapped[int] = mapped_column(Integer)
-    # Whose page lists it in the panel.
+    # Whose page lists it in the panel (for a message to staff, the candidate it is about).
     candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidate.id"))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[MessageStatus] = mapped_column(

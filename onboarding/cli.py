@@ -1,5 +1,5 @@
-"""Command line: create-user, seed-demo, candidate-link, purge and
-backup (flask --app onboarding …); db is Flask-Migrate's."""
+"""Command line: create-user, seed-demo, candidate-link, purge, backup and
+send-due (flask --app onboarding …); db is Flask-Migrate's."""
 
 import sqlite3
 from pathlib import Path
@@ -214,7 +214,23 @@ def backup_command(path: Path):
     click.echo(f"Backed up to {path} ({path.stat().st_size} bytes, integrity ok).")
 
 
+@click.command("send-due")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="Stop after this many messages (default: all due)."
+)
+@click.option(
+    "--batch", type=click.IntRange(min=1), help="Messages claimed at once (default OUTBOX_BATCH)."
+)
+def send_due_command(limit, batch):
+    """Send the messages that are due now (safe to run every minute, several at once)."""
+    from onboarding.messages.delivery import send_due
+
+    report = send_due(db.session, limit=limit, batch=batch)
+    click.echo(str(report))
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(send_due_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(candidate_link_command)

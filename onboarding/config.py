@@ -17,9 +17,12 @@ ENVIRONMENT_VARIABLES = (
     "MAIL_USERNAME",
     "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER",
+    "MAIL_TIMEOUT",
     "RATELIMIT_STORAGE_URI",
     "PUBLIC_BASE_URL",
     "MAP_TILE_URL",
+    "SMS_GATEWAY_URL",
+    "SMS_GATEWAY_TOKEN",
 )
 
 
@@ -49,6 +52,8 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
         # Personal links refused (expired, altered, revoked) per client address.
         "CANDIDATE_LINK_LIMIT": "30 per 15 minutes",
+        # Requests for a new personal link, per client address.
+        "NEW_LINK_LIMIT": "5 per 15 minutes",
         # Parents' contact requests and API calls, per client address.
         "CONTACT_LIMIT_PER_ADDRESS": "5 per hour",
         "API_LIMIT_PER_ADDRESS": "120 per minute",
@@ -65,11 +70,21 @@ def defaults(instance_path: str) -> dict:
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_USE_TLS": False,
+        # Seconds to wait for the SMTP server's answer.
+        "MAIL_TIMEOUT": 10,
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
         "MAIL_OUTBOX": str(Path(instance_path) / "outbox"),
         "MAIL_DEFAULT_SENDER": "parcours-assmat@localhost",
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        # Text messages: POSTed as JSON to an HTTP gateway when SMS_GATEWAY_URL is set,
+        # otherwise written as files into SMS_OUTBOX.
+        "SMS_GATEWAY_URL": None,
+        "SMS_GATEWAY_TOKEN": None,
+        "SMS_OUTBOX": str(Path(instance_path) / "sms"),
+        "SMS_SENDER_NAME": "ASSMAT",
+        # Messages `send-due` claims at once, and how many it sends at most per run.
+        "OUTBOX_BATCH": 200,
         # Retention periods (RGPD), applied by `flask purge`.
         "RETENTION_WITHDRAWN_MONTHS": 24,
         "RETENTION_CONTACT_REQUEST_MONTHS": 6,

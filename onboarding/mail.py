@@ -5,8 +5,10 @@ Callers build the text; this module only addresses, sends and says what it did. 
 message id, never an address or a body: they are personal data.
 """
 
+import contextlib
 import logging
 import smtplib
+import time
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -36,16 +38,42 @@ class Sent:
     path: Path | None
 
 
-def build(to: str, subject: str, body: str, *, reply_to: str | None = None) -> EmailMessage:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    maintype: str
+    subtype: str
+    data: bytes
+
+
+def build(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    reply_to: str | None = None,
+    html: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
+    message_id: str | None = None,
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="parcours-assmat")
+    message["Message-ID"] = message_id or make_msgid(domain="parcours-assmat")
     if reply_to:
         message["Reply-To"] = reply_to
     message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
+    for attachment in attachments:
+        message.add_attachment(
+            attachment.data,
+            maintype=attachment.maintype,
+            subtype=attachment.subtype,
+            filename=attachment.filename,
+        )
     return message
 
 
@@ -71,6 +99,79 @@ def send(to: str, subject: str, body: str, *, reply_to: str | None = None) -> Se
         raise MailError(type(error).__name__) from error
     log.info("mail %s sent through SMTP", message["Message-ID"])
     return Sent(message["Message-ID"], None)
+
+
+class DeliveryUnknown(Exception):
+    """The connection broke while the message was being handed over: the server may have it.
+    Sending it again could deliver it twice, so the caller must not retry by itself."""
+
+
+# How long a kept SMTP session may stay idle before it is checked with NOOP.
+IDLE_CHECK_SECONDS = 5
+
+
+class Connection:
+    """One SMTP session for many messages (a campaign would open thousands otherwise); without
+    MAIL_SERVER, the outbox folder.
+
+    Errors before the message is handed over (connection refused, a session found dead and
+    reopened) and answers of the server (4xx, 5xx) are raised as they are; a break during the
+    hand-over raises DeliveryUnknown.
+    """
+
+    def __init__(self):
+        self.config = current_app.config
+        self._smtp: smtplib.SMTP | None = None
+        self._last_used = 0.0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self._smtp.quit()
+            self._smtp = None
+
+    def _open(self) -> smtplib.SMTP:
+        config = self.config
+        timeout = float(config.get("MAIL_TIMEOUT") or 10)
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=timeout)
+        if _enabled(config.get("MAIL_USE_TLS")):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        return smtp
+
+    def _ready(self) -> smtplib.SMTP:
+        if self._smtp is not None and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS:
+            try:
+                self._smtp.noop()
+            except (OSError, smtplib.SMTPException):
+                self._smtp = None
+        if self._smtp is None:
+            self._smtp = self._open()
+        return self._smtp
+
+    def send(self, message: EmailMessage) -> Sent:
+        """Hand the message over (see the class for what each failure raises)."""
+        if not self.config.get("MAIL_SERVER"):
+            return _to_outbox(message, Path(self.config["MAIL_OUTBOX"]))
+        smtp = self._ready()
+        try:
+            smtp.send_message(message)
+        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):
+            raise
+        except (OSError, smtplib.SMTPException) as error:
+            self._smtp = None
+            raise DeliveryUnknown(type(error).__name__) from error
+        finally:
+            self._last_used = time.monotonic()
+        log.info("mail %s sent through SMTP", message["Message-ID"])
+        return Sent(message["Message-ID"], None)
 
 
 def _to_outbox(message: EmailMessage, outbox: Path) -> Sent:

@@ -21,6 +21,7 @@ def init_admin(app: Flask) -> Admin:
     from onboarding.admin.views.candidates import CandidateView
     from onboarding.admin.views.carers import CarerView, ContactRequestView, VacancyView
     from onboarding.admin.views.indicators import IndicatorsView
+    from onboarding.admin.views.messages import OutboxView
     from onboarding.admin.views.records import DecisionView, DossierItemView, EnrollmentView
     from onboarding.admin.views.staff import AuditLogView, PathwayStepView, StaffUserView
 
@@ -36,6 +37,7 @@ def init_admin(app: Flask) -> Admin:
         StaffUserView(),
         PathwayStepView(),
         AuditLogView(),
+        OutboxView(),
         IndicatorsView(name="Indicateurs", endpoint="indicators", url="indicators"),
     ):
         admin.add_view(view)

@@ -27,7 +27,7 @@ HIDE_ACCESS_TOKENS = HideAccessTokens()
 
 
 def init_app(app: Flask) -> None:
-    from onboarding.candidate import routes  # noqa: F401  (routes attach to bp)
+    from onboarding.candidate import renewal, routes  # noqa: F401  (routes attach to bp)
 
     app.register_blueprint(bp)
     for name in ACCESS_LOGGERS:

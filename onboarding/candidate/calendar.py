@@ -23,6 +23,9 @@ def _event(activity: Activity, stamp: datetime) -> Event:
     # Stable across downloads, so that a calendar updates the event instead of doubling it.
     event.add("uid", f"activite-{activity.id}@parcours-assmat")
     event.add("dtstamp", stamp)
+    # Bumped at each move or cancellation: a calendar that imported the event updates it.
+    event.add("sequence", activity.sequence or 0)
+    event.add("status", "CANCELLED" if activity.is_cancelled else "CONFIRMED")
     event.add("dtstart", datetime.combine(activity.date, activity.start_time, tzinfo=PARIS))
     event.add("dtend", datetime.combine(activity.date, activity.end_time, tzinfo=PARIS))
     event.add("summary", f"{activity.kind.label} : {activity.title}")
@@ -36,12 +39,13 @@ def _event(activity: Activity, stamp: datetime) -> Event:
     return event
 
 
-def calendar_file(activities: list[Activity]) -> bytes:
+def calendar_file(activities: list[Activity], *, method: str = "PUBLISH") -> bytes:
+    """The events of these activities; method CANCEL tells a calendar to drop them."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     calendar.add("x-wr-calname", "Parcours Assmat")
     stamp = utcnow().replace(microsecond=0)
     for activity in activities:

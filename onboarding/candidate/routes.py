@@ -74,9 +74,13 @@ def _no_access():
     return render_template("candidate/no_access.html"), 403
 
 
+# Pages for people who are not (or no longer) in their space.
+OPEN_ENDPOINTS = {"candidate_space.open_link", "candidate_space.new_link"}
+
+
 @bp.before_request
 def _require_candidate():
-    if request.endpoint == "candidate_space.open_link":
+    if request.endpoint in OPEN_ENDPOINTS:
         return None
     candidate = _session_candidate()
     if candidate is None:
@@ -199,9 +203,30 @@ def excuse(activity_id: int):
     else:
         flash(
             f"C'est noté : vous ne viendrez pas à « {row.activity.title} ». "
-            "Votre conseiller le voit dans votre dossier.",
+            "Votre conseiller en est prévenu. Si vous changez d'avis, vous pouvez reprendre "
+            "votre place tant qu'il en reste.",
             "success",
         )
+    return redirect(url_for(".home", _anchor="activites"))
+
+
+@bp.route("/activites/<int:activity_id>/retour", methods=["POST"])
+def take_back(activity_id: int):
+    row = _own_enrollment(activity_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        enrollment.take_back(db.session, row, today=today())
+        audit.record(
+            db.session, actor=None, action="candidate_take_back", object_type="Enrollment",
+            object_id=row.id, fields=["attendance"],
+        )  # fmt: skip
+        db.session.commit()
+    except PathwayError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(f"C'est noté : vous venez finalement à « {row.activity.title} ».", "success")
     return redirect(url_for(".home", _anchor="activites"))
 
 

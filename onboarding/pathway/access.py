@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from onboarding.pathway.base import utcnow
+from onboarding.pathway.identifiers import is_phone, normalize_phone
 from onboarding.pathway.models import Candidate
 
 LINK_VALIDITY = timedelta(days=30)
@@ -102,3 +104,25 @@ def candidate_for(session: Session, token: str, *, secret_key: str, now: datetim
     if not is_current(candidate, claim.nonce):
         raise LinkRefused("revoked")
     return candidate
+
+
+def candidates_reached_at(session: Session, typed: str) -> list[Candidate]:
+    """The candidates whose email, or phone number, is the one typed (spacing and case aside).
+
+    A person asking for a new link gives one of them; anonymised people are never found.
+    """
+    typed = typed.strip()
+    if not typed:
+        return []
+    query = select(Candidate).where(Candidate.anonymised_at.is_(None))
+    if "@" in typed:
+        query = query.where(func.lower(Candidate.email) == typed.lower())
+    else:
+        number = normalize_phone(typed)
+        if not is_phone(number):
+            return []
+        stored = Candidate.phone
+        for separator in (" ", ".", "-", "(", ")"):
+            stored = func.replace(stored, separator, "")
+        query = query.where(stored == number)
+    return list(session.scalars(query.limit(5)))

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from onboarding.pathway import notifications
 from onboarding.pathway.carers import MAX_AGE_MONTHS, is_stale
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import Carer, ContactRequest
@@ -102,4 +103,6 @@ def request_contact(
         consent_version=CONSENT_VERSION,
     )
     session.add(request)
+    session.flush()
+    notifications.contact_requested(session, request)
     return request

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from onboarding.pathway import clock, notifications
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.errors import ActivityFull, DuplicateError, RuleViolation
 from onboarding.pathway.immersion import convention_covering
@@ -86,6 +87,7 @@ def enroll(
     enrollment = Enrollment(candidate=candidate, activity=activity, enrolled_by=actor)
     session.add(enrollment)
     session.flush()
+    notifications.enrollment_made(session, enrollment)
     return enrollment
 
 
@@ -124,8 +126,17 @@ def release_upcoming_enrollments(session: Session, candidate: Candidate, *, toda
     return len(upcoming)
 
 
+def seat_was_released(enrollment: Enrollment) -> bool:
+    """An absence said before the activity's day gave its seat back (see `excuse`)."""
+    said_on = enrollment.marked_at.astimezone(clock.PARIS).date() if enrollment.marked_at else None
+    return said_on is not None and said_on < enrollment.activity.date
+
+
 def excuse(session: Session, enrollment: Enrollment, *, today: date, by_candidate: bool) -> None:
-    """The candidate (or their coordinator) says in advance they cannot attend."""
+    """The candidate (or their coordinator) says in advance they cannot attend.
+
+    Before the activity's day the seat goes back to the activity, for someone else; the
+    candidate's coordinator is told when the candidate said it herself."""
     if enrollment.activity.date < today:
         raise RuleViolation("Cette activité a déjà eu lieu.")
     if enrollment.attendance != Attendance.PENDING:
@@ -133,7 +144,32 @@ def excuse(session: Session, enrollment: Enrollment, *, today: date, by_candidat
     enrollment.attendance = Attendance.EXCUSED
     enrollment.hours_credited = Decimal(0)
     enrollment.excused_by_candidate = by_candidate
-    enrollment.marked_at = utcnow()
+    enrollment.marked_at = clock.now()
+    if seat_was_released(enrollment):
+        _release_seat(session, enrollment.activity)
+    if by_candidate:
+        notifications.absence_said(session, enrollment)
+
+
+def take_back(session: Session, enrollment: Enrollment, *, today: date) -> None:
+    """The candidate comes after all: her seat again, while one is left."""
+    activity = enrollment.activity
+    if enrollment.attendance != Attendance.EXCUSED or not enrollment.excused_by_candidate:
+        raise RuleViolation("Vous n'avez pas signalé d'absence à cette activité.")
+    if activity.date < today or activity.is_cancelled:
+        raise RuleViolation("Cette activité a déjà eu lieu ou est annulée.")
+    if seat_was_released(enrollment):
+        try:
+            _take_seat(session, activity)
+        except ActivityFull:
+            raise ActivityFull(
+                f"Votre place à « {activity.title} » a été reprise entre-temps : l'activité "
+                "est complète. Votre conseiller peut vous proposer une autre date."
+            ) from None
+    enrollment.attendance = Attendance.PENDING
+    enrollment.hours_credited = None
+    enrollment.excused_by_candidate = False
+    enrollment.marked_at = None
 
 
 @dataclass(frozen=True)

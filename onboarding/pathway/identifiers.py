@@ -51,3 +51,11 @@ def normalize_phone(raw: str) -> str:
 
 def is_phone(value: str) -> bool:
     return bool(FRENCH_PHONE.fullmatch(value))
+
+
+def is_mobile_phone(value: str | None) -> bool:
+    """A mainland French mobile number (06, 07), the only kind a text message is sent to."""
+    if not value:
+        return False
+    number = normalize_phone(value)
+    return bool(re.fullmatch(r"(0|\+33)[67]\d{8}", number, re.ASCII))

@@ -33,6 +33,12 @@ from onboarding.pathway.models.carers import (
     Vacancy,
 )
 from onboarding.pathway.models.logs import AppendOnlyError, AuditLog, TransitionLog
+from onboarding.pathway.models.messages import (
+    Channel,
+    MessageKind,
+    MessageStatus,
+    OutboxMessage,
+)
 from onboarding.pathway.models.reference import Commune, CommunePostcode
 from onboarding.pathway.models.staff import Role, StaffUser
 
@@ -47,6 +53,7 @@ __all__ = [
     "CandidateStatus",
     "Carer",
     "CarerSource",
+    "Channel",
     "Commune",
     "CommunePostcode",
     "ContactOutcome",
@@ -58,6 +65,9 @@ __all__ = [
     "Enrollment",
     "ImmersionConvention",
     "ImmersionPurpose",
+    "MessageKind",
+    "MessageStatus",
+    "OutboxMessage",
     "PathwayStep",
     "ReferralSource",
     "Role",
@@ -72,4 +82,7 @@ __all__ = [
 
 # Registers the flush listeners that keep Candidate.steps_reached true (imported last: it uses
 # the models above).
-from onboarding.pathway import steps_reached  # noqa: F401
+from onboarding.pathway import (
+    notifications,  # noqa: F401
+    steps_reached,  # noqa: F401
+)

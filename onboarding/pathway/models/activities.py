@@ -99,6 +99,9 @@ class Activity(Model):
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)
     what_to_bring: Mapped[str] = mapped_column(Text, default="")
     is_cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped at each change people must hear of (date, times, place, cancellation): the
+    # SEQUENCE of its calendar event, and the occasion of the notice sent to those enrolled.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     step: Mapped[PathwayStep] = relationship()

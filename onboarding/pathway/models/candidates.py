@@ -4,7 +4,17 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
@@ -15,6 +25,7 @@ if TYPE_CHECKING:
     from onboarding.pathway.models.agrement import AgrementDecision, DossierItem, Training
     from onboarding.pathway.models.carers import Carer
     from onboarding.pathway.models.logs import TransitionLog
+    from onboarding.pathway.models.messages import OutboxMessage
     from onboarding.pathway.models.reference import Commune
     from onboarding.pathway.models.staff import StaffUser
 
@@ -135,6 +146,8 @@ class Candidate(Model):
     requested_capacity: Mapped[int | None] = mapped_column(Integer)
     # Holds units EP1 and EP3 of the CAP AEPE: exempt from training blocks 1 and 2.
     has_cap_aepe_units: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Reminders go by SMS too to a mobile number, unless the candidate said no.
+    sms_refused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     # The personal access link: its token carries this nonce, so issuing a new link (a new
     # nonce) revokes the previous one at once. None until a first link is issued.
@@ -166,6 +179,10 @@ class Candidate(Model):
     carer: Mapped["Carer | None"] = relationship(back_populates="candidate")
     transitions: Mapped[list["TransitionLog"]] = relationship(
         back_populates="candidate", order_by="TransitionLog.id"
+    )
+    # Newest first, for her page in the panel; the outbox writes them, never this side.
+    messages: Mapped[list["OutboxMessage"]] = relationship(
+        order_by="OutboxMessage.id.desc()", viewonly=True
     )
 
     def __repr__(self) -> str:

@@ -1,0 +1,176 @@
+"""What each kind of message says, rendered when it is sent from the state of its subject then;
+None when the message has nothing left to say (enrolment cancelled, no address)."""
+
+from dataclasses import dataclass, field
+
+from flask import current_app, render_template
+from sqlalchemy.orm import Session
+
+from onboarding.candidate.calendar import calendar_file
+from onboarding.mail import Attachment
+from onboarding.pathway import clock
+from onboarding.pathway.enrollment import seat_was_released
+from onboarding.pathway.identifiers import is_mobile_phone, normalize_phone
+from onboarding.pathway.models import (
+    Attendance,
+    Candidate,
+    Channel,
+    ContactRequest,
+    Enrollment,
+    MessageKind,
+    OutboxMessage,
+)
+
+
+@dataclass(frozen=True)
+class Composed:
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    attachments: tuple[Attachment, ...] = field(default=())
+
+
+class Obsolete(Exception):
+    """The message has nothing left to say; `reason` is kept on the row (no personal data)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _recipient(channel: Channel, email: str | None, phone: str | None) -> str:
+    if channel == Channel.SMS:
+        if not is_mobile_phone(phone):
+            raise Obsolete("no_mobile")
+        return normalize_phone(phone)
+    if not email:
+        raise Obsolete("no_email")
+    return email
+
+
+def _render(kind: MessageKind, channel: Channel, **context) -> tuple[str, str | None]:
+    context.setdefault("base_url", current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
+    if channel == Channel.SMS:
+        return render_template(f"messages/{kind.value}.sms.txt", **context).strip(), None
+    text = render_template(f"messages/{kind.value}.txt", **context)
+    html = render_template(f"messages/{kind.value}.html", **context)
+    return text, html
+
+
+def _live_enrollment(session: Session, message: OutboxMessage) -> Enrollment:
+    enrollment = session.get(Enrollment, message.subject_id)
+    if enrollment is None:
+        raise Obsolete("enrollment_gone")
+    if enrollment.attendance != Attendance.PENDING:
+        raise Obsolete("attendance_recorded")
+    if enrollment.candidate.anonymised_at is not None:
+        raise Obsolete("anonymised")
+    return enrollment
+
+
+def _calendar(enrollment: Enrollment, *, method: str = "PUBLISH") -> tuple[Attachment, ...]:
+    data = calendar_file([enrollment.activity], method=method)
+    name = f"activite-{enrollment.activity.id}.ics"
+    return (Attachment(name, "text", "calendar", data),)
+
+
+def _activity_message(session: Session, message: OutboxMessage, subject: str) -> Composed:
+    enrollment = _live_enrollment(session, message)
+    activity = enrollment.activity
+    kind = message.kind
+    if kind != MessageKind.ACTIVITY_CANCELLED and activity.is_cancelled:
+        raise Obsolete("activity_cancelled")
+    # A reminder is queued for one date (and version) of the activity: a move queued another.
+    occasion = f"{activity.date.isoformat()}.{activity.sequence}"
+    if kind == MessageKind.ACTIVITY_REMINDER and message.key.rsplit(":", 1)[-1] != occasion:
+        raise Obsolete("activity_moved")
+    if kind != MessageKind.ACTIVITY_CANCELLED and activity.date < clock.today():
+        raise Obsolete("activity_past")
+    candidate = enrollment.candidate
+    to = _recipient(message.channel, candidate.email, candidate.phone)
+    text, html = _render(
+        kind,
+        message.channel,
+        candidate=candidate,
+        activity=activity,
+        coordinator=candidate.coordinator,
+    )
+    attachments = ()
+    if message.channel == Channel.EMAIL:
+        method = "CANCEL" if kind == MessageKind.ACTIVITY_CANCELLED else "PUBLISH"
+        attachments = _calendar(enrollment, method=method)
+    return Composed(to, subject.format(a=activity), text, html, attachments)
+
+
+def _contact_acknowledgement(session: Session, message: OutboxMessage) -> Composed:
+    request = session.get(ContactRequest, message.subject_id)
+    if request is None:
+        raise Obsolete("request_gone")
+    to = _recipient(message.channel, request.email, request.phone)
+    text, html = _render(message.kind, message.channel, request=request, carer=request.carer)
+    return Composed(to, "Votre demande de mise en relation est bien transmise", text, html)
+
+
+def _access_link(session: Session, message: OutboxMessage) -> Composed:
+    from onboarding.candidate.links import new_personal_link, valid_until
+
+    candidate = session.get(Candidate, message.subject_id)
+    if candidate is None or candidate.anonymised_at is not None:
+        raise Obsolete("candidate_gone")
+    to = _recipient(message.channel, candidate.email, candidate.phone)
+    # Issued now: the delivery's failure rolls it back, and the previous link stays valid.
+    url = new_personal_link(candidate)
+    text, html = _render(
+        message.kind,
+        message.channel,
+        candidate=candidate,
+        url=url,
+        valid_until=valid_until(candidate),
+        coordinator=candidate.coordinator,
+    )
+    return Composed(to, "Votre nouveau lien personnel – Parcours Assmat", text, html)
+
+
+def _absence_notice(session: Session, message: OutboxMessage) -> Composed:
+    enrollment = session.get(Enrollment, message.subject_id)
+    if enrollment is None or enrollment.attendance != Attendance.EXCUSED:
+        raise Obsolete("absence_withdrawn")
+    candidate, activity = enrollment.candidate, enrollment.activity
+    coordinator = candidate.coordinator
+    if coordinator is None or not coordinator.is_active:
+        raise Obsolete("no_coordinator")
+    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    text, html = _render(
+        message.kind,
+        Channel.EMAIL,
+        candidate=candidate,
+        activity=activity,
+        coordinator=coordinator,
+        seat_freed=seat_was_released(enrollment),
+        candidate_url=f"{base_url}/admin/candidate/details/?id={candidate.id}",
+        activity_url=f"{base_url}/admin/activity/details/?id={activity.id}",
+    )
+    subject = (
+        f"Absence signalée : {candidate.full_name}, {activity.title} le {activity.date:%d/%m/%Y}"
+    )
+    return Composed(coordinator.email, subject, text, html)
+
+
+SUBJECTS = {
+    MessageKind.ENROLLMENT_INVITATION: "Inscription : {a.title} le {a.date:%d/%m/%Y}",
+    MessageKind.ACTIVITY_REMINDER: "Rappel : {a.title} le {a.date:%d/%m/%Y}",
+    MessageKind.ACTIVITY_CHANGED: "Changement : {a.title}, désormais le {a.date:%d/%m/%Y}",
+    MessageKind.ACTIVITY_CANCELLED: "Annulation : {a.title} du {a.date:%d/%m/%Y}",
+}
+
+
+def compose(session: Session, message: OutboxMessage) -> Composed:
+    """The message as it should leave now; raise Obsolete when it should not leave at all."""
+    if message.kind == MessageKind.CONTACT_ACKNOWLEDGEMENT:
+        return _contact_acknowledgement(session, message)
+    if message.kind == MessageKind.ACCESS_LINK:
+        return _access_link(session, message)
+    if message.kind == MessageKind.ABSENCE_NOTICE:
+        return _absence_notice(session, message)
+    return _activity_message(session, message, SUBJECTS[message.kind])

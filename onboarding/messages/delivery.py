@@ -1,0 +1,136 @@
+"""The sender: delivers what the outbox holds and is due, records each outcome at once.
+
+Run by `flask --app onboarding send-due` every minute; two of them at once never send the same
+message (see onboarding/pathway/outbox.py for the claim and the at-most-once choice).
+"""
+
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from onboarding import mail
+from onboarding.messages import sms
+from onboarding.messages.compose import Composed, Obsolete, compose
+from onboarding.pathway import clock, outbox
+from onboarding.pathway.models import Channel, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+def _permanent(error: Exception) -> bool:
+    """An answer no retry can change: a 5xx of the server, a 4xx of the SMS gateway."""
+    if isinstance(error, sms.SmsError):
+        return error.permanent
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return False
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    obsolete: int = 0
+    interrupted: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"sent {self.sent}, to retry {self.retried}, failed {self.failed}, "
+            f"obsolete {self.obsolete}, interrupted claims {self.interrupted}"
+        )
+
+
+class _Channels:
+    def __init__(self):
+        self.mail = mail.Connection()
+        self.sms = sms.gateway(current_app.config)
+
+    def deliver(self, message: OutboxMessage, composed: Composed) -> None:
+        reference = outbox.message_id_header(message.key)
+        if message.channel == Channel.SMS:
+            self.sms.send(sms.Sms(composed.to, composed.text, reference.strip("<>").split("@")[0]))
+            return
+        self.mail.send(
+            mail.build(
+                composed.to,
+                composed.subject,
+                composed.text,
+                html=composed.html,
+                attachments=composed.attachments,
+                message_id=reference,
+            )
+        )
+
+
+def _one(session: Session, channels: _Channels, message_id: int, sender: str, report: Report):
+    message = session.get(OutboxMessage, message_id)
+    try:
+        composed = compose(session, message)
+    except Obsolete as reason:
+        outbox.mark_obsolete(session, message_id, sender=sender, reason=reason.reason)
+        report.obsolete += 1
+        return
+    try:
+        channels.deliver(message, composed)
+    except (OSError, smtplib.SMTPException, sms.SmsError, mail.DeliveryUnknown) as error:
+        # What composing changed (a new personal link) goes with the message it was for.
+        session.rollback()
+        _failed(session, message_id, sender, report, error)
+        return
+    outbox.mark_sent(session, message_id, sender=sender, now=clock.now(), title=composed.subject)
+    log.info("message %s delivered (%s)", message_id, message.channel.value)
+    report.sent += 1
+
+
+def _failed(session: Session, message_id: int, sender: str, report: Report, error) -> None:
+    message = session.get(OutboxMessage, message_id)
+    if isinstance(error, mail.DeliveryUnknown):
+        outbox.mark_interrupted(session, message_id, sender=sender, error=str(error))
+        log.warning("message %s interrupted while handed over: %s", message_id, error)
+        report.interrupted += 1
+        return
+    permanent = _permanent(error)
+    outbox.mark_failed_attempt(
+        session,
+        message_id,
+        sender=sender,
+        attempts=message.attempts,
+        now=clock.now(),
+        error=type(error).__name__,
+        permanent=permanent,
+    )
+    log.warning("message %s not delivered: %s", message_id, type(error).__name__)
+    if permanent or message.attempts > len(outbox.BACKOFF):
+        report.failed += 1
+    else:
+        report.retried += 1
+
+
+def send_due(session: Session, *, limit: int | None = None, batch: int | None = None) -> Report:
+    """Send what is due now, batch by batch, until nothing is due or `limit` messages were
+    handled. Each claim and each outcome is committed at once."""
+    batch = batch or current_app.config["OUTBOX_BATCH"]
+    sender = outbox.new_sender_id()
+    report = Report()
+    report.interrupted = outbox.recover_interrupted(session, now=clock.now())
+    session.commit()
+    handled = 0
+    channels = _Channels()
+    with channels.mail:
+        while limit is None or handled < limit:
+            size = batch if limit is None else min(batch, limit - handled)
+            claimed = outbox.claim_due(session, sender=sender, now=clock.now(), limit=size)
+            session.commit()
+            if not claimed:
+                break
+            for message_id in claimed:
+                _one(session, channels, message_id, sender, report)
+                session.commit()
+            handled += len(claimed)
+    return report

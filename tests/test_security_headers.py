@@ -116,6 +116,7 @@ def test_production_marks_cookies_secure_and_sends_hsts(tmp_path, monkeypatch):
         {
             "ONBOARDING_ENV": "production",
             "SECRET_KEY": "k",
+            "SINGLE_PROCESS": True,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
         },
         instance_path=str(tmp_path),
@@ -133,6 +134,7 @@ def test_production_refuses_to_start_in_debug_mode(tmp_path, monkeypatch, how):
     settings = {
         "ONBOARDING_ENV": "production",
         "SECRET_KEY": "k",
+        "SINGLE_PROCESS": True,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
     }
     if how == "environment":
@@ -150,6 +152,7 @@ def test_production_refuses_to_serve_when_debug_is_switched_on_later(tmp_path, m
         {
             "ONBOARDING_ENV": "production",
             "SECRET_KEY": "k",
+            "SINGLE_PROCESS": True,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
         },
         instance_path=str(tmp_path),

@@ -10,7 +10,7 @@ VENDOR := static/vendor
 INSTALLED := $(VENV)/.installed
 ASSETS := $(VENDOR)/dsfr/dsfr.min.css $(VENDOR)/leaflet/leaflet.js
 
-.PHONY: run test quality install assets system-packages migration-check clean
+.PHONY: run test quality install lock assets system-packages migration-check clean
 
 # Debian packages the suite needs: WeasyPrint's text stack and the headless browser of the UI tests.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium
@@ -41,11 +41,27 @@ migration-check:
 
 install: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml
+# Every dependency at the version and hashes of requirements.lock, then the project itself,
+# editable (its dependencies are already there: pip adds only what the lock lacks).
+$(INSTALLED): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet -e '.[test,prod]'
 	touch $@
+
+# Regenerates requirements.lock from pyproject.toml alone (every extra, every platform, Python
+# 3.11, with hashes) with uv: the newest versions that fit, as PyPI had them on LOCK_DATE, so the
+# same pyproject.toml gives the same lock whoever runs it and whenever. Move LOCK_DATE forward to
+# take newer releases.
+LOCK_DATE := 2026-12-05T00:00:00Z
+
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'uv>=0.5'
+	$(BIN)/python -m uv pip compile pyproject.toml --extra test --extra prod --universal \
+		--python-version 3.11 --generate-hashes --upgrade --exclude-newer $(LOCK_DATE) \
+		--custom-compile-command "make lock" --quiet --output-file requirements.lock
 
 # The French State design system and Leaflet (the search's map), from npm into ignored static
 # files (never committed). DSFR's install script wants a project scaffold we do not use: only the

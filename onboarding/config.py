@@ -26,6 +26,9 @@ ENVIRONMENT_VARIABLES = (
 )
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
 class ConfigurationError(RuntimeError):
     """The deployment's configuration cannot start the app; the message says what to set."""
 
@@ -45,7 +48,10 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # Where rate-limit counters live: memory:// counts per process, so production needs a
+        # storage every worker shares (redis://…) unless SINGLE_PROCESS says there is one process.
         "RATELIMIT_STORAGE_URI": "memory://",
+        "SINGLE_PROCESS": False,
         "RATELIMIT_HEADERS_ENABLED": True,
         # Sign-in attempts that fail, per client address and per account.
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
@@ -111,6 +117,8 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config["ONBOARDING_ENV"] = os.environ["ONBOARDING_ENV"]
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("SINGLE_PROCESS"):
+        app.config["SINGLE_PROCESS"] = os.environ["SINGLE_PROCESS"].lower() in TRUE_WORDS
     if test_config is not None:
         app.config.from_mapping(test_config)
 
@@ -129,8 +137,25 @@ def load(app: Flask, test_config: dict | None) -> None:
                 "set the SECRET_KEY environment variable or put SECRET_KEY in instance/config.py."
             )
         app.config["SECRET_KEY"] = development_secret_key(Path(app.instance_path))
+    if environment == "production":
+        refuse_per_process_limits(app.config)
     app.config["SESSION_COOKIE_SECURE"] = environment == "production"
     app.config["REMEMBER_COOKIE_SECURE"] = environment == "production"
+
+
+def refuse_per_process_limits(config) -> None:
+    """Counters in memory are per process: under gunicorn's workers every limit (failed sign-ins,
+    API calls, contact requests, refused links) would be multiplied by the number of workers."""
+    storage = str(config["RATELIMIT_STORAGE_URI"] or "memory://")
+    if storage.startswith("memory://") and not config["SINGLE_PROCESS"]:
+        raise ConfigurationError(
+            "RATELIMIT_STORAGE_URI is memory:// in production: each worker process would keep its "
+            "own counters and every rate limit would be multiplied by the number of workers. Set "
+            "RATELIMIT_STORAGE_URI=redis://host:6379/0 (shared by every worker and host), or "
+            "SINGLE_PROCESS = True in instance/config.py (or SINGLE_PROCESS=1) if the app really "
+            "runs in one process. — Les limites de requêtes seraient comptées par processus : "
+            "indiquez un stockage partagé (Redis) ou SINGLE_PROCESS."
+        )
 
 
 def development_secret_key(instance_path: Path) -> str:

@@ -4,7 +4,8 @@ in production."""
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, current_app, g, request
+from werkzeug.exceptions import BadRequest
 
 from onboarding.config import ConfigurationError
 
@@ -98,15 +99,32 @@ def refuse_debug_in_production(app: Flask) -> None:
         )
 
 
-def _holds_nul(values) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in items) for key, items in values.lists())
+class NulCharacter(BadRequest):
+    """A parameter or form field (its name or its value) holds a NUL character."""
+
+    description = "Ce paramètre contient un caractère nul (U+0000), qui n'est pas accepté."
+
+    def __init__(self, parameter: str):
+        super().__init__()
+        # Named without the NUL: an API error names the parameter at fault.
+        self.parameter = parameter.replace("\x00", "")
+
+
+def _nul_holder(values) -> str | None:
+    for key, items in values.lists():
+        if "\x00" in key or any("\x00" in v for v in items):
+            return key
+    return None
 
 
 def refuse_nul_characters() -> None:
     """No text a person types holds a NUL character, and PostgreSQL can neither store nor compare
     one (the query fails): a parameter or form field carrying it is a 400, on every backend."""
-    if _holds_nul(request.args) or _holds_nul(request.form):
-        abort(400)
+    holder = _nul_holder(request.args)
+    if holder is None:
+        holder = _nul_holder(request.form)
+    if holder is not None:
+        raise NulCharacter(holder)
 
 
 def init_app(app: Flask) -> None:

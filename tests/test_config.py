@@ -28,7 +28,7 @@ def test_development_generates_one_key_and_keeps_it(tmp_path, monkeypatch):
 
 def test_instance_config_then_environment(tmp_path, monkeypatch):
     (tmp_path / "config.py").write_text(
-        "SECRET_KEY = 'from-instance'\nMAIL_SERVER = 'smtp.instance'\n"
+        "SECRET_KEY = 'from-instance'\nMAIL_SERVER = 'smtp.instance'\nSINGLE_PROCESS = True\n"
         f"SQLALCHEMY_DATABASE_URI = 'sqlite:///{tmp_path / 'a.sqlite'}'\n"
     )
     monkeypatch.setenv("ONBOARDING_ENV", "production")

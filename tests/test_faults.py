@@ -20,7 +20,7 @@ from onboarding.pathway.models import (
     Enrollment,
     Role,
 )
-from tests import builders
+from tests import api_contract, builders
 from tests.conftest import csrf_token_from
 
 UNREACHABLE = {
@@ -82,7 +82,8 @@ def test_the_api_gets_a_json_503(cut_off_app):
 
     response = cut_off_app.test_client().get("/api/v1/test-needs-db")
     assert response.status_code == 503
-    assert response.json["error"]["code"] == 503
+    assert response.json["error"] == "unavailable"
+    api_contract.check(response)
 
 
 @contextmanager

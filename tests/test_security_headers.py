@@ -8,7 +8,9 @@ from flask import abort
 
 from onboarding import create_app
 from onboarding.config import ConfigurationError
+from onboarding.public.routes import ERRORS
 from onboarding.security import content_security_policy, tile_origin
+from tests import api_contract
 
 EVERY_KIND_OF_RESPONSE = [
     ("/", 200),
@@ -114,6 +116,7 @@ def test_production_marks_cookies_secure_and_sends_hsts(tmp_path, monkeypatch):
         {
             "ONBOARDING_ENV": "production",
             "SECRET_KEY": "k",
+            "SINGLE_PROCESS": True,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
         },
         instance_path=str(tmp_path),
@@ -131,6 +134,7 @@ def test_production_refuses_to_start_in_debug_mode(tmp_path, monkeypatch, how):
     settings = {
         "ONBOARDING_ENV": "production",
         "SECRET_KEY": "k",
+        "SINGLE_PROCESS": True,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
     }
     if how == "environment":
@@ -148,6 +152,7 @@ def test_production_refuses_to_serve_when_debug_is_switched_on_later(tmp_path, m
         {
             "ONBOARDING_ENV": "production",
             "SECRET_KEY": "k",
+            "SINGLE_PROCESS": True,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
         },
         instance_path=str(tmp_path),
@@ -223,19 +228,32 @@ def test_error_pages_are_french_html(client, failing_routes, code):
     assert "Traceback" not in body
 
 
+API_ERROR_NAMES = {
+    400: "bad_request",  # an abort(400) names no parameter
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
 @pytest.mark.parametrize("code", sorted(FRENCH_TITLES))
 def test_api_errors_are_french_json(client, failing_routes, code):
     response = client.get(f"/api/v1/test-errors/{code}")
     assert response.status_code == code
     assert response.is_json
-    assert response.json["error"]["code"] == code
-    assert response.json["error"]["title"] == FRENCH_TITLES[code]
+    assert response.json["error"] == API_ERROR_NAMES[code]
+    assert response.json["message"] == ERRORS[code][1]
+    if code != 403:  # the API itself never refuses access
+        api_contract.check(response)
 
 
 def test_a_client_asking_for_json_gets_json(client, failing_routes):
     response = client.get("/test-errors/404", headers={"Accept": "application/json"})
     assert response.is_json
-    assert response.json["error"]["title"] == "Page introuvable"
+    assert response.json == {"error": "not_found", "message": ERRORS[404][1]}
 
 
 def test_a_crash_reveals_nothing(client, failing_routes):
@@ -243,7 +261,10 @@ def test_a_crash_reveals_nothing(client, failing_routes):
         response = client.get(path)
         assert response.status_code == 500
         body = response.get_data(as_text=True)
-        assert "Erreur du service" in body
+        if response.is_json:
+            assert response.json == {"error": "internal_error", "message": ERRORS[500][1]}
+        else:
+            assert "Erreur du service" in body
         assert "secret detail" not in body
         assert "SELECT" not in body
         assert "RuntimeError" not in body

@@ -14,6 +14,7 @@ from onboarding.admin.security import SecuredViewMixin
 from onboarding.extensions import db
 from onboarding.pathway import audit
 from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.outputs import Output, may_take_out
 from onboarding.pathway.scope import department_filter
 
 DATABASE_REFUSAL = (
@@ -53,7 +54,7 @@ class StaffModelView(SecuredViewMixin, ModelView):
     can_view_details = True
     export_types = ["csv", "xlsx"]
     export_max_rows = 10_000
-    # Personal data leaves the panel only in the hands of those who may change it.
+    # Whether the list offers CSV and XLSX exports; who may use them: onboarding/pathway/outputs.py.
     exportable = True
 
     def __init__(self, model, name=None, **kwargs):
@@ -78,15 +79,18 @@ class StaffModelView(SecuredViewMixin, ModelView):
 
     @property
     def can_export(self) -> bool:
-        return self.exportable and not self.read_only
+        return self.exportable and self.may_take_out(Output.LIST_EXPORT)
+
+    def may_take_out(self, output: Output) -> bool:
+        return current_user.is_authenticated and may_take_out(current_user, output)
 
     allows_create = True
     allows_edit = True
     allows_delete = False
 
-    # Views that change data or let personal data out: never for a read-only partner.
+    # Views that change data: never for a read-only partner.
     WRITING_VIEWS = frozenset(
-        {"create_view", "edit_view", "delete_view", "action_view", "export", "ajax_update"}
+        {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
     )
 
     def _handle_view(self, name, **kwargs):
@@ -94,6 +98,8 @@ class StaffModelView(SecuredViewMixin, ModelView):
         if refused is not None:
             return refused
         if self.read_only and (request.method == "POST" or name in self.WRITING_VIEWS):
+            abort(403)
+        if name == "export" and not self.may_take_out(Output.LIST_EXPORT):
             abort(403)
         return None
 

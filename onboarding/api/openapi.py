@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 description of the API, built from the same names the code reads."""
 
+from onboarding.api.errors import ALL_NAMES, NAMES
 from onboarding.pathway.schedule import HALF_DAYS, NEEDS
 from onboarding.pathway.search import PER_PAGE, RADII_KM
 
@@ -20,14 +21,59 @@ def _parameter(name, description, schema, *, required=True, explode=None):
 
 ERROR = {
     "type": "object",
-    "required": ["error", "parameter", "message"],
+    "required": ["error", "message"],
     "properties": {
-        "error": {"type": "string", "enum": ["invalid_parameter"]},
-        "parameter": {"type": "string", "description": "The first parameter at fault."},
+        "error": {"type": "string", "enum": list(ALL_NAMES)},
         "message": {"type": "string", "description": "What is wrong, in French."},
-        "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+        "parameter": {"type": "string", "description": "The first parameter at fault."},
+        "errors": {
+            "type": "object",
+            "description": "Each parameter at fault and what is wrong with it, in French.",
+            "additionalProperties": {"type": "string"},
+        },
     },
+    "additionalProperties": False,
 }
+
+# What each error status of an operation means; its body is the Error schema with that status's
+# `error`. An operation's 400 always names the parameter at fault (bad_request, a 400 that no
+# parameter explains, is for paths outside the operations).
+ERROR_STATUSES = {
+    400: "A parameter is missing or malformed",
+    404: "No such resource",
+    405: "Method not allowed on this resource (the Allow header lists the allowed ones)",
+    429: "Too many requests from this address (Retry-After says when to try again)",
+    500: "An error on the service's side",
+    503: "The service is unavailable for a moment (its database does not answer)",
+}
+
+
+def _error_responses() -> dict:
+    responses = {}
+    for status, description in ERROR_STATUSES.items():
+        if status == 400:
+            narrowed = {
+                "required": ["parameter", "errors"],
+                "properties": {"error": {"const": NAMES[400]}},
+            }
+        else:
+            narrowed = {"properties": {"error": {"const": NAMES[status]}}}
+        responses[str(status)] = {
+            "description": description,
+            "content": {
+                "application/json": {
+                    "schema": {"allOf": [{"$ref": "#/components/schemas/Error"}, narrowed]}
+                }
+            },
+        }
+    responses["429"]["headers"] = {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    }
+    return responses
+
 
 CARER = {
     "type": "object",
@@ -82,10 +128,6 @@ CARER = {
 
 
 def document(server_url: str) -> dict:
-    bad = {
-        "description": "A parameter is missing or malformed",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -177,8 +219,7 @@ def document(server_url: str) -> dict:
                                 }
                             },
                         },
-                        "400": bad,
-                        "429": {"description": "Too many requests from this address"},
+                        **_error_responses(),
                     },
                 }
             },
@@ -210,7 +251,7 @@ def document(server_url: str) -> dict:
                                 }
                             },
                         },
-                        "400": bad,
+                        **_error_responses(),
                     },
                 }
             },

@@ -1,10 +1,10 @@
-"""GET /api/v1/carers, /api/v1/communes and /api/v1/openapi.json; errors as JSON."""
-
-import json
+"""GET /api/v1/carers, /api/v1/communes and /api/v1/openapi.json; every error is answered by
+onboarding/api/errors.py (the app's error handlers call it for any path under /api/)."""
 
 from flask import current_app, jsonify, request, url_for
 
 from onboarding.api import bp
+from onboarding.api.errors import invalid_parameters
 from onboarding.api.openapi import document
 from onboarding.extensions import db, limiter
 from onboarding.pathway import commune_search, search
@@ -17,27 +17,6 @@ SUGGESTION_LENGTH = 100
 
 def _limit() -> str:
     return current_app.config["API_LIMIT_PER_ADDRESS"]
-
-
-# The messages may quote the parameter as sent: <, > and & are written as JSON escapes, so that
-# no markup is ever in the body, whatever reads it (the decoded text is the same).
-HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-def bad_request(errors: dict[str, str]):
-    parameter = next(iter(errors))
-    body = json.dumps(
-        {
-            "error": "invalid_parameter",
-            "parameter": parameter,
-            "message": errors[parameter],
-            "errors": errors,
-        },
-        sort_keys=True,
-    )
-    return current_app.response_class(
-        body.translate(HTML_SAFE) + "\n", status=400, mimetype="application/json"
-    )
 
 
 def hit_json(hit: search.Hit) -> dict:
@@ -79,11 +58,11 @@ def hit_json(hit: search.Hit) -> dict:
 def carers():
     query, errors = parse_search(request.args, today=today())
     if errors:
-        return bad_request(errors)
+        return invalid_parameters(errors)
     try:
         page = search.search(db.session, query, today=today())
     except search.UnknownCommune:
-        return bad_request({"commune": "Commune inconnue du référentiel INSEE."})
+        return invalid_parameters({"commune": "Commune inconnue du référentiel INSEE."})
     return jsonify(
         results=[hit_json(hit) for hit in page.hits],
         total=page.total,
@@ -98,9 +77,11 @@ def carers():
 def communes():
     text = (request.args.get("q") or "").strip()
     if not text:
-        return bad_request({"q": "Indiquez le début d'un nom de commune ou d'un code postal."})
+        return invalid_parameters(
+            {"q": "Indiquez le début d'un nom de commune ou d'un code postal."}
+        )
     if len(text) > SUGGESTION_LENGTH:
-        return bad_request({"q": f"Au plus {SUGGESTION_LENGTH} caractères."})
+        return invalid_parameters({"q": f"Au plus {SUGGESTION_LENGTH} caractères."})
     found = commune_search.suggestions(db.session, text)
     return jsonify(
         results=[
@@ -119,11 +100,3 @@ def communes():
 @bp.route("/openapi.json")
 def openapi():
     return jsonify(document(url_for("api.carers", _external=True).removesuffix("/carers")))
-
-
-@bp.errorhandler(429)
-def too_many(error):
-    return jsonify(
-        error="rate_limited",
-        message="Trop de requêtes en peu de temps : patientez avant de réessayer.",
-    ), 429

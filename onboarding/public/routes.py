@@ -1,10 +1,11 @@
 """The landing page, /healthz and the French error pages."""
 
-from flask import current_app, jsonify, make_response, render_template, request
+from flask import current_app, make_response, render_template, request
 from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from onboarding.api import errors as api_errors
 from onboarding.extensions import db
 from onboarding.public import bp
 
@@ -78,13 +79,15 @@ def wants_json() -> bool:
     )
 
 
-def error_response(code: int):
-    """The French answer to an error: a page, or JSON for the API. It never says more than this."""
-    title, message = ERRORS.get(code, ERRORS[500])
+def error_response(code: int, *, parameter: str | None = None, message: str | None = None):
+    """The French answer to an error: a page, or for the API (and clients asking for JSON) the
+    API's error body. It never says more than this. A 400 may name the parameter at fault."""
+    title, default_message = ERRORS.get(code, ERRORS[500])
     if wants_json():
-        body = jsonify(error={"code": code, "title": title, "message": message})
-    else:
-        body = render_template("public/error.html", code=code, title=title, message=message)
+        message = message or default_message
+        errors = {parameter: message} if code == 400 and parameter is not None else None
+        return api_errors.error_response(code, message, errors=errors)
+    body = render_template("public/error.html", code=code, title=title, message=default_message)
     return make_response(body, code)
 
 
@@ -96,7 +99,9 @@ def http_error(error: HTTPException):
     if code not in ERRORS and code < 500:
         # Codes without a page of their own (413, 415…) read as a bad request.
         code = 400
-    response = error_response(code)
+    parameter = getattr(error, "parameter", None)
+    message = error.description if parameter is not None else None
+    response = error_response(code, parameter=parameter, message=message)
     if code == 405 and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if code == 429 and getattr(error, "retry_after", None):

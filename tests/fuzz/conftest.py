@@ -15,7 +15,22 @@ from tests.admin.conftest import (
     World,
     world,  # noqa: F401  (a fixture, used by name)
 )
+from tests.api_contract import ContractClient
 from tests.search.conftest import make_carer
+
+
+@pytest.fixture
+def fuzz_app(app):
+    """The app answering a crash as production does (a 500), rather than raising it in the test."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    return app
+
+
+@pytest.fixture
+def client(app):
+    """The test client; every answer of the JSON API is checked against its OpenAPI document."""
+    app.test_client_class = ContractClient
+    return app.test_client()
 
 
 @pytest.fixture

@@ -357,12 +357,6 @@ def _assert_safe(response, what: str) -> None:
     assert MARKER not in body, f"{what}: input echoed unescaped"
 
 
-@pytest.fixture
-def fuzz_app(app):
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    return app
-
-
 def _open_space(client, candidate: Candidate) -> None:
     url = new_personal_link(candidate)
     db.session.commit()
@@ -469,6 +463,8 @@ def test_a_nul_character_is_refused_on_every_backend(
         assert _row_counts() == before
     assert response.status_code == 400
     if response.is_json:
-        assert response.get_json()["error"]["title"] == "Requête invalide"
+        body = response.get_json()
+        assert (body["error"], body["parameter"]) == ("invalid_parameter", "q")
+        assert "caractère nul" in body["message"]
     else:
         assert "Requête invalide" in html.unescape(response.get_data(as_text=True))

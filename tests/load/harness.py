@@ -94,15 +94,23 @@ def load_config(outbox: str) -> dict[str, str]:
 
 
 class Server:
-    """gunicorn with 4 workers on loopback, stopped by its own process id."""
+    """gunicorn with 4 workers on loopback, stopped by its own process id. `config` is laid over
+    the load test's configuration; `options` are added to gunicorn's command line."""
 
-    def __init__(self, database_url: str, workers: int = 4):
+    def __init__(
+        self,
+        database_url: str,
+        workers: int = 4,
+        config: dict | None = None,
+        options: tuple[str, ...] = (),
+    ):
         self.port = free_port()
         self.outbox = tempfile.mkdtemp(prefix="load-outbox-")
-        factory = f"onboarding:create_app({load_config(self.outbox)!r})"
+        settings = {**load_config(self.outbox), **(config or {})}
+        factory = f"onboarding:create_app({settings!r})"
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--bind",
-             f"127.0.0.1:{self.port}", "--log-level", "warning", factory],
+             f"127.0.0.1:{self.port}", "--log-level", "warning", *options, factory],
             env=server_environment(database_url),
             cwd=PROJECT_ROOT,
         )  # fmt: skip

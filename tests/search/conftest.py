@@ -6,6 +6,7 @@ import pytest
 
 from onboarding.pathway.models import Carer, Commune, Vacancy
 from onboarding.pathway.schedule import WORKING_WEEK
+from tests.api_contract import ContractClient
 from tests.builders import BORDEAUX, TODAY
 
 MERIGNAC = "33281"  # about 6 km west of Bordeaux
@@ -66,6 +67,13 @@ def make_carer(
         )
     session.flush()
     return carer
+
+
+@pytest.fixture
+def client(app):
+    """The test client; every answer of the JSON API is checked against its OpenAPI document."""
+    app.test_client_class = ContractClient
+    return app.test_client()
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ from wtforms import HiddenField
 
 from onboarding.admin.forms import PanelForm
 from onboarding.admin.views.bulk import apply_to_each, parse_ids
-from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.candidate import links
 from onboarding.documents.rendering import render_pdf
 from onboarding.extensions import db
 from onboarding.pathway import audit
 from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.outputs import Output
 
 BULK_TITLE = "Générer et envoyer les liens d'accès personnels"
 
@@ -79,8 +80,7 @@ class AccessLinkMixin:
     @expose("/access-link/<int:candidate_id>/print", methods=("POST",))
     def print_link_view(self, candidate_id: int):
         """A new link on paper, for a candidate without email or who prefers it by hand."""
-        if self.read_only:
-            abort(403)
+        require(Output.ACCESS_LETTER)
         candidate = self.get_one(candidate_id)
         if not LinksForm().validate_on_submit():
             abort(400)

@@ -18,7 +18,7 @@ from onboarding.admin.scoping import (
     communes_in_scope,
     covers,
 )
-from onboarding.admin.views.printing import candidates_to_print, file_name, issuer, printed
+from onboarding.admin.views.printing import candidates_to_print, file_name, issuer, printed, require
 from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import enrollment as enrolment
@@ -33,6 +33,7 @@ from onboarding.pathway.models import (
     Commune,
     Enrollment,
 )
+from onboarding.pathway.outputs import Output
 
 CLOSED = enrolment.CLOSED_STATUSES
 
@@ -149,6 +150,7 @@ class ActivityView(StaffModelView):
             attendances=[a for a in Attendance if a != Attendance.PENDING],
             can_mark=activity.date <= today(),
             can_act=not self.read_only,
+            can_bundle=self.may_take_out(Output.BUNDLE),
             form=FlaskForm(),
             return_url=self.get_url(".index_view"),
         )
@@ -211,9 +213,10 @@ class ActivityView(StaffModelView):
         flash(f"{candidate.full_name} est inscrit(e).", "success")
         return self._page(activity)
 
-    # --- printed documents: reading, so partners in scope may print them too ----------
+    # --- printed documents: the sheet is one document, the attestations a bundle --------
     @expose("/documents/<int:activity_id>/feuille-emargement.pdf")
     def sign_in_sheet_view(self, activity_id: int):
+        require(Output.DOCUMENT)
         activity = self.get_one(activity_id)
         by = issuer(activity.department_code)
         return printed(
@@ -224,6 +227,7 @@ class ActivityView(StaffModelView):
 
     @expose("/documents/<int:activity_id>/attestations-presence.pdf")
     def attendees_attestations_view(self, activity_id: int):
+        require(Output.BUNDLE)
         activity = self.get_one(activity_id)
         page = url_for(".details_view", id=activity.id)
         # Loaded with their enrolments and activities in a few statements, scope re-checked.

@@ -13,7 +13,7 @@ from onboarding.admin.base import row_id
 from onboarding.admin.forms import ActivityChoiceForm, BulkWithdrawForm
 from onboarding.admin.scoping import activities_in_scope, candidates_in_scope
 from onboarding.admin.views.activities import upcoming_activities_in_scope
-from onboarding.admin.views.printing import candidates_to_print, file_name, issuer, printed
+from onboarding.admin.views.printing import candidates_to_print, file_name, issuer, printed, require
 from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import enrollment as enrolment
@@ -21,6 +21,7 @@ from onboarding.pathway import transitions
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import Activity, Candidate
+from onboarding.pathway.outputs import Output
 
 MAX_ROWS = 500
 OUT_OF_SCOPE = "Introuvable ou hors de vos départements : rien n'a été fait."
@@ -70,6 +71,7 @@ def apply_to_each(ids: list[str], operation) -> list[RowResult]:
 class CandidateBulkMixin:
     @action("attestations", "Imprimer les attestations de présence (un PDF)")
     def action_attestations(self, ids):
+        require(Output.BUNDLE)
         candidates = candidates_to_print(ids)
         back = self.get_url(".index_view")
         if not candidates:

@@ -9,13 +9,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from onboarding.admin.forms import DATE_INPUTS, INPUTS, TransitionForm
-from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.candidate import links
 from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import audit, privacy, situation, transitions
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.outputs import Output
 from onboarding.pathway.progress import candidate_progress
 
 
@@ -106,6 +107,7 @@ class CandidatePageMixin:
 
     @expose("/personal-data/<int:candidate_id>/export.json", methods=("POST",))
     def personal_data_export_view(self, candidate_id: int):
+        require(Output.PERSONAL_DATA)
         candidate = self._personal_data_candidate(candidate_id)
         export = privacy.export_candidate(db.session, candidate)
         audit.record(
@@ -140,8 +142,9 @@ class CandidatePageMixin:
         flash("La fiche est anonymisée : l'identité est effacée, les chiffres restent.", "success")
         return redirect(page)
 
-    # --- printed documents: reading, so partners in scope may print them too ----------
+    # --- printed documents: one at a time, so partners in scope may print them too -----
     def _printed(self, candidate, produce, kind: str):
+        require(Output.DOCUMENT)
         return printed(
             produce,
             file_name(kind, candidate.first_name, candidate.last_name),

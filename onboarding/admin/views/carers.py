@@ -10,12 +10,13 @@ from sqlalchemy.orm import selectinload
 from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
 from onboarding.admin.scoping import carers_in_scope
-from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.documents import papers
 from onboarding.pathway import agrement, carers, installation_bonus
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import Carer, ContactOutcome, ContactRequest, Vacancy
+from onboarding.pathway.outputs import Output
 from onboarding.pathway.schedule import HALF_DAY_LABELS, half_day_names
 
 
@@ -138,7 +139,8 @@ class CarerView(StaffModelView):
 
     @expose("/documents/<int:carer_id>/disponibilites.pdf")
     def availability_sheet_view(self, carer_id: int):
-        """Printing is reading: partners in scope (an RPE) may print it for parents."""
+        """One document: partners in scope (an RPE) may print it for parents."""
+        require(Output.DOCUMENT)
         carer = self.get_one(carer_id)
         by = issuer(carer.department_code)
         return printed(

@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from onboarding.admin.base import neutralise_cell
 from onboarding.admin.security import SecuredViewMixin
-from onboarding.admin.views.printing import file_name, issuer, printed
+from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import clock, indicators
@@ -27,6 +27,7 @@ from onboarding.pathway.geography import (
     normalize_department_code,
 )
 from onboarding.pathway.models import StaffUser
+from onboarding.pathway.outputs import Output
 
 COHORT = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -198,6 +199,7 @@ class IndicatorsView(SecuredViewMixin, BaseView):
 
     @expose("/export.csv")
     def export_csv(self):
+        require(Output.AGGREGATES)
         filters = read_filters(request.args, current_user._get_current_object())
         body = "\ufeff" + csv_text(compute_for(filters))
         name = f"indicateurs-{clock.today():%Y-%m-%d}.csv"
@@ -209,6 +211,7 @@ class IndicatorsView(SecuredViewMixin, BaseView):
 
     @expose("/rapport.pdf")
     def export_pdf(self):
+        require(Output.AGGREGATES)
         filters = read_filters(request.args, current_user._get_current_object())
         result = compute_for(filters)
         by = issuer()

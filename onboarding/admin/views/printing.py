@@ -1,9 +1,10 @@
-"""What the panel's print buttons share: the issuer of a document and the PDF response."""
+"""What the panel's print and export routes share: who may take the output out, the issuer of a
+document and the PDF response."""
 
 import re
 import unicodedata
 
-from flask import Response, flash, redirect
+from flask import Response, abort, flash, redirect
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,8 +17,15 @@ from onboarding.extensions import db
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import Activity, Candidate, Enrollment
+from onboarding.pathway.outputs import Output, may_take_out
 
 STRUCTURE = "Parcours Assmat – France Travail et Caf"
+
+
+def require(output: Output) -> None:
+    """403 unless the signed-in staff member may print or export that kind of output."""
+    if not may_take_out(current_user._get_current_object(), output):
+        abort(403)
 
 
 def issuer(department_code: str | None = None) -> Issuer:

@@ -11,6 +11,7 @@ from onboarding.extensions import db, limiter
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.models import StaffUser
 from onboarding.pathway.staff import find_by_email
+from onboarding.redirects import local_target
 
 # Checked against when the email is unknown, so both failures take the same time.
 _DUMMY = StaffUser(email="", password_hash="")
@@ -26,10 +27,8 @@ def load_user(login_id: str) -> StaffUser | None:
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path of this site: never another host (//evil.example or https://…)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("admin.index")
+    """Where to go after signing in: a path of this site, else the panel's home."""
+    return local_target(target, url_for("admin.index"))
 
 
 def _account_key() -> str:

@@ -42,6 +42,11 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # Minutes a session may stay unused before it ends: staff, and candidates (whose link
+        # opens a new session at any time; shorter, as the space is often opened on a shared
+        # computer at an agency or a library).
+        "STAFF_IDLE_MINUTES": 120,
+        "CANDIDATE_IDLE_MINUTES": 30,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Sign-in attempts that fail, per client address and per account.

@@ -77,6 +77,10 @@ def login():
 def logout():
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
+        if current_user.is_authenticated:
+            # Server-side: a copied cookie, or the panel open in another browser, ends too.
+            current_user.end_sessions()
+            db.session.commit()
         logout_user()
         session.clear()
         flash("Vous êtes déconnecté(e).", "info")

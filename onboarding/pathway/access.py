@@ -95,6 +95,21 @@ def is_current(candidate: Candidate | None, nonce: str | None) -> bool:
     )
 
 
+def session_is_current(candidate: Candidate | None, nonce: object, version: object) -> bool:
+    """Whether a space session still stands: opened from the last link, and not signed out."""
+    return (
+        isinstance(nonce, str)
+        and is_current(candidate, nonce)
+        and isinstance(version, int)
+        and version == candidate.session_version
+    )
+
+
+def end_sessions(candidate: Candidate) -> None:
+    """Every session of the space ends (in every browser); the link still opens a new one."""
+    candidate.session_version = (candidate.session_version or 0) + 1
+
+
 def candidate_for(session: Session, token: str, *, secret_key: str, now: datetime) -> Candidate:
     """The candidate a token opens the space of, or LinkRefused."""
     claim = read(token, secret_key=secret_key, now=now)

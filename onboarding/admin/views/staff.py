@@ -11,7 +11,6 @@ from onboarding.extensions import db
 from onboarding.pathway import staff
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import ActivityKind, AuditLog, PathwayStep, Role, StaffUser
-from onboarding.pathway.models.staff import new_login_id
 
 ADMINISTRATION = "Administration"
 
@@ -88,8 +87,6 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 if getattr(model, name) != value:
                     setattr(model, name, value)
                     changed.append(name)
-            if "is_active" in changed or "role" in changed:
-                model.login_id = new_login_id()
             self._audit("update", model, changed)
             db.session.commit()
         except PathwayError as error:

@@ -52,6 +52,9 @@ def defaults(instance_path: str) -> dict:
         # Sign-in attempts that fail, per client address and per account.
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        # Forgotten-password requests, per client address and per account.
+        "RESET_LIMIT_PER_ADDRESS": "10 per hour",
+        "RESET_LIMIT_PER_ACCOUNT": "3 per hour",
         # Personal links refused (expired, altered, revoked) per client address.
         "CANDIDATE_LINK_LIMIT": "30 per 15 minutes",
         # Parents' contact requests and API calls, per client address.

@@ -29,7 +29,7 @@ class LinkRefused(Exception):
         self.reason = reason
 
 
-class _ClockedSigner(TimestampSigner):
+class ClockedSigner(TimestampSigner):
     """A timestamp signer that reads the time it is given instead of the system clock."""
 
     def __init__(self, *args, now: datetime | None = None, **kwargs):
@@ -44,7 +44,7 @@ class _ClockedSigner(TimestampSigner):
 
 def _serializer(secret_key: str, now: datetime) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(
-        secret_key, salt=SALT, signer=_ClockedSigner, signer_kwargs={"now": now}
+        secret_key, salt=SALT, signer=ClockedSigner, signer_kwargs={"now": now}
     )
 
 

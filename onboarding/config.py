@@ -20,6 +20,9 @@ ENVIRONMENT_VARIABLES = (
     "RATELIMIT_STORAGE_URI",
     "PUBLIC_BASE_URL",
     "MAP_TILE_URL",
+    "PROCONNECT_ISSUER",
+    "PROCONNECT_CLIENT_ID",
+    "PROCONNECT_CLIENT_SECRET",
 )
 
 
@@ -52,6 +55,13 @@ def defaults(instance_path: str) -> dict:
         # Sign-in attempts that fail, per client address and per account.
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        # ProConnect (OpenID Connect) sign-in for agents: shown when the three are set.
+        "PROCONNECT_ISSUER": None,
+        "PROCONNECT_CLIENT_ID": None,
+        "PROCONNECT_CLIENT_SECRET": None,
+        "PROCONNECT_SCOPE": "openid email given_name usual_name",
+        # An email without an email_verified claim is taken as verified (ProConnect's guarantee).
+        "PROCONNECT_TRUST_EMAIL": True,
         # Forgotten-password requests, per client address and per account.
         "RESET_LIMIT_PER_ADDRESS": "10 per hour",
         "RESET_LIMIT_PER_ACCOUNT": "3 per hour",

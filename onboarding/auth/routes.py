@@ -1,11 +1,11 @@
-"""Sign-in and sign-out."""
+"""Sign-in (password or ProConnect) and sign-out."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from onboarding.auth import bp
+from onboarding.auth import bp, proconnect
 from onboarding.auth.forms import LoginForm
 from onboarding.extensions import db, limiter
 from onboarding.pathway.base import utcnow
@@ -62,15 +62,52 @@ def login():
         user = find_by_email(db.session, form.email.data.strip())
         valid = (user or _DUMMY).check_password(form.password.data)
         if user is not None and valid and user.is_active:
-            # A fresh session: nothing from before sign-in survives (session fixation).
-            session.clear()
-            login_user(user)
-            user.last_login_at = utcnow()
-            db.session.commit()
-            return redirect(safe_next(form.next.data))
+            return complete_sign_in(user, form.next.data)
         flash(FAILED_SIGN_IN, "error")
-        return render_template("auth/login.html", form=form), 200
-    return render_template("auth/login.html", form=form)
+        return _login_page(form), 200
+    return _login_page(form)
+
+
+def _login_page(form):
+    return render_template(
+        "auth/login.html",
+        form=form,
+        proconnect=proconnect.is_configured(),
+    )
+
+
+def complete_sign_in(user: StaffUser, next_target: str | None):
+    """The account is proven (password or ProConnect): open its session and go on."""
+    # A fresh session: nothing from before sign-in survives (session fixation).
+    session.clear()
+    login_user(user)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return redirect(safe_next(next_target))
+
+
+@bp.route("/proconnect")
+def proconnect_start():
+    # A link, not a form: the CSP's form-action 'self' would stop a form's redirect to the
+    # provider. Starting a flow changes nothing until the provider answers for this browser.
+    if not proconnect.is_configured():
+        abort(404)
+    return proconnect.start(request.args.get("next"))
+
+
+@bp.route("/proconnect/retour")
+def proconnect_callback():
+    if not proconnect.is_configured():
+        abort(404)
+    next_target = session.get(proconnect.NEXT_KEY)
+    try:
+        user = proconnect.finish()
+    except proconnect.SignInRefused as refused:
+        # Nothing of the attempt stays: no state, no session, only the reason.
+        session.clear()
+        flash(refused.message, "error")
+        return redirect(url_for("auth.login"))
+    return complete_sign_in(user, next_target)
 
 
 @bp.route("/logout", methods=["GET", "POST"])

@@ -62,6 +62,8 @@ def defaults(instance_path: str) -> dict:
         "PROCONNECT_SCOPE": "openid email given_name usual_name",
         # An email without an email_verified claim is taken as verified (ProConnect's guarantee).
         "PROCONNECT_TRUST_EMAIL": True,
+        # Admins sign in with a second factor (TOTP), enrolled at their next sign-in.
+        "ADMIN_TOTP_REQUIRED": False,
         # Forgotten-password requests, per client address and per account.
         "RESET_LIMIT_PER_ADDRESS": "10 per hour",
         "RESET_LIMIT_PER_ACCOUNT": "3 per hour",

@@ -1,5 +1,5 @@
 """Staff sign-in (blueprint /auth/): hashed passwords, rate limits, a fresh session on sign-in,
-forgotten passwords."""
+ProConnect, forgotten passwords, the TOTP second factor."""
 
 from flask import Blueprint, Flask
 
@@ -7,7 +7,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def init_app(app: Flask) -> None:
-    from onboarding.auth import password, routes  # noqa: F401  (routes attach to bp)
+    from onboarding.auth import password, routes, totp  # noqa: F401  (routes attach to bp)
     from onboarding.extensions import login_manager
 
     login_manager.init_app(app)

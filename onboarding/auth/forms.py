@@ -1,7 +1,7 @@
-"""The sign-in forms: password, forgotten password, new password."""
+"""The sign-in forms: password, forgotten password, new password, second-factor code."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 
@@ -40,4 +40,12 @@ class NewPasswordForm(FlaskForm):
             EqualTo("password", "Les deux mots de passe ne sont pas identiques."),
         ],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code à 6 chiffres de votre application (ou un code de secours)",
+        validators=[InputRequired("Saisissez le code."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
     )

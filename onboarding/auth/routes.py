@@ -5,7 +5,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from onboarding.auth import bp, proconnect
+from onboarding.auth import bp, proconnect, totp
 from onboarding.auth.forms import LoginForm
 from onboarding.extensions import db, limiter
 from onboarding.pathway.base import utcnow
@@ -77,7 +77,14 @@ def _login_page(form):
 
 
 def complete_sign_in(user: StaffUser, next_target: str | None):
-    """The account is proven (password or ProConnect): open its session and go on."""
+    """The account is proven (password or ProConnect): ask for its second factor when it has
+    one (or must enrol one), else open its session and go on."""
+    if user.has_second_factor or totp.must_enrol(user):
+        return totp.ask_for_code(user, next_target)
+    return open_session(user, next_target)
+
+
+def open_session(user: StaffUser, next_target: str | None):
     # A fresh session: nothing from before sign-in survives (session fixation).
     session.clear()
     login_user(user)

@@ -2,13 +2,13 @@
 
 from flask import flash
 from flask_login import current_user
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import Optional
 
 from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
 from onboarding.extensions import db
-from onboarding.pathway import staff
+from onboarding.pathway import second_factor, staff
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import ActivityKind, AuditLog, PathwayStep, Role, StaffUser
 
@@ -29,12 +29,16 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
     column_formatters = {"role": lambda v, c, m, n: m.role.label}
     column_formatters_export = column_formatters
     column_searchable_list = ("email", "full_name")
-    form_columns = ("email", "full_name", "role", "departments", "is_active", "new_password")
+    form_columns = ("email", "full_name", "role", "departments", "is_active", "new_password",
+                    "reset_second_factor")  # fmt: skip
     form_choices = {"role": select_choices(Role, blank=None)}
     form_extra_fields = {
         "new_password": PasswordField(
             "Mot de passe (12 caractères au moins ; vide pour le garder)",
             validators=[Optional()],
+        ),
+        "reset_second_factor": BooleanField(
+            "Réinitialiser la double authentification (téléphone perdu)"
         ),
     }
     form_overrides = {"departments": StringField}
@@ -77,6 +81,9 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 staff.check_password(form.new_password.data)
                 model.set_password(form.new_password.data)
                 changed.append("password")
+            if form.reset_second_factor.data and model.has_second_factor:
+                second_factor.disable(model)
+                changed.append("second_factor")
             values = {
                 "full_name": (form.full_name.data or "").strip(),
                 "role": role,

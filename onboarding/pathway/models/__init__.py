@@ -34,7 +34,7 @@ from onboarding.pathway.models.carers import (
 )
 from onboarding.pathway.models.logs import AppendOnlyError, AuditLog, TransitionLog
 from onboarding.pathway.models.reference import Commune, CommunePostcode
-from onboarding.pathway.models.staff import Role, StaffUser
+from onboarding.pathway.models.staff import RecoveryCode, Role, StaffUser
 
 __all__ = [
     "Activity",
@@ -59,6 +59,7 @@ __all__ = [
     "ImmersionConvention",
     "ImmersionPurpose",
     "PathwayStep",
+    "RecoveryCode",
     "ReferralSource",
     "Role",
     "StaffUser",

@@ -8,7 +8,7 @@ holds: `StaffUser.login_id` and `Candidate.session_version`, compared on each re
 
 import time
 
-from flask import Flask, Response, current_app, session
+from flask import Flask, Response, current_app, request, session
 
 LAST_SEEN = "last_seen"
 # The stamp is rewritten at most once a minute, so that a page's assets do not each set a cookie.
@@ -25,6 +25,8 @@ def _idle_limit_seconds() -> int | None:
 
 
 def _end_idle_session() -> None:
+    if request.endpoint == "static":
+        return
     limit = _idle_limit_seconds()
     if limit is None:
         return
@@ -34,7 +36,8 @@ def _end_idle_session() -> None:
 
 
 def _stamp(response: Response) -> Response:
-    if _idle_limit_seconds() is not None:
+    # Static files neither read nor rewrite the session (no cookie, no Vary: Cookie on them).
+    if request.endpoint != "static" and _idle_limit_seconds() is not None:
         now = int(time.time())
         last_seen = session.get(LAST_SEEN)
         if not isinstance(last_seen, int) or now - last_seen >= STAMP_EVERY_SECONDS:

@@ -8,11 +8,14 @@ import html
 import re
 from urllib.parse import parse_qs, quote, urlsplit
 
+import pyotp
 import pytest
 import requests
 from sqlalchemy import func, select
 
 from onboarding.auth import proconnect
+from onboarding.pathway import second_factor
+from onboarding.pathway.base import utcnow
 from onboarding.pathway.models import StaffUser
 from tests.conftest import csrf_token_from
 
@@ -231,4 +234,14 @@ def test_an_unreachable_provider_is_a_french_message(app, client, coordinator_33
 def test_a_forged_callback_is_refused(client, provider, coordinator_33, query):
     response = client.get("/auth/proconnect/retour" + query)
     assert response.status_code in (302, 400)
+    assert not signed_in(client)
+
+
+def test_an_account_with_a_second_factor_still_gives_its_code(client, session, provider,
+                                                               coordinator_33):  # fmt: skip
+    secret = second_factor.new_secret()
+    second_factor.enable(session, coordinator_33, secret, pyotp.TOTP(secret).now(), utcnow())
+    session.commit()
+    response, _ = sign_in(client)
+    assert response.location.endswith("/auth/second-facteur")
     assert not signed_in(client)

@@ -1,8 +1,10 @@
-"""Fixtures of the sign-in tests: a local OpenID Connect provider the app is pointed at."""
+"""Fixtures of the sign-in tests: a local OpenID Connect provider the app is pointed at, and
+the loopback SMTP server of tests/test_mail.py."""
 
 import pytest
 
 from tests.auth.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
+from tests.test_mail import smtp_server  # noqa: F401  (the loopback SMTP server, for reset mail)
 
 
 @pytest.fixture(scope="module")

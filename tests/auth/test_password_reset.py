@@ -1,5 +1,6 @@
 """Forgotten password: one answer for every address, a link by email, single use, 30 minutes."""
 
+import logging
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -175,3 +176,32 @@ def test_without_csrf_nothing_is_sent(app, client, coordinator_33):
     response = client.post("/auth/mot-de-passe-oublie", data={"email": "coord33@example.org"})
     assert response.status_code == 400
     assert outbox(app) == []
+
+
+def test_the_link_goes_out_through_smtp(app, client, coordinator_33, smtp_server):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_server.server_address[1]))
+    assert ask_for_link(client, "coord33@example.org").status_code == 302
+    [raw] = smtp_server.received
+    assert b"To: coord33@example.org" in raw
+    assert b"/auth/mot-de-passe/" in raw
+    assert outbox(app) == []
+
+
+def test_an_smtp_failure_gives_the_same_answer(app, client, coordinator_33):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
+    response = ask_for_link(client, "coord33@example.org")
+    assert response.status_code == 302
+    assert LINK_SENT in flashed(client).replace("&#39;", "'")
+
+
+def test_server_access_logs_mask_the_reset_token(app, coordinator_33):
+    token = password_reset.issue(coordinator_33, secret_key=app.secret_key, now=utcnow())
+    # As werkzeug's development server writes a request line.
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, '%s - - [%s] "%s" %s -',
+        ("127.0.0.1", "now", f"GET /auth/mot-de-passe/{token} HTTP/1.1", "200"), None,
+    )  # fmt: skip
+    for log_filter in logging.getLogger("werkzeug").filters:
+        log_filter.filter(record)
+    assert token not in record.getMessage()
+    assert "GET /auth/mot-de-passe/[lien masqué] HTTP/1.1" in record.getMessage()

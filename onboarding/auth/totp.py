@@ -129,7 +129,7 @@ def second_factor_setup():
             "auth/second_factor_status.html",
             remaining=factor.remaining_recovery_codes(user),
             form=CodeForm(),
-            required=must_enrol_if_removed(user),
+            required=required_for(user),
             enabled_on=user.totp_enabled_at,
         )
     secret = session.get(SETUP_SECRET)
@@ -163,7 +163,8 @@ def second_factor_setup():
     )
 
 
-def must_enrol_if_removed(user: StaffUser) -> bool:
+def required_for(user: StaffUser) -> bool:
+    """Whether the account may not go without a second factor."""
     return user.is_admin and bool(current_app.config["ADMIN_TOTP_REQUIRED"])
 
 
@@ -173,7 +174,7 @@ def second_factor_remove():
         abort(403)
     user = current_user._get_current_object()
     form = CodeForm()
-    if must_enrol_if_removed(user):
+    if required_for(user):
         flash("La double authentification est obligatoire pour les administrateurs.", "error")
     elif form.validate_on_submit() and factor.verify(db.session, user, form.code.data, utcnow()):
         factor.disable(user)

@@ -47,6 +47,12 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
     def __init__(self):
         super().__init__(StaffUser, name="Comptes", endpoint="staff_user", category=ADMINISTRATION)
 
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        # A new account has no second factor to reset.
+        del form.reset_second_factor
+        return form
+
     def _fail(self, error: PathwayError) -> bool:
         db.session.rollback()
         flash(error.message, "error")

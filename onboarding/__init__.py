@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from onboarding import config, database, security
+from onboarding import config, database, security, sessions
 from onboarding.extensions import babel, csrf, db, limiter, migrate
 from onboarding.templating import TestingUndefined
 
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         app.jinja_env.undefined = TestingUndefined
 
     security.init_app(app)
+    sessions.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))

@@ -23,6 +23,9 @@ ENVIRONMENT_VARIABLES = (
     "MAP_TILE_URL",
     "SMS_GATEWAY_URL",
     "SMS_GATEWAY_TOKEN",
+    "PROCONNECT_ISSUER",
+    "PROCONNECT_CLIENT_ID",
+    "PROCONNECT_CLIENT_SECRET",
 )
 
 
@@ -48,6 +51,11 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # Minutes a session may stay unused before it ends: staff, and candidates (whose link
+        # opens a new session at any time; shorter, as the space is often opened on a shared
+        # computer at an agency or a library).
+        "STAFF_IDLE_MINUTES": 120,
+        "CANDIDATE_IDLE_MINUTES": 30,
         # Where rate-limit counters live: memory:// counts per process, so production needs a
         # storage every worker shares (redis://…) unless SINGLE_PROCESS says there is one process.
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -56,6 +64,18 @@ def defaults(instance_path: str) -> dict:
         # Sign-in attempts that fail, per client address and per account.
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        # ProConnect (OpenID Connect) sign-in for agents: shown when the three are set.
+        "PROCONNECT_ISSUER": None,
+        "PROCONNECT_CLIENT_ID": None,
+        "PROCONNECT_CLIENT_SECRET": None,
+        "PROCONNECT_SCOPE": "openid email given_name usual_name",
+        # An email without an email_verified claim is taken as verified (ProConnect's guarantee).
+        "PROCONNECT_TRUST_EMAIL": True,
+        # Admins sign in with a second factor (TOTP), enrolled at their next sign-in.
+        "ADMIN_TOTP_REQUIRED": False,
+        # Forgotten-password requests, per client address and per account.
+        "RESET_LIMIT_PER_ADDRESS": "10 per hour",
+        "RESET_LIMIT_PER_ACCOUNT": "3 per hour",
         # Personal links refused (expired, altered, revoked) per client address.
         "CANDIDATE_LINK_LIMIT": "30 per 15 minutes",
         # Requests for a new personal link, per client address.

@@ -4,11 +4,12 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from onboarding.admin.security import DashboardView
+from onboarding.admin.security import DashboardView, use_the_apps_redirect_rule
 from onboarding.security import csp_nonce
 
 
 def init_admin(app: Flask) -> Admin:
+    use_the_apps_redirect_rule()
     admin = Admin(
         app,
         name="Parcours Assmat",

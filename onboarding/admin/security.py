@@ -1,5 +1,8 @@
 """Access to the panel: every view requires a signed-in, active staff user."""
 
+import flask_admin.actions
+import flask_admin.helpers
+import flask_admin.model.base
 from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
@@ -9,10 +12,23 @@ from onboarding.extensions import db
 from onboarding.pathway import clock, indicators
 from onboarding.pathway.models import Candidate, CandidateStatus
 from onboarding.pathway.scope import department_filter
+from onboarding.redirects import local_target
 
 
 def staff_signed_in() -> bool:
     return bool(current_user.is_authenticated and current_user.is_active)
+
+
+def return_target(param_name: str = "url") -> str | None:
+    """Flask-Admin's `?url=` return address, decided by the app's one redirect rule."""
+    return local_target(request.values.get(param_name))
+
+
+def use_the_apps_redirect_rule() -> None:
+    """Flask-Admin reads `?url=` through its own check in several views and actions: every one
+    of them is pointed at `return_target` (each module bound the name when it was imported)."""
+    for module in (flask_admin.helpers, flask_admin.model.base, flask_admin.actions):
+        module.get_redirect_target = return_target
 
 
 def to_sign_in():

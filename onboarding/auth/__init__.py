@@ -1,4 +1,5 @@
-"""Staff sign-in (blueprint /auth/): hashed passwords, rate limits, a fresh session on sign-in."""
+"""Staff sign-in (blueprint /auth/): hashed passwords, rate limits, a fresh session on sign-in,
+ProConnect, forgotten passwords, the TOTP second factor."""
 
 from flask import Blueprint, Flask
 
@@ -6,7 +7,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def init_app(app: Flask) -> None:
-    from onboarding.auth import routes
+    from onboarding.auth import password, routes, totp  # noqa: F401  (routes attach to bp)
     from onboarding.extensions import login_manager
 
     login_manager.init_app(app)

@@ -51,7 +51,7 @@ from onboarding.pathway.schedule import (
     half_day_names,
 )
 
-SESSION_KEYS = ("candidate_id", "candidate_link")
+SESSION_KEYS = ("candidate_id", "candidate_link", "candidate_session")
 STRUCTURE = "Parcours Assmat – France Travail et Caf"
 
 
@@ -65,7 +65,9 @@ def _session_candidate() -> Candidate | None:
     if not isinstance(candidate_id, int):
         return None
     candidate = db.session.get(Candidate, candidate_id)
-    if not access.is_current(candidate, session.get("candidate_link")):
+    if not access.session_is_current(
+        candidate, session.get("candidate_link"), session.get("candidate_session")
+    ):
         return None
     return candidate
 
@@ -121,6 +123,7 @@ def open_link(token: str):
     session.clear()
     session["candidate_id"] = candidate.id
     session["candidate_link"] = candidate.access_nonce
+    session["candidate_session"] = candidate.session_version or 0
     return redirect(url_for(".home"))
 
 
@@ -128,6 +131,9 @@ def open_link(token: str):
 def sign_out():
     if not ActionForm().validate_on_submit():
         abort(400)
+    # Server-side: a copy of this session's cookie, or the space open elsewhere, ends too.
+    access.end_sessions(g.candidate)
+    db.session.commit()
     session.clear()
     return render_template("candidate/signed_out.html")
 

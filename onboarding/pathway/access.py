@@ -31,7 +31,7 @@ class LinkRefused(Exception):
         self.reason = reason
 
 
-class _ClockedSigner(TimestampSigner):
+class ClockedSigner(TimestampSigner):
     """A timestamp signer that reads the time it is given instead of the system clock."""
 
     def __init__(self, *args, now: datetime | None = None, **kwargs):
@@ -46,7 +46,7 @@ class _ClockedSigner(TimestampSigner):
 
 def _serializer(secret_key: str, now: datetime) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(
-        secret_key, salt=SALT, signer=_ClockedSigner, signer_kwargs={"now": now}
+        secret_key, salt=SALT, signer=ClockedSigner, signer_kwargs={"now": now}
     )
 
 
@@ -95,6 +95,21 @@ def is_current(candidate: Candidate | None, nonce: str | None) -> bool:
         and nonce is not None
         and secrets.compare_digest(candidate.access_nonce, nonce)
     )
+
+
+def session_is_current(candidate: Candidate | None, nonce: object, version: object) -> bool:
+    """Whether a space session still stands: opened from the last link, and not signed out."""
+    return (
+        isinstance(nonce, str)
+        and is_current(candidate, nonce)
+        and isinstance(version, int)
+        and version == candidate.session_version
+    )
+
+
+def end_sessions(candidate: Candidate) -> None:
+    """Every session of the space ends (in every browser); the link still opens a new one."""
+    candidate.session_version = (candidate.session_version or 0) + 1
 
 
 def candidate_for(session: Session, token: str, *, secret_key: str, now: datetime) -> Candidate:

@@ -189,6 +189,21 @@ TARGETS = [
         form_page=lambda w: "/auth/login",
         signed_in=False,
     ),
+    Target(
+        "forgotten password",
+        "POST",
+        lambda w: "/auth/mot-de-passe-oublie",
+        ("email",),
+        form_page=lambda w: "/auth/mot-de-passe-oublie",
+        signed_in=False,
+    ),
+    Target(
+        "second factor enrolment",
+        "POST",
+        lambda w: "/auth/second-facteur/activation",
+        ("code",),
+        form_page=lambda w: "/auth/second-facteur/activation",
+    ),
     # The parents' search, a carer's page and its contact form, and the JSON API.
     _public("search", lambda w: "/recherche", ("q", *SEARCH_PARAMETERS)),
     _public("carer page", lambda w: f"/assmat/{w.public_carer.id}", SEARCH_PARAMETERS),

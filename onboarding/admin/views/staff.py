@@ -2,16 +2,15 @@
 
 from flask import flash
 from flask_login import current_user
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import Optional
 
 from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
 from onboarding.extensions import db
-from onboarding.pathway import staff
+from onboarding.pathway import second_factor, staff
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import ActivityKind, AuditLog, PathwayStep, Role, StaffUser
-from onboarding.pathway.models.staff import new_login_id
 
 ADMINISTRATION = "Administration"
 
@@ -30,12 +29,16 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
     column_formatters = {"role": lambda v, c, m, n: m.role.label}
     column_formatters_export = column_formatters
     column_searchable_list = ("email", "full_name")
-    form_columns = ("email", "full_name", "role", "departments", "is_active", "new_password")
+    form_columns = ("email", "full_name", "role", "departments", "is_active", "new_password",
+                    "reset_second_factor")  # fmt: skip
     form_choices = {"role": select_choices(Role, blank=None)}
     form_extra_fields = {
         "new_password": PasswordField(
             "Mot de passe (12 caractères au moins ; vide pour le garder)",
             validators=[Optional()],
+        ),
+        "reset_second_factor": BooleanField(
+            "Réinitialiser la double authentification (téléphone perdu)"
         ),
     }
     form_overrides = {"departments": StringField}
@@ -43,6 +46,12 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
 
     def __init__(self):
         super().__init__(StaffUser, name="Comptes", endpoint="staff_user", category=ADMINISTRATION)
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        # A new account has no second factor to reset.
+        del form.reset_second_factor
+        return form
 
     def _fail(self, error: PathwayError) -> bool:
         db.session.rollback()
@@ -78,6 +87,9 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 staff.check_password(form.new_password.data)
                 model.set_password(form.new_password.data)
                 changed.append("password")
+            if form.reset_second_factor.data and model.has_second_factor:
+                second_factor.disable(model)
+                changed.append("second_factor")
             values = {
                 "full_name": (form.full_name.data or "").strip(),
                 "role": role,
@@ -88,8 +100,6 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 if getattr(model, name) != value:
                     setattr(model, name, value)
                     changed.append(name)
-            if "is_active" in changed or "role" in changed:
-                model.login_id = new_login_id()
             self._audit("update", model, changed)
             db.session.commit()
         except PathwayError as error:

@@ -40,7 +40,7 @@ from onboarding.pathway.models.messages import (
     OutboxMessage,
 )
 from onboarding.pathway.models.reference import Commune, CommunePostcode
-from onboarding.pathway.models.staff import Role, StaffUser
+from onboarding.pathway.models.staff import RecoveryCode, Role, StaffUser
 
 __all__ = [
     "Activity",
@@ -69,6 +69,7 @@ __all__ = [
     "MessageStatus",
     "OutboxMessage",
     "PathwayStep",
+    "RecoveryCode",
     "ReferralSource",
     "Role",
     "StaffUser",

@@ -153,6 +153,8 @@ class Candidate(Model):
     # nonce) revokes the previous one at once. None until a first link is issued.
     access_nonce: Mapped[str | None] = mapped_column(String(32))
     access_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Held by every session the link opens: raising it (signing out) ends them all at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -3,8 +3,9 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Integer, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
@@ -35,10 +36,20 @@ class StaffUser(Model):
     # Comma-separated département codes ("33,24"); empty for admins, who see everything.
     departments: Mapped[str] = mapped_column(String(200), default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # What the session cookie holds: changing it (new password, deactivation) ends every session.
+    # The session version: what every session cookie of this user holds, checked on each
+    # request. Changing it (sign-out, new password, deactivation, new role or départements)
+    # ends every session of the user at once, server-side.
     login_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_login_id)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (TOTP, RFC 6238): its base32 secret once enrolled, and the last time
+    # step accepted, so that one code never opens two sessions.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.id} {self.role}>"
@@ -61,9 +72,17 @@ class StaffUser(Model):
     def covers_department(self, code: str | None) -> bool:
         return self.is_admin or (code is not None and code in self.department_codes)
 
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None and self.totp_enabled_at is not None
+
+    def end_sessions(self) -> None:
+        """Every session of this user, in every browser, stops opening anything."""
+        self.login_id = new_login_id()
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
-        self.login_id = new_login_id()
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -79,3 +98,29 @@ class StaffUser(Model):
 
     def get_id(self) -> str:
         return self.login_id
+
+
+class RecoveryCode(Model):
+    """A one-time code that stands in for the second factor; only its SHA-256 is kept."""
+
+    __tablename__ = "staff_recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[StaffUser] = relationship(back_populates="recovery_codes")
+
+
+def _access_changed(target: StaffUser, value, oldvalue, initiator) -> None:
+    # active_history loads the old value first, so an expired row still compares; a new row
+    # (no old value) has no session yet.
+    if oldvalue not in (NO_VALUE, NEVER_SET) and value != oldvalue:
+        target.end_sessions()
+
+
+for _attribute in (StaffUser.role, StaffUser.departments, StaffUser.is_active):
+    event.listen(_attribute, "set", _access_changed, active_history=True)

@@ -48,6 +48,8 @@ class StaffModelView(SecuredViewMixin, ModelView):
     """Subclasses say how a row belongs to a département with `scope_clause()`."""
 
     form_base_class = PanelForm
+    # Flask-Admin's list with a label for each selection checkbox.
+    list_template = "admin/panel_list.html"
     page_size = 50
     can_set_page_size = True
     can_view_details = True

@@ -3,6 +3,7 @@
 from flask_admin.babel import Translations as WTFormsTranslations
 from flask_admin.babel import domain as admin_domain
 from flask_admin.babel import gettext as admin_gettext
+from flask_admin.model.fields import AjaxSelectField, AjaxSelectMultipleField
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -44,6 +45,12 @@ class PanelForm(FlaskForm):
         # Flask-Admin's uniqueness check reads the edited object from here.
         self._obj = obj
         super().__init__(*args, obj=obj, **kwargs)
+        for field in self:
+            if isinstance(field, AjaxSelectField | AjaxSelectMultipleField):
+                # Flask-Admin's lookups render a hidden input, which the field's <label> cannot
+                # name (the W3C checker refuses it); a text input kept out of sight until select2
+                # takes its place (static/admin/panel.css) can.
+                field.render_kw = {**(field.render_kw or {}), "type": "text"}
 
 
 class TransitionForm(PanelForm):

@@ -7,6 +7,7 @@ from flask_admin.model.fields import AjaxSelectField, AjaxSelectMultipleField
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import Select
 
 from onboarding.fields import DATE_MESSAGE, FrenchDateField
 from onboarding.pathway.models import WithdrawalReason
@@ -51,6 +52,17 @@ class PanelForm(FlaskForm):
                 # name (the W3C checker refuses it); a text input kept out of sight until select2
                 # takes its place (static/admin/panel.css) can.
                 field.render_kw = {**(field.render_kw or {}), "type": "text"}
+            elif (
+                isinstance(field.widget, Select)
+                and not field.widget.multiple
+                and field.flags.required
+            ):
+                # HTML wants a required <select> to open on an empty placeholder, which lists of
+                # steps or activities have not: the field says it is required through ARIA, and
+                # its validator still refuses an empty value.
+                field.render_kw = {
+                    **(field.render_kw or {}), "required": False, "aria-required": "true"
+                }  # fmt: skip
 
 
 class TransitionForm(PanelForm):

@@ -56,6 +56,7 @@ def _ids(world) -> dict:
 def test_panel_page_passes_axe(admin_page, world, path):
     response = admin_page.goto(path.format(**_ids(world)))
     assert response.status == 200, path
+    assert admin_page.url.endswith(path.format(**_ids(world))), f"{path} led to {admin_page.url}"
     admin_page.wait_for_load_state("load")
     assert admin_page.locator("html").get_attribute("lang") == "fr"
     assert admin_page.locator("main").count() == 1
@@ -76,6 +77,7 @@ def test_sign_in_pages_pass_axe(page, world, path):
 def test_the_audit_fails_on_an_unlabelled_row_checkbox(admin_page, world):
     """The audit can fail: without its label, a list's selection checkbox is reported."""
     admin_page.goto("/admin/candidate/")
+    assert admin_page.url.endswith("/admin/candidate/")
     assert admin_page.locator("label[for^=rowid-]").count() >= 2
     admin_page.evaluate(
         "() => document.querySelectorAll('label[for^=rowid-]').forEach(l => l.remove())"

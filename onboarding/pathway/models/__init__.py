@@ -70,6 +70,6 @@ __all__ = [
     "WithdrawalReason",
 ]
 
-# Registers the flush listeners that keep Candidate.steps_reached true (imported last: it uses
-# the models above).
-from onboarding.pathway import steps_reached  # noqa: F401
+# Registers the flush listeners that keep Candidate.steps_reached true, and a carer's training
+# and withdrawal dates (imported last: they use the models above).
+from onboarding.pathway import shown, steps_reached  # noqa: F401

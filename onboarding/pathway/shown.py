@@ -29,6 +29,7 @@ from sqlalchemy import Date, and_, bindparam, event
 from sqlalchemy.orm import Session
 
 from onboarding.pathway.carers import STALE_AFTER
+from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import CandidateStatus, Carer, Training, TransitionLog, Vacancy
 from onboarding.pathway.training import part1_done_on
 
@@ -46,13 +47,19 @@ class Term:
     right: str | None = None
 
 
-# The carer, on the day care would start (`care_from`).
+# Her agrément, on the day care would start (`care_from`): not withdrawn, not expired.
+AGREMENT_TERMS = (
+    Term("carer.withdrawn_on", "null"),
+    Term("carer.agrement_expires_on", ">=", ":care_from"),
+)
+# A place of hers starts while her agrément is in force.
+WITHIN_AGREMENT = Term("vacancy.available_from", "<=", "carer.agrement_expires_on")
+# The carer, on the day care would start.
 CARER_TERMS = (
     Term("carer.is_published", "true"),
     Term("carer.publication_consent_at", "not null"),
-    Term("carer.withdrawn_on", "null"),
     Term("carer.last_confirmed_on", ">=", ":fresh_since"),
-    Term("carer.agrement_expires_on", ">=", ":care_from"),
+    *AGREMENT_TERMS,
     # Trained (or with the end of training recorded) while her agrément is in force.
     Term("carer.training_part1_on", "<=", "carer.agrement_expires_on"),
 )
@@ -60,7 +67,7 @@ CARER_TERMS = (
 PLACE_TERMS = (
     Term("vacancy.available_from", "<=", ":free_by"),
     Term("carer.training_part1_on", "<=", ":free_by"),
-    Term("vacancy.available_from", "<=", "carer.agrement_expires_on"),
+    WITHIN_AGREMENT,
 )
 
 _COMPARE = {"<=": operator.le, ">=": operator.ge}
@@ -161,13 +168,9 @@ def may_show_place(carer: Carer, vacancy: Vacancy, *, today: date, start: date) 
 
 
 def agrement_in_force(carer: Carer, on: date) -> bool:
-    """Her agrément allows her to care for children on that day: not withdrawn, not expired."""
-    return carer.withdrawn_on is None and on <= agrement_expiry(carer)
-
-
-def agrement_expiry(carer: Carer) -> date:
-    """The last day of her agrément: what a renewal moves."""
-    return carer.agrement_expires_on
+    """Her agrément allows her to care for children on that day: not withdrawn, not expired
+    (`Carer.agrement_expires_on`: the decision's validity, which a renewal moves)."""
+    return holds(AGREMENT_TERMS, {"care_from": on}, carer=carer)
 
 
 def offered_from(carer: Carer | Any, available_from: date) -> date:
@@ -183,7 +186,7 @@ def offered_places(carer: Carer) -> list[tuple[Vacancy, date]]:
     places = [
         (vacancy, offered_from(carer, vacancy.available_from))
         for vacancy in carer.vacancies
-        if holds(PLACE_TERMS[2:], {}, carer=carer, vacancy=vacancy)
+        if holds((WITHIN_AGREMENT,), {}, carer=carer, vacancy=vacancy)
     ]
     return sorted(places, key=lambda place: (place[1], place[0].id))
 
@@ -194,6 +197,12 @@ def offered_places(carer: Carer) -> list[tuple[Vacancy, date]]:
 def record_training_end(carer: Carer, expected_on: date, *, today: date) -> None:
     """The end of part 1 of her training, as planned: she is shown from then. A training already
     done keeps its date."""
+    if expected_on < today:
+        raise RuleViolation(
+            "La fin prévue de la formation ne peut pas être passée : enregistrez la formation "
+            "suivie.",
+            field="expected_on",
+        )
     candidate = carer.candidate
     if candidate is not None and part1_done_on(candidate) is not None:
         return

@@ -146,6 +146,13 @@ def test_a_planned_training_end_is_kept_until_the_training_is_done(session):
     assert carer.training_part1_on == TODAY - timedelta(days=1)
 
 
+def test_a_planned_training_end_in_the_past_is_refused(session):
+    carer = make_carer(session, training_part1_on=None)
+    with pytest.raises(RuleViolation, match="ne peut pas être passée"):
+        shown.record_training_end(carer, TODAY - timedelta(days=1), today=TODAY)
+    assert carer.training_part1_on is None
+
+
 def test_a_carer_who_left_the_pathway_is_never_shown_again(session):
     candidate = make_candidate(session, CandidateStatus.ACTIVE)
     carer = candidate.carer

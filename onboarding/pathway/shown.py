@@ -45,24 +45,33 @@ class Term:
     left: str
     op: str  # "true", "null", "not null", "<=", ">="
     right: str | None = None
+    # Why she is not shown when the term fails, told to her in French.
+    reason: str = ""
 
 
 # Her agrément, on the day care would start (`care_from`): not withdrawn, not expired.
 AGREMENT_TERMS = (
-    Term("carer.withdrawn_on", "null"),
-    Term("carer.agrement_expires_on", ">=", ":care_from"),
-)
+    Term("carer.withdrawn_on", "null",
+         reason="Votre sortie du parcours est enregistrée."),
+    Term("carer.agrement_expires_on", ">=", ":care_from",
+         reason="Votre agrément n'est plus en cours de validité : demandez son renouvellement "
+         "à la PMI."),
+)  # fmt: skip
 # A place of hers starts while her agrément is in force.
 WITHIN_AGREMENT = Term("vacancy.available_from", "<=", "carer.agrement_expires_on")
 # The carer, on the day care would start.
 CARER_TERMS = (
-    Term("carer.is_published", "true"),
-    Term("carer.publication_consent_at", "not null"),
-    Term("carer.last_confirmed_on", ">=", ":fresh_since"),
+    Term("carer.is_published", "true", reason="Vous avez choisi de masquer votre profil."),
+    Term("carer.publication_consent_at", "not null",
+         reason="Votre accord de publication n'est pas enregistré."),
+    Term("carer.last_confirmed_on", ">=", ":fresh_since",
+         reason="Vos disponibilités n'ont pas été confirmées depuis six mois."),
     *AGREMENT_TERMS,
     # Trained (or with the end of training recorded) while her agrément is in force.
-    Term("carer.training_part1_on", "<=", "carer.agrement_expires_on"),
-)
+    Term("carer.training_part1_on", "<=", "carer.agrement_expires_on",
+         reason="La fin de la première partie de votre formation n'est pas encore "
+         "enregistrée : votre coordinatrice ou votre coordinateur s'en charge."),
+)  # fmt: skip
 # One of her places, for a start on `care_from`: offered by `free_by`, while she is approved.
 PLACE_TERMS = (
     Term("vacancy.available_from", "<=", ":free_by"),
@@ -159,6 +168,12 @@ def may_show_carer(carer: Carer, *, today: date, care_from: date | None = None) 
     """May parents see her (her page), for care starting on `care_from` (today by default)?"""
     values = parameters(today=today, care_from=care_from or today)
     return holds(CARER_TERMS, values, carer=carer)
+
+
+def why_hidden(carer: Carer, *, today: date) -> list[str]:
+    """In French, each reason parents cannot see her today; empty when they can."""
+    values = parameters(today=today, care_from=today)
+    return [term.reason for term in CARER_TERMS if not _holds(term, {"carer": carer}, values)]
 
 
 def may_show_place(carer: Carer, vacancy: Vacancy, *, today: date, start: date) -> bool:

@@ -4,6 +4,8 @@ database's refusal of a publication without consent, and the capacity of her pla
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -12,7 +14,7 @@ from onboarding.pathway.base import utcnow
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.indicators import places
 from onboarding.pathway.models import CandidateStatus, Carer, WithdrawalReason
-from onboarding.pathway.schedule import WORKING_WEEK, half_day_mask
+from onboarding.pathway.schedule import FULL_WEEK, WORKING_WEEK, half_day_mask
 from tests.builders import TODAY, complete_part1, make_candidate
 from tests.search.conftest import make_carer
 
@@ -233,3 +235,43 @@ def test_places_free_now_count_only_carers_the_rule_shows(session):
     session.flush()
     found = places.capacity(session, departments=None, today=TODAY)
     assert [(d.department_code, d.places_free) for d in found.by_department] == [("33", 1)]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    capacity=st.integers(1, 4),
+    steps=st.lists(
+        st.tuples(st.sampled_from(("add", "update")), st.integers(1, FULL_WEEK), st.integers(0, 9)),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_no_sequence_of_changes_takes_more_children_than_the_agrement(session, capacity, steps):
+    """Brute force: after each accepted change, no half-day is in more places than the
+    agrément allows; a change is refused exactly when it would break that."""
+    carer = make_carer(session, vacancies=[])
+    carer.agrement_capacity = capacity
+    for action, grid, which in steps:
+        places = list(carer.vacancies)
+        target = places[which % len(places)] if action == "update" and places else None
+        others = [v.half_days for v in places if v is not target]
+        breaks = any(
+            grid >> bit & 1 and 1 + sum(mask >> bit & 1 for mask in others) > capacity
+            for bit in range(14)
+        )
+
+        def change(target=target, grid=grid):
+            if target is None:
+                carers.add_vacancy(session, carer, _place(grid), today=TODAY)
+            else:
+                carers.update_vacancy(target, _place(grid), today=TODAY)
+
+        if breaks:
+            with pytest.raises(RuleViolation, match=f"accueillir {capacity} enfant"):
+                change()
+        else:
+            change()
+        for bit in range(14):
+            assert sum(v.half_days >> bit & 1 for v in carer.vacancies) <= capacity
+    session.rollback()

@@ -1,6 +1,6 @@
 """Property: over random carers (agrément dates and expiry, training, consent, withdrawal,
-freshness, places), the API, the search page and the carer's page show exactly the carers an
-independent brute force allows, and no other."""
+freshness, places, capacities), the API, the search page and the carer's page show exactly the
+carers an independent brute force allows, and no other."""
 
 import re
 from datetime import date, timedelta
@@ -41,6 +41,9 @@ carers = st.fixed_dictionaries(
         # None: unknown; past: done; future: the recorded end of a training in progress.
         "training_in": st.one_of(st.none(), st.integers(-400, 150)),
         "withdrawn": st.sampled_from((False, False, False, True)),
+        # Rows kept from before the capacity check may exceed it: publication refuses that,
+        # the showing does not depend on it.
+        "capacity": st.integers(1, 4),
         "vacancies": st.lists(vacancies, min_size=0, max_size=3),
     }
 )
@@ -107,7 +110,7 @@ def search_allows(session, carer, ask) -> bool:
 def _make(session, spec):
     confirmed = spec["confirmed_days_ago"]
     published, consented = spec["publication"]
-    return make_carer(
+    carer = make_carer(
         session,
         spec["commune"],
         published=published,
@@ -129,6 +132,8 @@ def _make(session, spec):
             for vacancy in spec["vacancies"]
         ],
     )
+    carer.agrement_capacity = spec["capacity"]
+    return carer
 
 
 def _api_ids(client, params) -> set[int]:

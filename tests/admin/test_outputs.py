@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from onboarding.extensions import db
+from onboarding.pathway import clock, immersion
 from onboarding.pathway.base import Model
+from onboarding.pathway.carers import PUBLICATION_CONSENT_VERSION
 from onboarding.pathway.models import ActivityKind, Role, StaffUser
 from onboarding.pathway.outputs import READ_ONLY_OUTPUTS, Output, may_take_out
 from tests import builders
@@ -55,6 +57,10 @@ ROUTES = [
     Route("/admin/activity/documents/<int:activity_id>/feuille-emargement.pdf",
           Output.DOCUMENT, "GET",
           lambda w: f"/admin/activity/documents/{w.past_activity_33.id}/feuille-emargement.pdf"),
+    Route("/admin/candidate/<int:candidate_id>/convention/<int:convention_id>/convention-pmsmp.pdf",
+          Output.DOCUMENT, "GET",
+          lambda w: f"/admin/candidate/{_candidate(w)}/convention/"
+                    f"{w.candidate_33.conventions[0].id}/convention-pmsmp.pdf"),
     Route("/admin/carer/documents/<int:carer_id>/disponibilites.pdf", Output.DOCUMENT, "GET",
           lambda w: f"/admin/carer/documents/{w.approved_33.carer.id}/disponibilites.pdf"),
     Route("/admin/indicators/export.csv", Output.AGGREGATES, "GET",
@@ -86,9 +92,11 @@ def test_the_table_holds_every_print_and_export_route(app):
         if rule.rule.startswith("/admin/") and PRINT_OR_EXPORT.search(rule.rule)
     }
     listed = {route.rule for route in ROUTES}
-    # Staff, steps and the journal are for admins alone, and the journal has no export.
-    admins_only = {f"/admin/{v}/export/<export_type>/" for v in ("staff_user", "pathway_step",
-                                                                  "audit_log")}  # fmt: skip
+    # Staff, steps, the journal and the outbox are for admins alone; the last two export nothing.
+    admins_only = {
+        f"/admin/{v}/export/<export_type>/"
+        for v in ("staff_user", "pathway_step", "audit_log", "outbox")
+    }
     assert found - admins_only == listed - {"/admin/candidate/action/"}
 
 
@@ -101,7 +109,16 @@ def printable_world(world, session) -> World:
     step = builders.make_step(session, ActivityKind.COACHING, title="Atelier collectif")
     workshop = builders.make_activity(session, step, on=builders.TODAY - timedelta(days=1))
     builders.attend(session, world.candidate_33, workshop, hours="2")
-    world.approved_33.carer.is_published = True
+    carer = world.approved_33.carer
+    carer.publication_consent_at = clock.now()
+    carer.publication_consent_version = PUBLICATION_CONSENT_VERSION
+    carer.is_published = True
+    immersion.create_convention(
+        session, world.candidate_33, host_name="MAM Les Lucioles", host_siret="73282932000074",
+        host_tutor="Nadia Benali", host_address="3 rue des Lilas, Bordeaux",
+        prescriber="France Travail Bordeaux", purpose="discover",
+        starts_on=builders.TODAY - timedelta(days=20), ends_on=builders.TODAY - timedelta(days=18),
+    )  # fmt: skip
     session.commit()
     return world
 

@@ -20,13 +20,14 @@ from onboarding.admin.record_forms import (
     TrainingSessionForm,
 )
 from onboarding.admin.scoping import candidates_in_scope
-from onboarding.admin.views.printing import file_name, issuer, pdf_response, printed
+from onboarding.admin.views.printing import file_name, issuer, pdf_response, printed, require
 from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import agrement, immersion, installation_bonus, training, transitions
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import Candidate, ImmersionConvention
+from onboarding.pathway.outputs import Output
 from onboarding.pathway.progress import candidate_progress
 
 
@@ -129,6 +130,7 @@ class PathwayRecordsMixin:
 
     @expose("/<int:candidate_id>/convention/<int:convention_id>/convention-pmsmp.pdf")
     def convention_pdf_view(self, candidate_id: int, convention_id: int):
+        require(Output.DOCUMENT)
         candidate = self.get_one(candidate_id)
         convention = db.session.get(ImmersionConvention, convention_id)
         if convention is None or convention.candidate_id != candidate.id:

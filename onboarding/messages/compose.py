@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
+from onboarding import formatting
 from onboarding.candidate.calendar import calendar_file
 from onboarding.mail import Attachment
 from onboarding.pathway import clock
@@ -14,6 +15,7 @@ from onboarding.pathway.identifiers import is_mobile_phone, normalize_phone
 from onboarding.pathway.models import (
     Attendance,
     Candidate,
+    Carer,
     Channel,
     ContactRequest,
     Enrollment,
@@ -157,6 +159,57 @@ def _absence_notice(session: Session, message: OutboxMessage) -> Composed:
     return Composed(coordinator.email, subject, text, html)
 
 
+def _carer_message(session: Session, message: OutboxMessage) -> Composed:
+    from onboarding.candidate.links import new_personal_link, valid_until
+    from onboarding.pathway import campaigns
+    from onboarding.pathway.carers import STALE_AFTER
+
+    carer = session.get(Carer, message.subject_id)
+    if carer is None or not carer.is_published:
+        raise Obsolete("not_published")
+    occasion = message.key.rsplit(":", 1)[-1]
+    today = clock.today()
+    if message.kind == MessageKind.CARER_STALE_WARNING:
+        if carer.last_confirmed_on is None or carer.last_confirmed_on.isoformat() != occasion:
+            raise Obsolete("confirmed_since")
+        subject = "Vos places bientôt invisibles pour les parents : confirmez-les"
+        context = {"hidden_on": carer.last_confirmed_on + STALE_AFTER}
+    else:
+        campaign = campaigns.campaign_on(today)
+        if campaign is None or campaign.occasion != occasion:
+            raise Obsolete("campaign_over")
+        if carer.last_confirmed_on is not None and carer.last_confirmed_on >= campaign.opens_on:
+            raise Obsolete("confirmed_since")
+        reminder = message.kind == MessageKind.CARER_CAMPAIGN_REMINDER
+        subject = (
+            f"{'Rappel : c' if reminder else 'C'}onfirmez vos disponibilités avant le "
+            f"{formatting.long_date(campaign.due_on)}"
+        )
+        context = {"due_on": campaign.due_on, "reminder": reminder}
+    candidate = carer.candidate
+    if candidate is None or candidate.anonymised_at is not None:
+        raise Obsolete("no_space")
+    to = _recipient(message.channel, carer.email, carer.phone)
+    url = new_personal_link(candidate)
+    text, html = _render(
+        message.kind,
+        message.channel,
+        carer=carer,
+        url=url,
+        valid_until=valid_until(candidate),
+        places=len(carer.vacancies),
+        coordinator=candidate.coordinator,
+        **context,
+    )
+    return Composed(to, subject, text, html)
+
+
+CARER_KINDS = {
+    MessageKind.CARER_CAMPAIGN,
+    MessageKind.CARER_CAMPAIGN_REMINDER,
+    MessageKind.CARER_STALE_WARNING,
+}
+
 SUBJECTS = {
     MessageKind.ENROLLMENT_INVITATION: "Inscription : {a.title} le {a.date:%d/%m/%Y}",
     MessageKind.ACTIVITY_REMINDER: "Rappel : {a.title} le {a.date:%d/%m/%Y}",
@@ -173,4 +226,6 @@ def compose(session: Session, message: OutboxMessage) -> Composed:
         return _access_link(session, message)
     if message.kind == MessageKind.ABSENCE_NOTICE:
         return _absence_notice(session, message)
+    if message.kind in CARER_KINDS:
+        return _carer_message(session, message)
     return _activity_message(session, message, SUBJECTS[message.kind])

@@ -104,8 +104,9 @@ def _insert(session: Session, kind: MessageKind, where, occasion, now: datetime)
         dialect.insert(OutboxMessage)
         .from_select(columns, rows)
         .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMessage.id)
     )
-    return session.execute(statement).rowcount
+    return len(session.execute(statement).all())
 
 
 def queue_due(session: Session, *, now: datetime | None = None) -> int:

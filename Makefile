@@ -12,8 +12,9 @@ ASSETS := $(VENDOR)/dsfr/dsfr.min.css $(VENDOR)/leaflet/leaflet.js
 
 .PHONY: run test quality install lock assets system-packages migration-check clean
 
-# Debian packages the suite needs: WeasyPrint's text stack and the headless browser of the UI tests.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium
+# Debian packages the suite needs: WeasyPrint's text stack, the headless browser of the UI tests and
+# the Java runtime of the W3C checker (vnu.jar, from npm's vnu-jar).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium default-jre-headless
 
 run: install assets
 	$(FLASK) db upgrade

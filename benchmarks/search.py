@@ -80,8 +80,12 @@ def build_carers(url: str, *, carers: int, seed: int, today: date) -> dict:
                     "longitude": commune.longitude,
                     "agrement_on": today - timedelta(days=rng.randint(0, 20 * 365)),
                     "agrement_capacity": rng.randint(2, 4),
+                    # Renewed as needed; a few expire within the searches' reach.
+                    "agrement_expires_on": today + timedelta(days=rng.randint(20, 5 * 365)),
+                    "training_part1_on": today - timedelta(days=rng.randint(30, 20 * 365)),
                     "presentation": "",
                     "is_published": True,
+                    "publication_consent_at": now,
                     "show_address": rng.random() < 0.3,
                     "show_email": True,
                     "show_phone": True,

@@ -69,3 +69,71 @@ def test_every_template_is_used():
         if str(path.relative_to(ROOT / "templates")) not in sources
     ]
     assert unused == []
+
+
+# The parents' search page and the JSON API read the input, call the domain and render: every
+# search rule (filters, ranking, widenings, who may be shown, date arithmetic) lives in
+# onboarding/pathway/, so that the two cannot drift apart. They may not build SQL, reach the
+# models, do date arithmetic, or use the session for anything but handing it to the domain and
+# committing.
+THIN_PACKAGES = ("search", "api")
+RULE_MODULES = ("sqlalchemy", "onboarding.pathway.models", "dateutil")
+RULE_NAMES = {("datetime", "timedelta")}
+SESSION_USES = {"commit", "rollback"}
+
+
+def _rule_holding(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+            found += [
+                f"imports {node.module}.{alias.name}"
+                for alias in node.names
+                if (node.module, alias.name) in RULE_NAMES
+            ]
+        else:
+            names = []
+        found += [
+            f"imports {name}"
+            for name in names
+            if any(name == module or name.startswith(module + ".") for module in RULE_MODULES)
+        ]
+        # db.session.<anything> other than commit/rollback: a query written in the view.
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "session"
+            and node.attr not in SESSION_USES
+        ):
+            found.append(f"uses session.{node.attr} (line {node.lineno})")
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for package in THIN_PACKAGES for p in (ROOT / "onboarding" / package).rglob("*.py")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_the_search_and_the_api_hold_no_search_rule(path):
+    assert _rule_holding(path) == [], f"{path.relative_to(ROOT)} holds a rule"
+
+
+def test_the_layering_check_sees_a_query_written_in_a_view(tmp_path):
+    view = tmp_path / "view.py"
+    view.write_text(
+        "from datetime import timedelta\n"
+        "from sqlalchemy import select\n"
+        "from onboarding.pathway.models import Carer\n"
+        "rows = db.session.execute(select(Carer))\n"
+        "db.session.commit()\n"
+    )
+    assert _rule_holding(view) == [
+        "imports datetime.timedelta",
+        "imports sqlalchemy",
+        "imports onboarding.pathway.models",
+        "uses session.execute (line 4)",
+    ]

@@ -125,57 +125,85 @@ def test_migration_0007_fills_the_steps_reached_from_the_enrolments(tmp_path):
     assert found == {1: ",1,3,", 2: None, 3: None}
 
 
-def test_migration_0008_keeps_each_pathway_carers_agrement_validity(tmp_path):
+def test_migration_0010_fills_what_the_shown_rule_reads_and_unpublishes_without_consent(
+    tmp_path,
+):
     app = _app_on(f"sqlite:///{tmp_path / 'carers.sqlite'}", tmp_path)
     now = "2026-03-01 09:00:00"
     with app.app_context():
         upgrade(revision="0007")
         with db.engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO candidate (id, first_name, last_name, commune_insee,"
-                    " department_code, referral_source, referred_on, cohort, is_job_seeker,"
-                    " status, status_changed_at, has_cap_aepe_units, created_at, updated_at)"
-                    " VALUES (1, 'Zoé', 'Lefèvre', '33063', '33', 'caf', '2015-01-10',"
-                    " '2015-01', 0, 'active', :now, 1, :now, :now)"
-                ),
-                {"now": now},
-            )
-            # A first agrément, its renewal, and a refusal in between: the latest positive counts.
-            for outcome, decided_on, valid_until, capacity in (
-                ("granted", "2015-06-01", "2020-05-31", 4),
-                ("refused", "2020-03-01", None, None),
-                ("granted", "2020-05-20", "2030-05-31", 4),
-            ):
+            for candidate, status in ((1, "approved"), (2, "withdrawn")):
+                connection.execute(
+                    text(
+                        "INSERT INTO candidate (id, first_name, last_name, commune_insee,"
+                        " department_code, referral_source, referred_on, cohort, is_job_seeker,"
+                        " status, status_changed_at, has_cap_aepe_units, created_at, updated_at)"
+                        " VALUES (:id, 'Zoé', 'Lefèvre', '33063', '33', 'caf', '2025-01-10',"
+                        " '2025-01', 0, :status, :now, 0, :now, :now)"
+                    ),
+                    {"id": candidate, "status": status, "now": now},
+                )
+            # Two decisions for 1: the renewal's validity wins.
+            for decided_on, valid_until in (("2020-01-10", "2025-01-09"),
+                                            ("2025-01-05", "2030-01-04")):  # fmt: skip
                 connection.execute(
                     text(
                         "INSERT INTO agrement_decision (candidate_id, outcome, decided_on,"
                         " capacity, reason, is_renewal, valid_until, created_at)"
-                        " VALUES (1, :outcome, :decided_on, :capacity, '', 0, :valid_until,"
-                        " :now)"
+                        " VALUES (1, 'granted', :on, 3, '', 0, :until, :now)"
                     ),
-                    {"outcome": outcome, "decided_on": decided_on, "valid_until": valid_until,
-                     "capacity": capacity, "now": now},
-                )  # fmt: skip
-            for carer, candidate in ((1, 1), (2, None)):
+                    {"on": decided_on, "until": valid_until, "now": now},
+                )
+            for passed, on in ((0, "2025-02-01"), (1, "2025-03-01")):
+                connection.execute(
+                    text(
+                        "INSERT INTO training (candidate_id, part, kind, hours,"
+                        " includes_first_aid, passed, completed_on, provider, created_at)"
+                        " VALUES (1, 1, 'evaluation', 3, 0, :passed, :on, '', :now)"
+                    ),
+                    {"passed": passed, "on": on, "now": now},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO transition_log (candidate_id, name, from_status, to_status,"
+                    " effective_on, note, created_at)"
+                    " VALUES (2, 'withdraw', 'approved', 'withdrawn', '2026-02-20', '', :now)"
+                ),
+                {"now": now},
+            )
+            # 1 from the pathway, published with consent; 2 withdrawn, published without
+            # consent; 3 imported on 29 February, unpublished.
+            for carer, candidate, agrement_on, consent, source in (
+                (1, 1, "2020-01-10", now, "pathway"),
+                (2, 2, "2025-06-01", None, "pathway"),
+                (3, None, "2024-02-29", None, "imported"),
+            ):
                 connection.execute(
                     text(
                         "INSERT INTO carer (id, candidate_id, source, first_name, last_name,"
                         " commune_insee, department_code, latitude, longitude, agrement_on,"
-                        " agrement_capacity, presentation, is_published, show_address,"
-                        " show_email, show_phone, created_at, updated_at)"
-                        " VALUES (:id, :candidate, 'pathway', 'Zoé', 'Lefèvre', '33063', '33',"
-                        " 44.8, -0.57, '2015-06-01', 4, '', 1, 0, 1, 1, :now, :now)"
+                        " agrement_capacity, presentation, is_published, publication_consent_at,"
+                        " show_address, show_email, show_phone, created_at, updated_at)"
+                        " VALUES (:id, :candidate, :source, 'Zoé', 'Lefèvre', '33063', '33',"
+                        " 44.8, -0.6, :agrement_on, 3, '', :published, :consent, 0, 1, 1,"
+                        " :now, :now)"
                     ),
-                    {"id": carer, "candidate": candidate, "now": now},
-                )
+                    {"id": carer, "candidate": candidate, "source": source,
+                     "agrement_on": agrement_on, "published": int(carer < 3),
+                     "consent": consent, "now": now},
+                )  # fmt: skip
         upgrade()
         with db.engine.connect() as connection:
-            found = dict(
-                connection.execute(text("SELECT id, agrement_valid_until FROM carer")).all()
-            )
+            found = connection.execute(
+                text(
+                    "SELECT id, agrement_expires_on, training_part1_on, withdrawn_on,"
+                    " is_published FROM carer ORDER BY id"
+                )
+            ).all()
         db.engine.dispose()
-    assert {key: str(value) if value else None for key, value in found.items()} == {
-        1: "2030-05-31",
-        2: None,
-    }
+    assert [tuple(row) for row in found] == [
+        (1, "2030-01-04", "2025-03-01", None, 1),
+        (2, "2030-05-31", None, "2026-02-20", 0),
+        (3, "2029-02-28", "2024-02-29", None, 0),
+    ]

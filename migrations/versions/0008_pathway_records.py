@@ -31,17 +31,10 @@ def upgrade():
     with op.batch_alter_table('agrement_decision', schema=None) as batch_op:
         batch_op.add_column(sa.Column('renewal_requested_on', sa.Date(), nullable=True))
     with op.batch_alter_table('carer', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('agrement_valid_until', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('renewal_requested_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('bonus_requested_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('bonus_paid_on', sa.Date(), nullable=True))
-    # A carer from the pathway is approved until the end of her latest positive decision.
-    op.execute(
-        "UPDATE carer SET agrement_valid_until = ("
-        " SELECT max(d.valid_until) FROM agrement_decision d"
-        " WHERE d.candidate_id = carer.candidate_id AND d.outcome <> 'refused')"
-        " WHERE candidate_id IS NOT NULL"
-    )
+    # The agrément's last day is kept on the carer by revision 0010 (agrement_expires_on).
 
 
 def downgrade():
@@ -49,7 +42,6 @@ def downgrade():
         batch_op.drop_column('bonus_paid_on')
         batch_op.drop_column('bonus_requested_on')
         batch_op.drop_column('renewal_requested_on')
-        batch_op.drop_column('agrement_valid_until')
     with op.batch_alter_table('agrement_decision', schema=None) as batch_op:
         batch_op.drop_column('renewal_requested_on')
     with op.batch_alter_table('immersion_convention', schema=None) as batch_op:

@@ -49,6 +49,11 @@ class StaffModelView(SecuredViewMixin, ModelView):
     """Subclasses say how a row belongs to a département with `scope_clause()`."""
 
     form_base_class = PanelForm
+    # Flask-Admin's list with a label for each selection checkbox, and forms that post to their
+    # own page (Flask-Admin writes action="", which HTML forbids).
+    list_template = "admin/panel_list.html"
+    create_template = "admin/panel_create.html"
+    edit_template = "admin/panel_edit.html"
     page_size = 50
     can_set_page_size = True
     can_view_details = True

@@ -3,9 +3,11 @@
 from flask_admin.babel import Translations as WTFormsTranslations
 from flask_admin.babel import domain as admin_domain
 from flask_admin.babel import gettext as admin_gettext
+from flask_admin.model.fields import AjaxSelectField, AjaxSelectMultipleField
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import Select
 
 from onboarding.fields import DATE_MESSAGE, FrenchDateField
 from onboarding.pathway.models import WithdrawalReason
@@ -44,6 +46,23 @@ class PanelForm(FlaskForm):
         # Flask-Admin's uniqueness check reads the edited object from here.
         self._obj = obj
         super().__init__(*args, obj=obj, **kwargs)
+        for field in self:
+            if isinstance(field, AjaxSelectField | AjaxSelectMultipleField):
+                # Flask-Admin's lookups render a hidden input, which the field's <label> cannot
+                # name (the W3C checker refuses it); a text input kept out of sight until select2
+                # takes its place (static/admin/panel.css) can.
+                field.render_kw = {**(field.render_kw or {}), "type": "text"}
+            elif (
+                isinstance(field.widget, Select)
+                and not field.widget.multiple
+                and field.flags.required
+            ):
+                # HTML wants a required <select> to open on an empty placeholder, which lists of
+                # steps or activities have not: the field says it is required through ARIA, and
+                # its validator still refuses an empty value.
+                field.render_kw = {
+                    **(field.render_kw or {}), "required": False, "aria-required": "true"
+                }  # fmt: skip
 
 
 class TransitionForm(PanelForm):

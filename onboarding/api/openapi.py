@@ -106,14 +106,46 @@ CARER = {
                 "half_days_requested": {"type": "integer"},
                 "needs": {"type": "integer", "description": "Requested needs the place meets."},
                 "text": {"type": "string", "examples": ["8 demi-journées sur 10"]},
+                "missing_slots": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(HALF_DAYS)},
+                    "description": "Requested half-days the place does not offer (a partial "
+                    "match); empty when it offers them all.",
+                },
+                "missing_needs": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(NEEDS)},
+                    "description": "Requested needs the place does not meet.",
+                },
+                "missing_text": {
+                    "type": "string",
+                    "description": "What is missing, in French; empty when nothing is.",
+                    "examples": [
+                        "Demi-journée non couverte : mercredi matin. Besoin non couvert : la nuit."
+                    ],
+                },
             },
+            "required": [
+                "half_days",
+                "half_days_requested",
+                "needs",
+                "text",
+                "missing_slots",
+                "missing_needs",
+                "missing_text",
+            ],
         },
         "covers_all": {"type": "boolean", "description": "Every half-day and need requested."},
         "vacancy": {
             "type": "object",
             "properties": {
                 "id": {"type": "integer"},
-                "available_from": {"type": "string", "format": "date"},
+                "available_from": {
+                    "type": "string",
+                    "format": "date",
+                    "description": "The day the place is offered from: its own date, or the end "
+                    "of the carer's initial training when later.",
+                },
                 "age_min_months": {"type": "integer"},
                 "age_max_months": {"type": "integer"},
                 "slots": {"type": "array", "items": {"type": "string", "enum": list(HALF_DAYS)}},

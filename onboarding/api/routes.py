@@ -35,8 +35,10 @@ def hit_json(hit: search.Hit) -> dict:
             "half_days": hit.covered,
             "half_days_requested": hit.requested,
             "needs": hit.needs_covered,
-            "text": f"{hit.covered} demi-journée{'s' if hit.covered > 1 else ''} "
-            f"sur {hit.requested}",
+            "text": hit.coverage_text,
+            "missing_slots": list(hit.missing.half_days),
+            "missing_needs": list(hit.missing.needs),
+            "missing_text": " ".join(hit.missing.lines),
         },
         "covers_all": hit.covers_all,
         "vacancy": {

@@ -23,7 +23,7 @@ from onboarding.candidate.forms import ActionForm, ContactForm, ProfileForm, Vac
 from onboarding.documents import papers
 from onboarding.documents.rendering import DocumentTooLarge
 from onboarding.extensions import db, limiter
-from onboarding.pathway import access, audit, carers, enrollment, situation
+from onboarding.pathway import access, audit, carers, enrollment, shown, situation
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.clock import today
 from onboarding.pathway.commune_search import find_commune
@@ -371,6 +371,7 @@ def _availability_page(carer: Carer, profile_form: ProfileForm, status: int = 20
             today=now,
             reminder=carers.availability_reminder(carer, now),
             stale=carers.is_stale(carer, now),
+            hidden_because=shown.why_hidden(carer, today=now),
             consented=carer.publication_consent_version == carers.PUBLICATION_CONSENT_VERSION,
             profile_form=profile_form,
             form=ActionForm(),

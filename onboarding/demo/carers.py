@@ -11,6 +11,7 @@ from onboarding.demo.names import MEN, People
 from onboarding.demo.places import Atlas, in_town
 from onboarding.demo.timestamps import moment
 from onboarding.pathway.carers import VacancyInput, add_vacancy
+from onboarding.pathway.deadlines import agrement_expiry
 from onboarding.pathway.models import Carer, CarerSource, Vacancy
 from onboarding.pathway.schedule import WORKING_WEEK, half_day_mask
 
@@ -200,6 +201,15 @@ class CarerDesk:
             vacancy.created_at = vacancy.updated_at = moment(confirmed, f"vacancy|{carer}|{mask}")
         self.counts.vacancies += 1
 
+    def _renewed_expiry(self, agrement_on: date) -> date:
+        """Her agrément's expiry, renewed every 5 years up to now."""
+        expires = agrement_expiry(agrement_on, is_renewal=False, has_cap_aepe_units=False)
+        while expires < self.today:
+            expires = agrement_expiry(
+                expires + timedelta(days=1), is_renewal=True, has_cap_aepe_units=False
+            )
+        return expires
+
     def import_carers(self, people: People, count: int) -> list[Carer]:
         """Approved carers known to the départements before the pathway existed."""
         rng = self.rng
@@ -225,6 +235,9 @@ class CarerDesk:
                 longitude=place.longitude,
                 agrement_on=agrement_on,
                 agrement_capacity=rng.choices((4, 3, 2), (0.55, 0.35, 0.1))[0],
+                # Trained before her agrément, as the PMI's list implies (renewed since).
+                training_part1_on=agrement_on,
+                agrement_expires_on=self._renewed_expiry(agrement_on),
                 first_child_on=first_child_on if first_child_on < self.today else None,
                 show_email=email is not None,
                 show_phone=phone is not None,

@@ -3,10 +3,9 @@ and EP3 of the CAP AEPE, else 5) and its expiry, which takes the carer out of ev
 
 from datetime import date, timedelta
 
-from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import audit, deadlines
+from onboarding.pathway import audit, deadlines, shown
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import (
     AgrementDecision,
@@ -21,27 +20,25 @@ from onboarding.pathway.transitions import check_capacity
 AGREMENT_STATUSES = (CandidateStatus.APPROVED, CandidateStatus.ACTIVE)
 
 
-def agrement_expires_on(carer: Carer) -> date | None:
-    """The last day of the agrément in force; None when an imported carer's validity is unknown."""
-    return carer.agrement_valid_until
+def agrement_expires_on(carer: Carer) -> date:
+    """The last day of the agrément in force (a renewal moves it)."""
+    return carer.agrement_expires_on
 
 
 def agrement_in_force(carer: Carer, on: date) -> bool:
-    """Whether her agrément runs on that day. An imported carer whose validity was not given is
-    taken as approved: the département vouched for her when it sent the file."""
-    expires_on = agrement_expires_on(carer)
-    return expires_on is None or on <= expires_on
+    """Whether her agrément runs on that day: the rule of who may be shown says it."""
+    return shown.agrement_in_force(carer, on)
 
 
 def agrement_in_force_clause(on: date):
-    """agrement_in_force as a WHERE clause over Carer, for the public search and lists."""
-    return or_(Carer.agrement_valid_until.is_(None), Carer.agrement_valid_until >= on)
+    """agrement_in_force as a WHERE clause over Carer, for the panel's lists."""
+    return shown.clause(shown.AGREMENT_TERMS, values={"care_from": on})
 
 
 def expiry_notice(carer: Carer, today: date) -> str | None:
     """Why an expired carer no longer appears anywhere public, in the panel's words."""
     expires_on = agrement_expires_on(carer)
-    if expires_on is None or today <= expires_on:
+    if today <= expires_on:
         return None
     return (
         f"Agrément expiré le {expires_on:%d/%m/%Y} : cette assistante maternelle n'apparaît plus "
@@ -153,7 +150,7 @@ def record_renewal(
             created_by=actor,
         )
         carer.agrement_capacity = capacity
-        carer.agrement_valid_until = decision.valid_until
+        carer.agrement_expires_on = decision.valid_until
     carer.renewal_requested_on = None
     session.add(decision)
     session.flush()
@@ -166,7 +163,7 @@ def record_renewal(
             object_id=decision.id,
             fields=["candidate_id", "outcome", "decided_on", "capacity", "is_renewal"],
         )
-    _audit(session, actor, carer, ["renewal_requested_on", "agrement_valid_until"])
+    _audit(session, actor, carer, ["renewal_requested_on", "agrement_expires_on"])
     return decision
 
 

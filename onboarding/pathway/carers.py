@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import AgrementDecision, Candidate, Carer, Commune, Vacancy
-from onboarding.pathway.schedule import FULL_WEEK
+from onboarding.pathway.schedule import FULL_WEEK, HALF_DAY_LABELS, HALF_DAYS
+from onboarding.pathway.training import part1_done_on
 
 # Product rules: unconfirmed for 6 months is stale; approved within 12 months is new.
 STALE_AFTER = relativedelta(months=6)
@@ -46,7 +47,8 @@ def carer_from_decision(
             longitude=commune.longitude,
             agrement_on=decision.decided_on,
             agrement_capacity=decision.capacity,
-            agrement_valid_until=decision.valid_until,
+            agrement_expires_on=decision.valid_until,
+            training_part1_on=part1_done_on(candidate),
             # Shown by default, each only when she has one (R421-39 lets her hide one of them).
             show_email=candidate.email is not None or candidate.phone is None,
             show_phone=candidate.phone is not None or candidate.email is None,
@@ -54,7 +56,7 @@ def carer_from_decision(
         session.add(carer)
     else:
         carer.agrement_capacity = decision.capacity
-        carer.agrement_valid_until = decision.valid_until
+        carer.agrement_expires_on = decision.valid_until
     return carer
 
 
@@ -121,8 +123,32 @@ def _vacancy_values(data: VacancyInput) -> dict:
     return values
 
 
+def check_capacity(carer: Carer, half_days: int, *, replacing: Vacancy | None = None) -> None:
+    """L421-4: her places never take more children at once than her agrément allows, counted
+    per half-day of the week across all her places."""
+    others = [v for v in carer.vacancies if v is not replacing]
+    over = [
+        (name, 1 + sum(v.half_days >> bit & 1 for v in others))
+        for bit, name in enumerate(HALF_DAYS)
+        if half_days >> bit & 1
+    ]
+    over = [(name, places) for name, places in over if places > carer.agrement_capacity]
+    if not over:
+        return
+    allowed = carer.agrement_capacity
+    most = max(places for _, places in over)
+    when = ", ".join(HALF_DAY_LABELS[name].lower() for name, _ in over)
+    raise RuleViolation(
+        f"Votre agrément vous autorise à accueillir {allowed} enfant{'s' if allowed > 1 else ''} "
+        f"en même temps : avec cette place, vous en proposeriez {most} à la fois ({when}). "
+        "Retirez ces demi-journées ou une autre place.",
+        field="half_days",
+    )
+
+
 def add_vacancy(session: Session, carer: Carer, data: VacancyInput, *, today: date) -> Vacancy:
     check_vacancy(data, today=today)
+    check_capacity(carer, data.half_days)
     vacancy = Vacancy(carer=carer, **_vacancy_values(data))
     session.add(vacancy)
     return vacancy
@@ -130,6 +156,7 @@ def add_vacancy(session: Session, carer: Carer, data: VacancyInput, *, today: da
 
 def update_vacancy(vacancy: Vacancy, data: VacancyInput, *, today: date) -> None:
     check_vacancy(data, today=today)
+    check_capacity(vacancy.carer, data.half_days, replacing=vacancy)
     for name, value in _vacancy_values(data).items():
         setattr(vacancy, name, value)
 

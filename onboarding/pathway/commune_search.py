@@ -78,6 +78,12 @@ def by_postcode(session: Session, postcode: str) -> list[Commune]:
     )
 
 
+def by_insee_code(session: Session, code: str) -> Commune | None:
+    """The commune of that INSEE code (any case), or None."""
+    code = (code or "").strip().upper()
+    return session.get(Commune, code) if len(code) == 5 else None
+
+
 def label(commune: Commune) -> str:
     """How a suggestion reads, and what `candidates` understands back: "Bordeaux (33000)"."""
     return str(commune)

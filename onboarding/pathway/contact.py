@@ -6,31 +6,31 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from onboarding.pathway import notifications
-from onboarding.pathway.carers import MAX_AGE_MONTHS, is_stale
+from onboarding.pathway import notifications, search, shown
+from onboarding.pathway.carers import MAX_AGE_MONTHS
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import Carer, ContactRequest
-from onboarding.pathway.search import LATEST_START, age_in_months
+from onboarding.pathway.search import LATEST_START, VacancyFacts, age_in_months
 
 # The text of the consent the form shows; a new wording gets a new version.
 CONSENT_VERSION = "2026-03"
 
 
 def public_carer(session: Session, carer_id: int, *, today: date) -> Carer | None:
-    """The carer as parents may see her: published and confirmed within 6 months, else None."""
-    carer = session.scalar(
+    """The carer as parents may see her today (`pathway.shown`), else None."""
+    return session.scalar(
         select(Carer)
         .options(selectinload(Carer.vacancies), selectinload(Carer.commune))
-        .where(Carer.id == carer_id, Carer.is_published.is_(True))
-    )
-    if carer is None or is_stale(carer, today):
-        return None
-    return carer
+        .where(Carer.id == carer_id, shown.carer_clause(values=shown.parameters(
+            today=today, care_from=today)))
+    )  # fmt: skip
 
 
-def current_vacancies(carer: Carer) -> list:
-    """Her places, soonest first (all are shown: one free later is still worth asking about)."""
-    return sorted(carer.vacancies, key=lambda v: (v.available_from, v.id))
+def current_vacancies(carer: Carer) -> list[VacancyFacts]:
+    """Her places as parents see them, soonest offered first (all of them: one free later is
+    still worth asking about), each offered from the end of her training at the earliest."""
+    return [search.vacancy_facts(vacancy, carer)
+            for vacancy, _ in shown.offered_places(carer)]  # fmt: skip
 
 
 @dataclass(frozen=True)

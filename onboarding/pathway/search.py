@@ -5,13 +5,17 @@ run in SQL: a latitude/longitude bounding box on the carers' indexed position, t
 from date and half-day bitmask, then the exact great-circle distance and the coverage.
 
 Rules:
-- the carer is published and confirmed her availability within 6 months;
-- one of her vacancies takes a child of that age (full months on the start date), is free on
-  the start date or within 30 days after, and shares at least one requested half-day;
+- the carer may be shown with that vacancy for that start (`pathway.shown`: published with her
+  consent, confirmed within 6 months, agrément in force, training done, the place offered on
+  the start date or within 30 days after);
+- the vacancy takes a child of that age (full months on the start date) and shares at least one
+  requested half-day;
 - her commune is within the radius of the parent's commune (great circle, commune to commune).
-Order: vacancies that cover every requested half-day and need first, then more half-days
-covered, then more needs covered, then nearer, then the older profile (smaller id) first.
-A carer appears once, with her vacancy that ranks best by the same order (then the earliest).
+Order (`_match_order`, `_carer_order`): vacancies that cover every requested half-day and need
+first, then more half-days covered, then more needs covered; between carers then nearer, then
+the older profile (smaller id) first. A carer appears once, with her vacancy that ranks best by
+the same order (then the earliest, then the smaller id). A partial match says which requested
+half-days and needs it misses (`missing`).
 """
 
 import math
@@ -20,18 +24,28 @@ from datetime import date, timedelta
 from functools import cache
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Date, Float, Integer, and_, bindparam, case, func, literal, select
+from sqlalchemy import Float, Integer, and_, bindparam, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from onboarding.pathway.carers import MAX_AGE_MONTHS, NEWLY_APPROVED_WITHIN, STALE_AFTER
+from onboarding.pathway import shown
+from onboarding.pathway.carers import MAX_AGE_MONTHS, is_newly_approved
 from onboarding.pathway.geography import EARTH_RADIUS_KM
 from onboarding.pathway.models import Carer, Commune, Vacancy
-from onboarding.pathway.schedule import FULL_WEEK, HALF_DAYS, NEEDS, count_half_days
+from onboarding.pathway.schedule import (
+    FULL_WEEK,
+    HALF_DAY_LABELS,
+    HALF_DAYS,
+    NEED_LABELS,
+    NEEDS,
+    count_half_days,
+    half_day_names,
+    need_names,
+)
 
 RADII_KM = (5, 10, 20, 30)
 PER_PAGE = 20
-# A place free up to this long after the start date still suits the parent.
-START_TOLERANCE = timedelta(days=30)
+# How much later a widened search starts.
+LATER_START = timedelta(days=30)
 # How far ahead a parent may look, and how far before the start a birth may be expected.
 LATEST_START = relativedelta(years=2)
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
@@ -78,12 +92,62 @@ def query_errors(query: SearchQuery, *, today: date) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class VacancyFacts:
+    """What parents see of a place; `available_from` is the day it is offered from (the later
+    of its own date and the end of the carer's training)."""
+
     id: int
     available_from: date
     age_min_months: int
     age_max_months: int
     half_days: int
     needs: tuple[str, ...]
+
+
+def vacancy_facts(vacancy, carer) -> VacancyFacts:
+    """From a Vacancy and its Carer, or twice from a result row with the same names."""
+    return VacancyFacts(
+        id=vacancy.id,
+        available_from=shown.offered_from(carer, vacancy.available_from),
+        age_min_months=vacancy.age_min_months,
+        age_max_months=vacancy.age_max_months,
+        half_days=vacancy.half_days,
+        needs=tuple(name for name in NEEDS if getattr(vacancy, name)),
+    )
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """What a partial match lacks: the requested half-days and needs the place does not offer."""
+
+    half_days: tuple[str, ...]
+    needs: tuple[str, ...]
+
+    @property
+    def lines(self) -> list[str]:
+        """In French, one sentence for the half-days and one for the needs it misses."""
+        lines = []
+        if self.half_days:
+            plural = "s" if len(self.half_days) > 1 else ""
+            lines.append(
+                f"Demi-journée{plural} non couverte{plural} : "
+                + ", ".join(HALF_DAY_LABELS[name].lower() for name in self.half_days)
+                + "."
+            )
+        if self.needs:
+            plural = "s" if len(self.needs) > 1 else ""
+            lines.append(
+                f"Besoin{plural} non couvert{plural} : "
+                + ", ".join(NEED_LABELS[name].lower() for name in self.needs)
+                + "."
+            )
+        return lines
+
+
+def missing(query: SearchQuery, facts: VacancyFacts) -> Shortfall:
+    return Shortfall(
+        half_days=tuple(half_day_names(query.half_days & ~facts.half_days)),
+        needs=tuple(name for name in need_names(query.needs) if name not in facts.needs),
+    )
 
 
 @dataclass(frozen=True)
@@ -103,8 +167,15 @@ class Hit:
     needs_covered: int
     covers_all: bool
     vacancy: VacancyFacts
+    missing: Shortfall
     newly_approved: bool
     confirmed_on: date
+
+    @property
+    def coverage_text(self) -> str:
+        """ "8 demi-journées sur 10" """
+        plural = "s" if self.covered > 1 else ""
+        return f"{self.covered} demi-journée{plural} sur {self.requested}"
 
 
 @dataclass(frozen=True)
@@ -165,6 +236,16 @@ def _needs_covered():
     return total
 
 
+def _match_order(columns) -> tuple:
+    """The quality of a match: every half-day and need first, then more half-days, more needs."""
+    return (columns.covers_all.desc(), columns.covered.desc(), columns.needs_covered.desc())
+
+
+def _carer_order(columns) -> tuple:
+    """Carers: the quality of their best match, then nearer, then the older profile."""
+    return (*_match_order(columns), columns.distance, columns.carer_id)
+
+
 @cache
 def _ranked_statement():
     """The SQL of one page: carer ids with distance, coverage and their best vacancy's id.
@@ -172,49 +253,46 @@ def _ranked_statement():
     Built once with named parameters (see `_parameters`): the same statement for every search,
     so neither Python nor the database's statement cache rebuild it.
     """
+    covered = _covered()
+    needs_covered = _needs_covered()
     matches = (
         select(
             Carer.id.label("carer_id"),
             Vacancy.id.label("vacancy_id"),
             Vacancy.available_from,
             _distance().label("distance"),
-            _covered().label("covered"),
-            _needs_covered().label("needs_covered"),
+            covered.label("covered"),
+            needs_covered.label("needs_covered"),
+            case(
+                (
+                    and_(
+                        covered == bindparam("requested", type_=Integer),
+                        needs_covered == bindparam("needs_requested", type_=Integer),
+                    ),
+                    1,
+                ),
+                else_=0,
+            ).label("covers_all"),
         )
         .join(Vacancy, Vacancy.carer_id == Carer.id)
         .where(
-            Carer.is_published.is_(True),
             Carer.latitude.between(bindparam("south"), bindparam("north")),
             Carer.longitude.between(bindparam("west"), bindparam("east")),
-            Carer.last_confirmed_on >= bindparam("fresh_since", type_=Date),
-            Vacancy.available_from <= bindparam("free_by", type_=Date),
+            shown.place_clause(),
             Vacancy.age_min_months <= bindparam("age", type_=Integer),
             Vacancy.age_max_months >= bindparam("age", type_=Integer),
             Vacancy.half_days.op("&")(bindparam("half_days", type_=Integer)) != 0,
         )
         .subquery("matches")
     )
-    covers_all = case(
-        (
-            and_(
-                matches.c.covered == bindparam("requested", type_=Integer),
-                matches.c.needs_covered == bindparam("needs_requested", type_=Integer),
-            ),
-            1,
-        ),
-        else_=0,
-    )
     ranked = (
         select(
             matches,
-            covers_all.label("covers_all"),
             func.row_number()
             .over(
                 partition_by=matches.c.carer_id,
                 order_by=(
-                    covers_all.desc(),
-                    matches.c.covered.desc(),
-                    matches.c.needs_covered.desc(),
+                    *_match_order(matches.c),
                     matches.c.available_from,
                     matches.c.vacancy_id,
                 ),
@@ -235,13 +313,7 @@ def _ranked_statement():
             func.count().over().label("total"),
         )
         .where(ranked.c.rank == 1)
-        .order_by(
-            ranked.c.covers_all.desc(),
-            ranked.c.covered.desc(),
-            ranked.c.needs_covered.desc(),
-            ranked.c.distance,
-            ranked.c.carer_id,
-        )
+        .order_by(*_carer_order(ranked.c))
     )
 
 
@@ -255,8 +327,7 @@ def _parameters(query: SearchQuery, origin: Commune, *, today: date) -> dict:
         "north": north,
         "west": west,
         "east": east,
-        "fresh_since": today - STALE_AFTER,
-        "free_by": query.start + START_TOLERANCE,
+        **shown.search_parameters(today=today, start=query.start),
         "age": age_in_months(query.birth_date, query.start),
         "half_days": query.half_days,
         "requested": count_half_days(query.half_days),
@@ -266,17 +337,6 @@ def _parameters(query: SearchQuery, origin: Commune, *, today: date) -> dict:
         "limit": PER_PAGE,
         "offset": (query.page - 1) * PER_PAGE,
     }
-
-
-def vacancy_facts(vacancy: Vacancy) -> VacancyFacts:
-    return VacancyFacts(
-        id=vacancy.id,
-        available_from=vacancy.available_from,
-        age_min_months=vacancy.age_min_months,
-        age_max_months=vacancy.age_max_months,
-        half_days=vacancy.half_days,
-        needs=tuple(name for name in NEEDS if getattr(vacancy, name)),
-    )
 
 
 @cache
@@ -299,9 +359,11 @@ def _page_statement():
             Carer.longitude,
             Carer.commune_insee,
             Carer.agrement_on,
+            Carer.training_part1_on,
             Carer.last_confirmed_on,
             Commune.name.label("commune_name"),
-            Vacancy.available_from.label("vacancy_from"),
+            Vacancy.id,
+            Vacancy.available_from,
             Vacancy.age_min_months,
             Vacancy.age_max_months,
             Vacancy.half_days,
@@ -310,13 +372,7 @@ def _page_statement():
         .join(Carer, Carer.id == page.c.carer_id)
         .join(Commune, Commune.insee_code == Carer.commune_insee)
         .join(Vacancy, Vacancy.id == page.c.vacancy_id)
-        .order_by(
-            page.c.covers_all.desc(),
-            page.c.covered.desc(),
-            page.c.needs_covered.desc(),
-            page.c.distance,
-            page.c.carer_id,
-        )
+        .order_by(*_carer_order(page.c))
     )
 
 
@@ -331,8 +387,10 @@ def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
         # Past the last page: the total still says how many there are.
         total = count(session, query, today=today)
     requested = count_half_days(query.half_days)
-    hits = [
-        Hit(
+    hits = []
+    for row in rows:
+        facts = vacancy_facts(row, row)
+        hits.append(Hit(
             carer_id=row.carer_id,
             public_name=f"{row.first_name} {row.last_name[:1]}.",
             first_name=row.first_name,
@@ -346,19 +404,11 @@ def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
             requested=requested,
             needs_covered=int(row.needs_covered),
             covers_all=bool(row.covers_all),
-            vacancy=VacancyFacts(
-                id=row.vacancy_id,
-                available_from=row.vacancy_from,
-                age_min_months=row.age_min_months,
-                age_max_months=row.age_max_months,
-                half_days=row.half_days,
-                needs=tuple(name for name in NEEDS if getattr(row, name)),
-            ),
-            newly_approved=row.agrement_on > today - NEWLY_APPROVED_WITHIN,
+            vacancy=facts,
+            missing=missing(query, facts),
+            newly_approved=is_newly_approved(row, today),
             confirmed_on=row.last_confirmed_on,
-        )
-        for row in rows
-    ]
+        ))  # fmt: skip
     return SearchPage(query=query, origin=origin, hits=hits, total=total)
 
 
@@ -373,32 +423,34 @@ def count(session: Session, query: SearchQuery, *, today: date) -> int:
 
 @dataclass(frozen=True)
 class Widening:
-    """A way to find more when a search finds nothing: what to change, and how many it finds."""
+    """A way to find more when a search finds nothing: what to change, the query it gives, and
+    how many carers that finds."""
 
     field: str
     label: str
+    query: SearchQuery
     found: int
 
 
-def widenings(session: Session, query: SearchQuery, *, today: date) -> list[Widening]:
-    """For an empty result: the largest radius, a later start, other half-days, when they help."""
+def _wider_queries(query: SearchQuery) -> list[tuple[str, str, SearchQuery]]:
+    """The largest radius, a later start, every half-day of the week: each when it changes
+    something."""
     tries = []
     if query.radius_km < RADII_KM[-1]:
-        tries.append(
-            ("radius_km", f"Élargir la distance à {RADII_KM[-1]} km",
-             replace(query, radius_km=RADII_KM[-1], page=1))
-        )  # fmt: skip
-    tries.append(
-        ("start", "Commencer un mois plus tard",
-         replace(query, start=query.start + timedelta(days=30), page=1))
-    )  # fmt: skip
+        tries.append(("radius_km", f"Élargir la distance à {RADII_KM[-1]} km",
+                      replace(query, radius_km=RADII_KM[-1], page=1)))  # fmt: skip
+    tries.append(("start", "Commencer un mois plus tard",
+                  replace(query, start=query.start + LATER_START, page=1)))  # fmt: skip
     if query.half_days != FULL_WEEK:
-        tries.append(
-            ("half_days", "Accepter d'autres demi-journées de la semaine",
-             replace(query, half_days=FULL_WEEK, page=1))
-        )  # fmt: skip
+        tries.append(("half_days", "Accepter d'autres demi-journées de la semaine",
+                      replace(query, half_days=FULL_WEEK, page=1)))  # fmt: skip
+    return tries
+
+
+def widenings(session: Session, query: SearchQuery, *, today: date) -> list[Widening]:
+    """For an empty result: the widenings that find someone."""
     return [
-        Widening(field, label, found)
-        for field, label, wider in tries
+        Widening(field, label, wider, found)
+        for field, label, wider in _wider_queries(query)
         if (found := count(session, wider, today=today))
     ]

@@ -10,6 +10,7 @@ from onboarding import mail
 from onboarding.extensions import db, limiter
 from onboarding.pathway import commune_search, contact, search
 from onboarding.pathway.base import utcnow
+from onboarding.pathway.carers import is_newly_approved
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.schedule import (
@@ -25,7 +26,7 @@ from onboarding.pathway.schedule import (
 from onboarding.search import bp
 from onboarding.search.forms import ContactForm
 from onboarding.search.notify import carer_message
-from onboarding.search.params import ParamsInput, parse_search, query_parameters
+from onboarding.search.params import ParamsInput, parse_date, parse_search, query_parameters
 
 log = logging.getLogger(__name__)
 PLACE_LENGTH = 120
@@ -135,7 +136,10 @@ def search_page():
             widenings = search.widenings(db.session, query, today=today())
         base = {**query_parameters(query), "q": values["q"]}
         page_links = _page_links(base, query.page, results.pages)
-        widenings = [(w, _widened_url(base, w.field, query)) for w in widenings]
+        widenings = [
+            (w, url_for(".search_page", **query_parameters(w.query), q=values["q"]))
+            for w in widenings
+        ]
     return render_template(
         "search/search.html",
         values=values,
@@ -172,19 +176,6 @@ def _page_links(base: dict, current: int, pages: int) -> dict:
     }
 
 
-def _widened_url(base: dict, field: str, query) -> str:
-    from datetime import timedelta
-
-    changed = dict(base)
-    if field == "radius_km":
-        changed["radius_km"] = str(search.RADII_KM[-1])
-    elif field == "start":
-        changed["start"] = (query.start + timedelta(days=30)).isoformat()
-    elif field == "half_days":
-        changed["slots"] = ",".join(HALF_DAYS)
-    return url_for(".search_page", **changed)
-
-
 def _public_carer_or_404(carer_id: int):
     carer = contact.public_carer(db.session, carer_id, today=today())
     if carer is None:
@@ -193,12 +184,10 @@ def _public_carer_or_404(carer_id: int):
 
 
 def _carer_context(carer, form) -> dict:
-    from onboarding.pathway.carers import is_newly_approved
-
     return {
         "carer": carer,
         "form": form,
-        "vacancies": [search.vacancy_facts(v) for v in contact.current_vacancies(carer)],
+        "vacancies": contact.current_vacancies(carer),
         "newly_approved": is_newly_approved(carer, today()),
         **_grid_context(),
     }
@@ -206,12 +195,8 @@ def _carer_context(carer, form) -> dict:
 
 def _prefill(form: ContactForm, args) -> None:
     """From the search the parent came from: her commune, the child, the start and half-days."""
-    from onboarding.pathway.models import Commune
-    from onboarding.search.params import parse_date
-
     params = ParamsInput(args)
-    insee = params.value("commune")
-    origin = db.session.get(Commune, insee.upper()) if insee and len(insee) == 5 else None
+    origin = commune_search.by_insee_code(db.session, params.value("commune"))
     if origin is not None:
         form.commune.data = commune_search.label(origin)
     for field, name in ((form.child_birth_date, "birth_date"), (form.start_date, "start")):

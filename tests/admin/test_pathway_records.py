@@ -267,7 +267,7 @@ def test_a_refused_session_records_nobody(panel, world, session):
 def test_renewal_request_then_10_years_with_ep1_and_ep3(panel, world, session):
     panel.sign_in(world.coordinator_33)
     candidate = world.approved_33
-    first_until = candidate.carer.agrement_valid_until
+    first_until = candidate.carer.agrement_expires_on
     decision_url = f"/admin/candidate/{candidate.id}/renewal/decision/"
     decision = {"decided_on": "16/03/2026", "outcome": "granted", "capacity": "4",
                 "has_cap_aepe_units": "y", "reason": ""}  # fmt: skip
@@ -286,7 +286,7 @@ def test_renewal_request_then_10_years_with_ep1_and_ep3(panel, world, session):
     ).one()
     # From the end of the first agrément, 10 years.
     assert renewal.valid_until == first_until.replace(year=first_until.year + 10)
-    assert candidate.carer.agrement_valid_until == renewal.valid_until
+    assert candidate.carer.agrement_expires_on == renewal.valid_until
     assert renewal.renewal_requested_on.isoformat() == "2026-03-10"
     assert candidate.has_cap_aepe_units
     assert f"Valable jusqu'au {renewal.valid_until.day}" in page
@@ -321,7 +321,7 @@ def test_renewal_refusals_scope_and_partner(panel, world, session):
 
 def test_an_expired_agrement_says_why_in_the_panel(panel, world, session):
     carer = world.approved_33.carer
-    carer.agrement_valid_until = TODAY - timedelta(days=1)
+    carer.agrement_expires_on = TODAY - timedelta(days=1)
     session.commit()
     panel.sign_in(world.coordinator_33)
     page = panel.html(f"/admin/candidate/details/?id={world.approved_33.id}")

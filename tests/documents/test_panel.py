@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from onboarding.pathway.base import utcnow
 from onboarding.pathway.models import ActivityKind
 from tests import builders
 from tests.documents.conftest import read_pdf
@@ -152,6 +153,7 @@ def test_availability_sheet_for_a_carer_in_scope(panel, world, session):
     assert response.status_code == 302
     assert "n'a pas accepté la publication" in panel.html(response.headers["Location"])
     carer.is_published = True
+    carer.publication_consent_at = utcnow()
     session.commit()
     pdf = _is_pdf(panel.get(url), "disponibilites-camille-dordogne")
     assert "Camille D." in pdf.text

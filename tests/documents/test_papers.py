@@ -7,6 +7,7 @@ import pytest
 
 from onboarding.documents import papers, rendering
 from onboarding.pathway import enrollment, situation
+from onboarding.pathway.base import utcnow
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import ActivityKind, Attendance, CandidateStatus
 from onboarding.pathway.progress import candidate_progress
@@ -201,6 +202,7 @@ def carer(session):
     )
     carer = candidate.carer
     carer.is_published = True
+    carer.publication_consent_at = utcnow()
     carer.last_confirmed_on = TODAY - timedelta(days=5)
     carer.presentation = "Maison avec jardin, près de l'école Jean-Jaurès."
     carer.phone = "06 39 98 12 34"

@@ -43,17 +43,11 @@ def test_a_granted_decision_sets_the_validity_on_the_carer(approved):
     )
 
 
-def test_an_imported_carer_without_validity_is_taken_as_approved():
-    carer = Carer(agrement_on=date(2010, 1, 1), agrement_valid_until=None)
-    assert agrement.agrement_in_force(carer, TODAY)
-    assert agrement.expiry_notice(carer, TODAY) is None
-
-
 def test_in_force_clause_agrees_with_the_function(session, approved):
     from sqlalchemy import select
 
     other = builders.make_candidate(session, S.APPROVED, last_name="Expirée")
-    other.carer.agrement_valid_until = TODAY - timedelta(days=1)
+    other.carer.agrement_expires_on = TODAY - timedelta(days=1)
     session.flush()
     shown = set(session.scalars(select(Carer.id).where(agrement.agrement_in_force_clause(TODAY))))
     assert shown == {approved.carer.id}
@@ -71,7 +65,7 @@ def test_renewal_with_ep1_and_ep3_lasts_10_years_from_the_end_of_the_first_D421_
     assert decision.outcome == DecisionOutcome.GRANTED
     assert decision.renewal_requested_on == TODAY
     assert decision.valid_until == date(2041, 1, 26)
-    assert approved.carer.agrement_valid_until == date(2041, 1, 26)
+    assert approved.carer.agrement_expires_on == date(2041, 1, 26)
     assert approved.carer.agrement_capacity == 3
     assert approved.carer.renewal_requested_on is None
     assert approved.has_cap_aepe_units
@@ -98,7 +92,7 @@ def test_refused_renewal_needs_a_reason_and_leaves_the_expiry(session, approved)
     assert approved.carer.renewal_requested_on == TODAY
     decision = _renew(session, approved, granted=False, reason="Conditions d'accueil.")
     assert decision.outcome == DecisionOutcome.REFUSED
-    assert approved.carer.agrement_valid_until == FIRST_UNTIL
+    assert approved.carer.agrement_expires_on == FIRST_UNTIL
     assert approved.carer.renewal_requested_on is None
 
 
@@ -148,7 +142,7 @@ def test_renewal_decision_refusals(session, approved):
             _renew(session, approved, **kw)
     session.flush()
     assert len(approved.decisions) == 1
-    assert approved.carer.agrement_valid_until == FIRST_UNTIL
+    assert approved.carer.agrement_expires_on == FIRST_UNTIL
 
 
 @pytest.mark.parametrize("status", [S.IN_PATHWAY, S.UNDER_EVALUATION, S.REFUSED, S.WITHDRAWN])

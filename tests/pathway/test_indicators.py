@@ -1,11 +1,12 @@
 """Indicators over a small known population: every figure checked exactly."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from onboarding.pathway import enrollment, indicators, transitions
+from onboarding.pathway.base import utcnow
 from onboarding.pathway.indicators import percentile
 from onboarding.pathway.models import (
     ActivityKind,
@@ -92,6 +93,9 @@ def population(session) -> Population:
 
     for carer in (a.carer, b.carer):
         carer.is_published = True
+        carer.publication_consent_at = utcnow()
+        # Shown to parents (pathway.shown): confirmed lately.
+        carer.last_confirmed_on = TODAY - timedelta(days=5)
     _vacancy(session, a, available_from=date(2026, 3, 1), created=(2026, 2, 10))
     _vacancy(session, a, available_from=TODAY, created=(2026, 2, 20))
     _vacancy(session, b, available_from=date(2026, 4, 1), created=(2026, 2, 4))

@@ -152,6 +152,7 @@ def test_anonymisation_erases_identity_and_keeps_the_figures(session):
 def test_anonymising_a_carer_unpublishes_her(session):
     candidate = builders.make_candidate(session, CandidateStatus.APPROVED, last_name="Publiée")
     candidate.carer.is_published = True
+    candidate.carer.publication_consent_at = utcnow()
     candidate.carer.presentation = "Maison avec jardin, rue des Roses"
     session.commit()
 

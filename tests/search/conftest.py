@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from onboarding.pathway.base import utcnow
 from onboarding.pathway.models import Carer, Commune, Vacancy
 from onboarding.pathway.schedule import WORKING_WEEK
 from tests.api_contract import ContractClient
@@ -25,6 +26,10 @@ def make_carer(
     published: bool = True,
     confirmed_on: date | None = TODAY - timedelta(days=10),
     agrement_on: date = TODAY - timedelta(days=400),
+    agrement_expires_on: date | None = None,
+    training_part1_on: date | None = date(2000, 1, 1),
+    withdrawn_on: date | None = None,
+    consented: bool | None = None,
     email: str | None = "carer@example.org",
     phone: str | None = "0556000000",
     address: str | None = "3 rue des Lilas",
@@ -32,8 +37,10 @@ def make_carer(
     vacancies: list[dict] | None = None,
 ) -> Carer:
     """A carer at the commune's point; `vacancies` as Vacancy fields (defaults: a working week,
-    0 to 36 months, free today). Pass vacancies=[] for none."""
+    0 to 36 months, free today). Pass vacancies=[] for none. By default she is trained, her
+    agrément runs its 5 years, and she consented to publication when published."""
     place = session.get(Commune, commune)
+    consents = published if consented is None else consented
     carer = Carer(
         first_name=first_name,
         last_name=last_name,
@@ -45,12 +52,18 @@ def make_carer(
         longitude=place.longitude,
         agrement_on=agrement_on,
         agrement_capacity=4,
+        training_part1_on=training_part1_on,
+        withdrawn_on=withdrawn_on,
         is_published=published,
+        publication_consent_at=utcnow() if consents else None,
+        publication_consent_version="2026-01" if consents else None,
         show_address=show_address,
         show_email=email is not None,
         show_phone=phone is not None or email is None,
         last_confirmed_on=confirmed_on,
     )
+    if agrement_expires_on is not None:
+        carer.agrement_expires_on = agrement_expires_on
     session.add(carer)
     for fields in [{}] if vacancies is None else vacancies:
         session.add(

@@ -52,7 +52,7 @@ def test_results_show_the_facts_parents_need(client, session, carer_factory):
     assert "1 demi-journée sur 2" in page
     assert "Nouvellement agréée" in page
     assert "Disponibilités confirmées le 6 mars 2026" in page
-    assert "Place libre à partir du 16 mars 2026, pour un enfant de 0 mois à 3 ans" in page
+    assert "Place disponible à partir du 16 mars 2026, pour un enfant de 0 mois à 3 ans" in page
     assert "Durand" not in page
 
 

@@ -43,12 +43,12 @@ def _confirmed(view, context, model, name):
 
 
 def _validity(view, context, model, name):
-    if model.agrement_valid_until is None:
+    if model.agrement_expires_on is None:
         return "non renseignée"
     notice = agrement.expiry_notice(model, today())
     if notice:
         return Markup('<span class="badge badge-danger">expiré</span> {}').format(notice)
-    return f"{model.agrement_valid_until:%d/%m/%Y}"
+    return f"{model.agrement_expires_on:%d/%m/%Y}"
 
 
 class BonusFilter(BaseSQLAFilter):
@@ -93,7 +93,7 @@ class CarerView(StaffModelView):
         "show_email": "E-mail visible", "show_phone": "Téléphone visible",
         "email": "E-mail", "phone": "Téléphone", "address": "Adresse",
         "agrement_on": "Agréée le",
-        "agrement_valid_until": "Agrément valable jusqu'au",
+        "agrement_expires_on": "Agrément valable jusqu'au",
         "first_child_on": "Premier enfant accueilli le",
         "bonus_requested_on": "Prime d'installation demandée le",
         "bonus_paid_on": "Prime d'installation versée le",
@@ -101,7 +101,7 @@ class CarerView(StaffModelView):
     column_details_list = ("last_name", "first_name", "commune", "email", "phone", "address",
                            "agrement_capacity", "agrement_on", "is_published", "presentation",
                            "show_address", "show_email", "show_phone", "last_confirmed_on",
-                           "vacancies", "agrement_valid_until", "first_child_on",
+                           "vacancies", "agrement_expires_on", "first_child_on",
                            "bonus_requested_on", "bonus_paid_on")  # fmt: skip
     column_formatters = {
         "last_confirmed_on": _confirmed,
@@ -110,7 +110,7 @@ class CarerView(StaffModelView):
     column_formatters_detail = {
         "last_confirmed_on": _confirmed,
         "vacancies": _vacancies,
-        "agrement_valid_until": _validity,
+        "agrement_expires_on": _validity,
     }
     column_formatters_export = {"vacancies": lambda v, c, m, n: len(m.vacancies)}
     column_searchable_list = ("last_name", "first_name")

@@ -11,6 +11,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from onboarding.pathway import shown
 from onboarding.pathway.indicators.sql import (
     ANSWER_DAYS,
     Period,
@@ -80,16 +81,14 @@ def capacity(
     today: date,
 ) -> Capacity:
     """Places approved: the agrément capacity of the carers who came through the pathway. Places
-    free now: their vacancies open from today or earlier, while the carer is published."""
+    free now: their vacancies parents may see today, offered from today or earlier
+    (`pathway.shown`)."""
     # Free now: counted per carer from the vacancies' index, in the same pass as the capacity.
-    free_now = case(
-        (
-            Carer.is_published.is_(True),
-            select(func.count())
-            .where(Vacancy.carer_id == Carer.id, Vacancy.available_from <= today)
-            .scalar_subquery(),
-        ),
-        else_=0,
+    shown_today = shown.place_clause(
+        values=shown.parameters(today=today, care_from=today, free_by=today)
+    )
+    free_now = (
+        select(func.count()).where(Vacancy.carer_id == Carer.id, shown_today).scalar_subquery()
     )
     query = select(
         Carer.department_code, func.sum(Carer.agrement_capacity), func.sum(free_now)

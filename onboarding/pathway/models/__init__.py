@@ -81,9 +81,10 @@ __all__ = [
     "WithdrawalReason",
 ]
 
-# Registers the flush listeners that keep Candidate.steps_reached true (imported last: it uses
-# the models above).
+# Registers the flush listeners (imported last: they use the models above): the messages that
+# changes call for, Candidate.steps_reached, and a carer's training and withdrawal dates.
 from onboarding.pathway import (
     notifications,  # noqa: F401
+    shown,  # noqa: F401
     steps_reached,  # noqa: F401
 )

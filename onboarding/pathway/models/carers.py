@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
+from onboarding.pathway.deadlines import agrement_expiry
 from onboarding.pathway.geography import department_of
 
 if TYPE_CHECKING:
@@ -31,15 +32,35 @@ class CarerSource(Choice):
     IMPORTED = "imported", "Importée"
 
 
+def _first_agrement_expiry(context) -> date:
+    """Without a decision to read it from (an imported carer, a test row): a first agrément's
+    validity from its date."""
+    decided_on = context.get_current_parameters()["agrement_on"]
+    return agrement_expiry(decided_on, is_renewal=False, has_cap_aepe_units=False)
+
+
 class Carer(Model):
     __tablename__ = "carer"
     __table_args__ = (
         CheckConstraint("agrement_capacity BETWEEN 1 AND 4", name="capacity_range"),
         # R421-39: she may hide her email or her phone, not both.
         CheckConstraint("show_email OR show_phone", name="email_or_phone_shown"),
-        # The parents' search: a bounding box over published carers, freshness read from the index.
+        # Never public without her consent on record (pathway.shown reads both).
+        CheckConstraint(
+            "NOT is_published OR publication_consent_at IS NOT NULL", name="published_with_consent"
+        ),
+        # The parents' search: a bounding box over published carers, and every term of the
+        # "may she be shown" rule (pathway.shown) read from the index.
         Index(
-            "ix_carer_search_position", "is_published", "latitude", "longitude", "last_confirmed_on"
+            "ix_carer_search_position",
+            "is_published",
+            "latitude",
+            "longitude",
+            "last_confirmed_on",
+            "agrement_expires_on",
+            "training_part1_on",
+            "withdrawn_on",
+            "publication_consent_at",
         ),
     )
 
@@ -61,6 +82,13 @@ class Carer(Model):
 
     agrement_on: Mapped[date] = mapped_column(Date)
     agrement_capacity: Mapped[int] = mapped_column(Integer)
+    # The last day her agrément is in force: the decision's validity, moved by a renewal.
+    agrement_expires_on: Mapped[date] = mapped_column(Date, default=_first_agrement_expiry)
+    # Part 1 of the initial training done on that day or, while she is in training, expected to
+    # end on that day; None while unknown (she is then never shown).
+    training_part1_on: Mapped[date | None] = mapped_column(Date)
+    # The day she left the pathway (or lost her agrément): never shown from then on.
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
     presentation: Mapped[str] = mapped_column(Text, default="")
     is_published: Mapped[bool] = mapped_column(Boolean, default=False)
     publication_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -71,9 +99,6 @@ class Carer(Model):
     # The date she last confirmed her availability; a profile older than 6 months is stale.
     last_confirmed_on: Mapped[date | None] = mapped_column(Date)
     first_child_on: Mapped[date | None] = mapped_column(Date)
-    # The last day of the agrément in force (pathway.agrement keeps it); None for an imported
-    # carer whose validity was not given, who is then taken as approved.
-    agrement_valid_until: Mapped[date | None] = mapped_column(Date)
     # A renewal request received by the département and not decided yet.
     renewal_requested_on: Mapped[date | None] = mapped_column(Date)
     # The Caf's prime d'installation: when she asked for it, when it was paid.

@@ -21,6 +21,7 @@ from onboarding.pathway.models import (
     Enrollment,
     MessageKind,
     OutboxMessage,
+    StaffUser,
 )
 
 
@@ -31,6 +32,7 @@ class Composed:
     text: str
     html: str | None = None
     attachments: tuple[Attachment, ...] = field(default=())
+    reply_to: str | None = None
 
 
 class Obsolete(Exception):
@@ -210,6 +212,43 @@ CARER_KINDS = {
     MessageKind.CARER_STALE_WARNING,
 }
 
+
+def _contact_request(session: Session, message: OutboxMessage) -> ContactRequest:
+    request = session.get(ContactRequest, message.subject_id)
+    if request is None:
+        raise Obsolete("request_gone")
+    return request
+
+
+def _contact_to_carer(session: Session, message: OutboxMessage) -> Composed:
+    from onboarding.search.notify import carer_message
+
+    request = _contact_request(session, message)
+    carer = request.carer
+    to = _recipient(message.channel, carer.email, carer.phone)
+    subject, text = carer_message(carer, request, request.commune)
+    return Composed(to, subject, text, reply_to=request.email)
+
+
+def _contact_without_email(session: Session, message: OutboxMessage) -> Composed:
+    request = _contact_request(session, message)
+    staff_id = int(message.key.rsplit("staff-", 1)[-1])
+    coordinator = session.get(StaffUser, staff_id)
+    if coordinator is None or not coordinator.is_active:
+        raise Obsolete("no_coordinator")
+    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    text, html = _render(
+        message.kind,
+        Channel.EMAIL,
+        request=request,
+        carer=request.carer,
+        coordinator=coordinator,
+        request_url=f"{base_url}/admin/contact_request/details/?id={request.id}",
+    )
+    subject = f"Demande d'une famille à transmettre à {request.carer}"
+    return Composed(coordinator.email, subject, text, html)
+
+
 SUBJECTS = {
     MessageKind.ENROLLMENT_INVITATION: "Inscription : {a.title} le {a.date:%d/%m/%Y}",
     MessageKind.ACTIVITY_REMINDER: "Rappel : {a.title} le {a.date:%d/%m/%Y}",
@@ -222,6 +261,10 @@ def compose(session: Session, message: OutboxMessage) -> Composed:
     """The message as it should leave now; raise Obsolete when it should not leave at all."""
     if message.kind == MessageKind.CONTACT_ACKNOWLEDGEMENT:
         return _contact_acknowledgement(session, message)
+    if message.kind == MessageKind.CONTACT_TO_CARER:
+        return _contact_to_carer(session, message)
+    if message.kind == MessageKind.CONTACT_WITHOUT_EMAIL:
+        return _contact_without_email(session, message)
     if message.kind == MessageKind.ACCESS_LINK:
         return _access_link(session, message)
     if message.kind == MessageKind.ABSENCE_NOTICE:

@@ -66,6 +66,7 @@ class _Channels:
                 html=composed.html,
                 attachments=composed.attachments,
                 message_id=reference,
+                reply_to=composed.reply_to,
             )
         )
 

@@ -19,6 +19,8 @@ class MessageKind(Choice):
     ACTIVITY_CHANGED = ("activity_changed", "Activité déplacée ou modifiée")
     ACTIVITY_CANCELLED = ("activity_cancelled", "Activité annulée")
     CONTACT_ACKNOWLEDGEMENT = ("contact_acknowledgement", "Accusé de réception d'une demande")
+    CONTACT_TO_CARER = ("contact_to_carer", "Demande d'une famille transmise")
+    CONTACT_WITHOUT_EMAIL = ("contact_without_email", "Demande à transmettre (pas d'e-mail)")
     ACCESS_LINK = ("access_link", "Nouveau lien d'accès personnel")
     ABSENCE_NOTICE = ("absence_notice", "Absence signalée par une candidate")
     CARER_CAMPAIGN = ("carer_campaign", "Campagne de confirmation des disponibilités")

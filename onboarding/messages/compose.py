@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
+from onboarding import formatting
 from onboarding.candidate.calendar import calendar_file
 from onboarding.mail import Attachment
 from onboarding.pathway import clock
@@ -14,11 +15,13 @@ from onboarding.pathway.identifiers import is_mobile_phone, normalize_phone
 from onboarding.pathway.models import (
     Attendance,
     Candidate,
+    Carer,
     Channel,
     ContactRequest,
     Enrollment,
     MessageKind,
     OutboxMessage,
+    StaffUser,
 )
 
 
@@ -29,6 +32,7 @@ class Composed:
     text: str
     html: str | None = None
     attachments: tuple[Attachment, ...] = field(default=())
+    reply_to: str | None = None
 
 
 class Obsolete(Exception):
@@ -157,6 +161,94 @@ def _absence_notice(session: Session, message: OutboxMessage) -> Composed:
     return Composed(coordinator.email, subject, text, html)
 
 
+def _carer_message(session: Session, message: OutboxMessage) -> Composed:
+    from onboarding.candidate.links import new_personal_link, valid_until
+    from onboarding.pathway import campaigns
+    from onboarding.pathway.carers import STALE_AFTER
+
+    carer = session.get(Carer, message.subject_id)
+    if carer is None or not carer.is_published:
+        raise Obsolete("not_published")
+    occasion = message.key.rsplit(":", 1)[-1]
+    today = clock.today()
+    if message.kind == MessageKind.CARER_STALE_WARNING:
+        if carer.last_confirmed_on is None or carer.last_confirmed_on.isoformat() != occasion:
+            raise Obsolete("confirmed_since")
+        subject = "Vos places bientôt invisibles pour les parents : confirmez-les"
+        context = {"hidden_on": carer.last_confirmed_on + STALE_AFTER}
+    else:
+        campaign = campaigns.campaign_on(today)
+        if campaign is None or campaign.occasion != occasion:
+            raise Obsolete("campaign_over")
+        if carer.last_confirmed_on is not None and carer.last_confirmed_on >= campaign.opens_on:
+            raise Obsolete("confirmed_since")
+        reminder = message.kind == MessageKind.CARER_CAMPAIGN_REMINDER
+        subject = (
+            f"{'Rappel : c' if reminder else 'C'}onfirmez vos disponibilités avant le "
+            f"{formatting.long_date(campaign.due_on)}"
+        )
+        context = {"due_on": campaign.due_on, "reminder": reminder}
+    candidate = carer.candidate
+    if candidate is None or candidate.anonymised_at is not None:
+        raise Obsolete("no_space")
+    to = _recipient(message.channel, carer.email, carer.phone)
+    url = new_personal_link(candidate)
+    text, html = _render(
+        message.kind,
+        message.channel,
+        carer=carer,
+        url=url,
+        valid_until=valid_until(candidate),
+        places=len(carer.vacancies),
+        coordinator=candidate.coordinator,
+        **context,
+    )
+    return Composed(to, subject, text, html)
+
+
+CARER_KINDS = {
+    MessageKind.CARER_CAMPAIGN,
+    MessageKind.CARER_CAMPAIGN_REMINDER,
+    MessageKind.CARER_STALE_WARNING,
+}
+
+
+def _contact_request(session: Session, message: OutboxMessage) -> ContactRequest:
+    request = session.get(ContactRequest, message.subject_id)
+    if request is None:
+        raise Obsolete("request_gone")
+    return request
+
+
+def _contact_to_carer(session: Session, message: OutboxMessage) -> Composed:
+    from onboarding.search.notify import carer_message
+
+    request = _contact_request(session, message)
+    carer = request.carer
+    to = _recipient(message.channel, carer.email, carer.phone)
+    subject, text = carer_message(carer, request, request.commune)
+    return Composed(to, subject, text, reply_to=request.email)
+
+
+def _contact_without_email(session: Session, message: OutboxMessage) -> Composed:
+    request = _contact_request(session, message)
+    staff_id = int(message.key.rsplit("staff-", 1)[-1])
+    coordinator = session.get(StaffUser, staff_id)
+    if coordinator is None or not coordinator.is_active:
+        raise Obsolete("no_coordinator")
+    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    text, html = _render(
+        message.kind,
+        Channel.EMAIL,
+        request=request,
+        carer=request.carer,
+        coordinator=coordinator,
+        request_url=f"{base_url}/admin/contact_request/details/?id={request.id}",
+    )
+    subject = f"Demande d'une famille à transmettre à {request.carer}"
+    return Composed(coordinator.email, subject, text, html)
+
+
 SUBJECTS = {
     MessageKind.ENROLLMENT_INVITATION: "Inscription : {a.title} le {a.date:%d/%m/%Y}",
     MessageKind.ACTIVITY_REMINDER: "Rappel : {a.title} le {a.date:%d/%m/%Y}",
@@ -169,8 +261,14 @@ def compose(session: Session, message: OutboxMessage) -> Composed:
     """The message as it should leave now; raise Obsolete when it should not leave at all."""
     if message.kind == MessageKind.CONTACT_ACKNOWLEDGEMENT:
         return _contact_acknowledgement(session, message)
+    if message.kind == MessageKind.CONTACT_TO_CARER:
+        return _contact_to_carer(session, message)
+    if message.kind == MessageKind.CONTACT_WITHOUT_EMAIL:
+        return _contact_without_email(session, message)
     if message.kind == MessageKind.ACCESS_LINK:
         return _access_link(session, message)
     if message.kind == MessageKind.ABSENCE_NOTICE:
         return _absence_notice(session, message)
+    if message.kind in CARER_KINDS:
+        return _carer_message(session, message)
     return _activity_message(session, message, SUBJECTS[message.kind])

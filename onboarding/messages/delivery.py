@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from onboarding import mail
 from onboarding.messages import sms
 from onboarding.messages.compose import Composed, Obsolete, compose
-from onboarding.pathway import clock, outbox
+from onboarding.pathway import campaigns, clock, outbox
 from onboarding.pathway.models import Channel, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -38,11 +38,13 @@ class Report:
     failed: int = 0
     obsolete: int = 0
     interrupted: int = 0
+    queued: int = 0
 
     def __str__(self) -> str:
         return (
             f"sent {self.sent}, to retry {self.retried}, failed {self.failed}, "
-            f"obsolete {self.obsolete}, interrupted claims {self.interrupted}"
+            f"obsolete {self.obsolete}, interrupted {self.interrupted}, "
+            f"queued by the calendar {self.queued}"
         )
 
 
@@ -64,6 +66,7 @@ class _Channels:
                 html=composed.html,
                 attachments=composed.attachments,
                 message_id=reference,
+                reply_to=composed.reply_to,
             )
         )
 
@@ -119,6 +122,7 @@ def send_due(session: Session, *, limit: int | None = None, batch: int | None = 
     sender = outbox.new_sender_id()
     report = Report()
     report.interrupted = outbox.recover_interrupted(session, now=clock.now())
+    report.queued = campaigns.queue_due(session, now=clock.now())
     session.commit()
     handled = 0
     channels = _Channels()

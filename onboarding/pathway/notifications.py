@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import clock, outbox
+from onboarding.pathway import clock, outbox, staff
 from onboarding.pathway.identifiers import is_mobile_phone
 from onboarding.pathway.models import (
     Activity,
@@ -72,13 +72,24 @@ def enrollment_made(session: Session, enrollment: Enrollment) -> None:
 
 
 def contact_requested(session: Session, request: ContactRequest) -> None:
-    """The parent's acknowledgement, by email when she gave one."""
+    """The carer is told (or, without her email, each coordinator of her département at once,
+    to pass it on by phone); the parent gets an acknowledgement."""
+    now = clock.now()
+    carer = request.carer
+    if carer.email:
+        outbox.enqueue(session, MessageKind.CONTACT_TO_CARER, subject_id=request.id, due_at=now)
+    else:
+        for coordinator in staff.coordinators_of(session, carer.department_code):
+            outbox.enqueue(
+                session,
+                MessageKind.CONTACT_WITHOUT_EMAIL,
+                subject_id=request.id,
+                occasion=f"staff-{coordinator.id}",
+                due_at=now,
+            )
     if request.email:
         outbox.enqueue(
-            session,
-            MessageKind.CONTACT_ACKNOWLEDGEMENT,
-            subject_id=request.id,
-            due_at=clock.now(),
+            session, MessageKind.CONTACT_ACKNOWLEDGEMENT, subject_id=request.id, due_at=now
         )
 
 

@@ -67,3 +67,13 @@ def create_staff_user(
     session.add(user)
     session.flush()
     return user
+
+
+def coordinators_of(session: Session, department_code: str) -> list[StaffUser]:
+    """The active coordinators who cover that département."""
+    users = session.scalars(
+        select(StaffUser)
+        .where(StaffUser.role == Role.COORDINATOR, StaffUser.is_active.is_(True))
+        .order_by(StaffUser.id)
+    )
+    return [user for user in users if user.covers_department(department_code)]

@@ -6,7 +6,6 @@ import logging
 from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from onboarding import mail
 from onboarding.extensions import db, limiter
 from onboarding.pathway import commune_search, contact, search
 from onboarding.pathway.base import utcnow
@@ -25,7 +24,6 @@ from onboarding.pathway.schedule import (
 )
 from onboarding.search import bp
 from onboarding.search.forms import ContactForm
-from onboarding.search.notify import carer_message
 from onboarding.search.params import ParamsInput, parse_date, parse_search, query_parameters
 
 log = logging.getLogger(__name__)
@@ -255,28 +253,15 @@ def carer_page(carer_id: int):
             getattr(form, field).errors.append(message)
     if valid and commune is not None and not rule_errors:
         try:
-            request_row = contact.request_contact(
-                db.session, carer, data, today=today(), now=utcnow()
-            )
+            contact.request_contact(db.session, carer, data, today=today(), now=utcnow())
         except RuleViolation as error:  # the same rules as above: never stores a broken request
             getattr(form, error.field).errors.append(error.message)
         else:
             db.session.commit()
-            notified = _notify(carer, request_row, commune)
+            # The outbox tells her (or, without her email, the coordinators) right away.
+            notified = bool(carer.email)
             return redirect(url_for(".contact_sent", carer_id=carer.id, prevenue=int(notified)))
     return render_template("search/carer.html", **_carer_context(carer, form)), 200
-
-
-def _notify(carer, request_row, commune) -> bool:
-    """Tell the carer by e-mail; the request is kept (and in the panel) even when mail fails."""
-    if not carer.email:
-        return False
-    subject, body = carer_message(carer, request_row, commune)
-    try:
-        mail.send(carer.email, subject, body, reply_to=request_row.email)
-    except mail.MailError:
-        return False
-    return True
 
 
 @bp.route("/assmat/<int:carer_id>/demande-envoyee")

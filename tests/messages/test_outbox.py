@@ -332,3 +332,42 @@ def test_the_message_id_is_the_same_for_every_delivery_of_one_message():
     other = outbox.message_key(MessageKind.ACTIVITY_REMINDER, 13, "2026-03-26.0", Channel.EMAIL)
     assert outbox.message_id_header(key) != outbox.message_id_header(other)
     assert datetime.now(UTC)  # the header holds no time
+
+
+def test_a_request_for_a_carer_without_email_goes_at_once_to_her_coordinators(
+    session, smtp, coordinator_33, partner_33
+):
+    from onboarding.pathway import contact
+    from onboarding.pathway.models import CandidateStatus
+    from tests import builders
+
+    other = builders.make_staff(session, "coord24@example.org", departments="24")
+    carer = builders.make_candidate(session, CandidateStatus.APPROVED, first_name="Inès").carer
+    carer.email = None
+    carer.phone = "05 56 00 00 02"
+    session.commit()
+    data = contact.ContactInput(
+        parent_name="Julie Parent",
+        email="julie@example.org",
+        phone="",
+        commune_insee=builders.BORDEAUX,
+        child_birth_date=date(2025, 9, 1),
+        start_date=date(2026, 9, 1),
+        half_days=0b1,
+        needs=0,
+        is_job_seeker=True,
+        message="",
+        consent=True,
+    )
+    request = contact.request_contact(session, carer, data, today=TODAY, now=clock.now())
+    session.commit()
+
+    assert send_due(session).sent == 2
+    to = sorted(m["To"] for m in smtp.messages())
+    assert to == ["coord33@example.org", "julie@example.org"]
+    assert other.email not in to
+    [notice] = smtp.messages("coord33@example.org")
+    text = notice.get_body(preferencelist=("plain",)).get_content()
+    assert "05 56 00 00 02" in text
+    assert f"/admin/contact_request/details/?id={request.id}" in text
+    assert "julie@example.org" not in text  # the family's details stay in the panel

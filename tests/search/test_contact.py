@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from onboarding.mail import outbox_messages
+from onboarding.messages.delivery import send_due
 from onboarding.pathway.models import ContactOutcome, ContactRequest
 from tests.builders import TODAY
 from tests.conftest import csrf_token_from
@@ -47,7 +48,9 @@ def stored(session) -> int:
     return session.scalar(select(func.count()).select_from(ContactRequest))
 
 
-def outbox(app) -> list:
+def outbox(app, session) -> list:
+    """The mail written to the outbox folder, once the queued messages are sent."""
+    send_due(session)
     return outbox_messages(Path(app.config["MAIL_OUTBOX"]))
 
 
@@ -105,7 +108,8 @@ def test_a_request_is_stored_and_the_carer_told_by_email(app, client, session, c
     assert request.outcome == ContactOutcome.NEW
     assert request.consent_at is not None
     assert request.consent_version
-    [message] = outbox(app)
+    message, acknowledgement = outbox(app, session)
+    assert acknowledgement["To"] == "julie@example.org"
     assert message["To"] == "lea@example.org"
     assert message["Reply-To"] == "julie@example.org"
     body = message.get_content()
@@ -125,7 +129,8 @@ def test_phone_alone_is_enough_and_a_carer_without_email_is_left_to_the_coordina
     response = post(client, no_email, email="")
     assert response.status_code == 302
     assert stored(session) == 1
-    assert outbox(app) == []
+    # No email to her: the coordinators of her département are told at once (none here).
+    assert outbox(app, session) == []
     assert "la coordination du département la transmet" in text(
         client.get(response.headers["Location"])
     )
@@ -172,14 +177,14 @@ def test_each_invalid_field_shows_the_form_again_and_stores_nothing(
     assert error, f"no error shown at {field}"
     assert message in html.unescape(error.group(1))
     assert stored(session) == 0
-    assert outbox(app) == []
+    assert outbox(app, session) == []
 
 
 def test_the_honeypot_looks_like_success_and_stores_nothing(app, client, session, carer):
     response = post(client, carer, website="http://spam.example")
     assert response.status_code == 302
     assert stored(session) == 0
-    assert outbox(app) == []
+    assert outbox(app, session) == []
 
 
 def test_without_csrf_token_nothing_is_stored(client, session, carer):

@@ -19,8 +19,13 @@ class MessageKind(Choice):
     ACTIVITY_CHANGED = ("activity_changed", "Activité déplacée ou modifiée")
     ACTIVITY_CANCELLED = ("activity_cancelled", "Activité annulée")
     CONTACT_ACKNOWLEDGEMENT = ("contact_acknowledgement", "Accusé de réception d'une demande")
+    CONTACT_TO_CARER = ("contact_to_carer", "Demande d'une famille transmise")
+    CONTACT_WITHOUT_EMAIL = ("contact_without_email", "Demande à transmettre (pas d'e-mail)")
     ACCESS_LINK = ("access_link", "Nouveau lien d'accès personnel")
     ABSENCE_NOTICE = ("absence_notice", "Absence signalée par une candidate")
+    CARER_CAMPAIGN = ("carer_campaign", "Campagne de confirmation des disponibilités")
+    CARER_CAMPAIGN_REMINDER = ("carer_campaign_reminder", "Rappel de la campagne de confirmation")
+    CARER_STALE_WARNING = ("carer_stale_warning", "Profil bientôt masqué aux parents")
 
 
 class Channel(Choice):
@@ -60,7 +65,7 @@ class OutboxMessage(Model):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[MessageKind] = mapped_column(choice_column_type(MessageKind, "message_kind"))
     channel: Mapped[Channel] = mapped_column(choice_column_type(Channel, "message_channel"))
-    # What the message is about: an enrolment, an activity or a contact request (no foreign
+    # What the message is about: an enrolment, a contact request, a candidate or a carer (no foreign
     # key: a cancelled enrolment or a purged request leaves its message obsolete, not broken).
     subject_id: Mapped[int] = mapped_column(Integer)
     # Whose page lists it in the panel (for a message to staff, the candidate it is about).

@@ -21,6 +21,7 @@ from onboarding.pathway.models import (
     Enrollment,
     MessageKind,
     OutboxMessage,
+    SearchAlert,
     StaffUser,
 )
 
@@ -249,6 +250,38 @@ def _contact_without_email(session: Session, message: OutboxMessage) -> Composed
     return Composed(coordinator.email, subject, text, html)
 
 
+def _alert(session: Session, message: OutboxMessage) -> Composed:
+    from urllib.parse import urlencode
+
+    from onboarding.pathway import alerts
+    from onboarding.search.params import query_parameters
+
+    alert = session.get(SearchAlert, message.subject_id)
+    if alert is None or alert.stopped_at is not None:
+        raise Obsolete("alert_stopped")
+    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    links = {
+        "confirm_url": f"{base_url}/recherche/alerte/{alert.token}/confirmer",
+        "stop_url": f"{base_url}/recherche/alerte/{alert.token}/arreter",
+    }
+    if message.kind == MessageKind.ALERT_CONFIRMATION:
+        if alert.confirmed_at is not None:
+            raise Obsolete("already_confirmed")
+        subject = "Confirmez votre alerte de recherche d'assistante maternelle"
+        matches = []
+    else:
+        query = alerts.query_of(alert, today=clock.today())
+        links["search_url"] = f"{base_url}/recherche?{urlencode(query_parameters(query), True)}"
+        subject = "Une place d'accueil correspond à votre recherche"
+        matches = alerts.new_matches(session, alert, today=clock.today())
+        if not matches:
+            # Gone by the time it was due: the alert watches again.
+            alert.told_at = None
+            raise Obsolete("no_match_any_more")
+    text, html = _render(message.kind, Channel.EMAIL, alert=alert, matches=matches, **links)
+    return Composed(alert.email, subject, text, html)
+
+
 SUBJECTS = {
     MessageKind.ENROLLMENT_INVITATION: "Inscription : {a.title} le {a.date:%d/%m/%Y}",
     MessageKind.ACTIVITY_REMINDER: "Rappel : {a.title} le {a.date:%d/%m/%Y}",
@@ -269,6 +302,8 @@ def compose(session: Session, message: OutboxMessage) -> Composed:
         return _access_link(session, message)
     if message.kind == MessageKind.ABSENCE_NOTICE:
         return _absence_notice(session, message)
+    if message.kind in (MessageKind.ALERT_CONFIRMATION, MessageKind.ALERT_MATCH):
+        return _alert(session, message)
     if message.kind in CARER_KINDS:
         return _carer_message(session, message)
     return _activity_message(session, message, SUBJECTS[message.kind])

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from onboarding import mail
 from onboarding.messages import sms
 from onboarding.messages.compose import Composed, Obsolete, compose
-from onboarding.pathway import campaigns, clock, outbox
+from onboarding.pathway import alerts, campaigns, clock, outbox
 from onboarding.pathway.models import Channel, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -123,6 +123,7 @@ def send_due(session: Session, *, limit: int | None = None, batch: int | None = 
     report = Report()
     report.interrupted = outbox.recover_interrupted(session, now=clock.now())
     report.queued = campaigns.queue_due(session, now=clock.now())
+    report.queued += alerts.check_due(session, now=clock.now(), today=clock.today())
     session.commit()
     handled = 0
     channels = _Channels()

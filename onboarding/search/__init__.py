@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("search", __name__)
 
-from onboarding.search import routes  # noqa: E402, F401  (routes attach to bp)
+from onboarding.search import alerts, routes  # noqa: E402, F401  (routes attach to bp)

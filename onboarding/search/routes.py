@@ -23,6 +23,7 @@ from onboarding.pathway.schedule import (
     needs_mask,
 )
 from onboarding.search import bp
+from onboarding.search.alerts import alert_context
 from onboarding.search.forms import ContactForm
 from onboarding.search.params import ParamsInput, parse_date, parse_search, query_parameters
 
@@ -149,6 +150,7 @@ def search_page():
         map_tiles=current_app.config["MAP_TILE_URL"],
         map_attribution=current_app.config["MAP_ATTRIBUTION"],
         contact_args=query_parameters(query) if query else {},
+        **alert_context(),
         **context,
     )
 

@@ -371,3 +371,12 @@ def test_a_request_for_a_carer_without_email_goes_at_once_to_her_coordinators(
     assert "05 56 00 00 02" in text
     assert f"/admin/contact_request/details/?id={request.id}" in text
     assert "julie@example.org" not in text  # the family's details stay in the panel
+
+
+@pytest.mark.parametrize("kind", list(MessageKind), ids=lambda kind: kind.value)
+def test_every_kind_of_message_has_its_text_and_html(kind):
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "templates" / "messages"
+    assert (folder / f"{kind.value}.txt").is_file() or kind == MessageKind.CONTACT_TO_CARER
+    assert (folder / f"{kind.value}.html").is_file() or kind == MessageKind.CONTACT_TO_CARER

@@ -18,6 +18,7 @@ from onboarding.pathway.models.agrement import (
     Training,
     TrainingKind,
 )
+from onboarding.pathway.models.alerts import SearchAlert
 from onboarding.pathway.models.candidates import (
     Candidate,
     CandidateStatus,
@@ -72,6 +73,7 @@ __all__ = [
     "RecoveryCode",
     "ReferralSource",
     "Role",
+    "SearchAlert",
     "StaffUser",
     "StatusAssignmentError",
     "Training",

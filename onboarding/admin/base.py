@@ -4,6 +4,8 @@ every change written to the audit log."""
 from flask import abort, current_app, flash, request
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model.form import converts
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import true
@@ -12,6 +14,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from onboarding.admin.forms import PanelForm
 from onboarding.admin.security import SecuredViewMixin
 from onboarding.extensions import db
+from onboarding.fields import FrenchDateField, FrenchDateTimeField, FrenchTimeField
 from onboarding.pathway import audit
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.scope import department_filter
@@ -44,10 +47,32 @@ def neutralise_cell(value):
     return value
 
 
+class PanelModelConverter(AdminModelConverter):
+    """Every date, time and date-time column of every panel form gets the app's one French
+    input (onboarding.fields), instead of Flask-Admin's English picker that rereads what was
+    typed (01/12/2026 became 2001-12-20)."""
+
+    @converts("Date")
+    def convert_date(self, field_args, **extra):
+        field_args.pop("widget", None)
+        return FrenchDateField(**field_args)
+
+    @converts("DateTime")
+    def convert_datetime(self, field_args, **extra):
+        field_args.pop("widget", None)
+        return FrenchDateTimeField(**field_args)
+
+    @converts("Time")
+    def convert_time(self, field_args, **extra):
+        field_args.pop("widget", None)
+        return FrenchTimeField(**field_args)
+
+
 class StaffModelView(SecuredViewMixin, ModelView):
     """Subclasses say how a row belongs to a département with `scope_clause()`."""
 
     form_base_class = PanelForm
+    model_form_converter = PanelModelConverter
     page_size = 50
     can_set_page_size = True
     can_view_details = True

@@ -20,6 +20,7 @@ from onboarding.admin.security import SecuredViewMixin
 from onboarding.admin.views.printing import file_name, issuer, printed
 from onboarding.documents import papers
 from onboarding.extensions import db
+from onboarding.fields import parse_date
 from onboarding.pathway import clock, indicators
 from onboarding.pathway.geography import (
     NOUVELLE_AQUITAINE,
@@ -88,10 +89,10 @@ def _date(raw: str, label: str, errors: list[str]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return parse_date(raw)
     except ValueError:
         errors.append(
-            f"La date de {label} « {raw} » n'est pas une date valide (jj/mm/aaaa) : ignorée."
+            f"La date de {label} « {raw} » n'est pas une date valide (JJ/MM/AAAA) : ignorée."
         )
         return None
 

@@ -1,0 +1,118 @@
+"""Dates typed in the panel's forms: every accepted spelling stores the day meant, every refused
+one says the format and changes nothing (01/12/2026 was once stored as 2001-12-20)."""
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from onboarding.pathway import clock
+from onboarding.pathway.models import Candidate, DossierItemStatus
+from tests.admin.conftest import text
+from tests.admin.test_candidates import VALID
+
+DECEMBER_1 = date(2026, 12, 1)
+ACCEPTED = ["01/12/2026", "1/12/2026", "2026-12-01", " 01/12/2026 "]
+REFUSED = ["31/02/2026", "12/31/2026", "demain", "01/12/26", "2026/12/01", "01.12.2026",
+           "1er décembre 2026"]  # fmt: skip
+FORMAT = "Date invalide : utilisez le format JJ/MM/AAAA"
+
+
+@pytest.fixture(autouse=True)
+def in_late_december(app):
+    """1 December 2026 is in the past, so that the domain accepts it."""
+    with clock.frozen(date(2026, 12, 20)):
+        yield
+
+
+def _new_candidate(session):
+    session.expire_all()
+    return session.scalar(select(Candidate).where(Candidate.last_name == "Nouvelle"))
+
+
+@pytest.mark.parametrize("typed", ACCEPTED)
+def test_a_new_candidate_s_referral_date_is_the_day_typed(panel, world, session, typed):
+    panel.sign_in(world.coordinator_33)
+    response = panel.post("/admin/candidate/new/", {**VALID, "referred_on": typed})
+    assert response.status_code == 302, text(response)
+    candidate = _new_candidate(session)
+    assert candidate.referred_on == DECEMBER_1
+    assert candidate.cohort == "2026-12"
+
+
+@pytest.mark.parametrize("typed", [*REFUSED, ""])
+def test_a_referral_date_refused_says_the_format_and_stores_nothing(panel, world, session, typed):
+    panel.sign_in(world.coordinator_33)
+    response = panel.post("/admin/candidate/new/", {**VALID, "referred_on": typed})
+    page = text(response)
+    assert response.status_code == 200
+    assert (FORMAT if typed else "Ce champ est requis") in page
+    # What was typed comes back as typed, beside the expected format.
+    assert f'value="{typed}"' in page
+    assert "Format attendu : JJ/MM/AAAA" in page
+    assert _new_candidate(session) is None
+
+
+def test_the_form_shows_a_text_input_with_its_format_and_no_english_picker(panel, world):
+    panel.sign_in(world.coordinator_33)
+    page = panel.html("/admin/candidate/new/")
+    assert "datepicker" not in page
+    assert 'type="date"' not in page
+    [tag] = re.findall(r'<input[^>]*name="referred_on"[^>]*>', page)
+    assert 'type="text"' in tag
+    assert 'aria-describedby="referred_on-format"' in tag
+    assert '<small id="referred_on-format"' in page
+
+
+@pytest.mark.parametrize("typed", ACCEPTED)
+def test_a_dossier_piece_is_received_on_the_day_typed(panel, world, session, typed):
+    item = world.candidate_33.dossier_items[0]
+    panel.sign_in(world.coordinator_33)
+    response = panel.post(
+        f"/admin/dossier_item/edit/?id={item.id}",
+        {"status": "received", "received_on": typed, "note": ""},
+    )
+    assert response.status_code == 302
+    session.refresh(item)
+    assert (item.status, item.received_on) == (DossierItemStatus.RECEIVED, DECEMBER_1)
+    # Shown back the French way.
+    assert 'value="01/12/2026"' in panel.html(f"/admin/dossier_item/edit/?id={item.id}")
+
+
+@pytest.mark.parametrize("typed", REFUSED)
+def test_a_reception_date_refused_changes_nothing(panel, world, session, typed):
+    item = world.candidate_33.dossier_items[0]
+    panel.sign_in(world.coordinator_33)
+    response = panel.post(
+        f"/admin/dossier_item/edit/?id={item.id}",
+        {"status": "received", "received_on": typed, "note": ""},
+    )
+    assert response.status_code == 200
+    assert FORMAT in text(response)
+    session.refresh(item)
+    assert (item.status, item.received_on) == (DossierItemStatus.MISSING, None)
+
+
+@pytest.mark.parametrize("typed", ["01/12/2026", "2026-12-01"])
+def test_a_transition_date_is_the_day_typed(panel, world, session, typed):
+    candidate = world.candidate_33
+    panel.sign_in(world.coordinator_33)
+    panel.post(f"/admin/candidate/transition/{candidate.id}/withdraw",
+               {"on": typed, "withdrawal_reason": "moved", "note": ""})  # fmt: skip
+    session.refresh(candidate)
+    assert candidate.status.value == "withdrawn"
+    assert candidate.transitions[-1].effective_on == DECEMBER_1
+
+
+@pytest.mark.parametrize("typed", ["12/31/2026", "demain"])
+def test_a_transition_date_refused_changes_nothing(panel, world, session, typed):
+    candidate = world.candidate_33
+    panel.sign_in(world.coordinator_33)
+    response = panel.post(
+        f"/admin/candidate/transition/{candidate.id}/withdraw",
+        {"on": typed, "withdrawal_reason": "moved", "note": ""},
+    )
+    assert FORMAT in text(panel.get(response.headers["Location"]))
+    session.refresh(candidate)
+    assert candidate.status.value == "in_pathway"

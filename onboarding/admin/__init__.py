@@ -5,10 +5,12 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from onboarding.admin.security import DashboardView
+from onboarding.admin.wording import correct_flask_admin_french
 from onboarding.security import csp_nonce
 
 
 def init_admin(app: Flask) -> Admin:
+    correct_flask_admin_french()
     admin = Admin(
         app,
         name="Parcours Assmat",

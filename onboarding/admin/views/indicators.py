@@ -5,8 +5,6 @@ The one list with names (candidates past a legal deadline) is shown on the page 
 read those candidates, and never leaves in the CSV.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +13,7 @@ from flask import Response, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
-from onboarding.admin.base import neutralise_cell
+from onboarding.admin.base import csv_for_excel, neutralise_cell
 from onboarding.admin.security import SecuredViewMixin
 from onboarding.admin.views.printing import file_name, issuer, printed
 from onboarding.documents import papers
@@ -153,12 +151,9 @@ def compute_for(filters: Filters) -> indicators.Indicators:
 
 
 def csv_text(result: indicators.Indicators) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Rubrique", "Indicateur", "Détail", "Valeur"])
-    for row in indicators.as_rows(result):
-        writer.writerow([neutralise_cell(_cell(value)) for value in row])
-    return out.getvalue()
+    """The indicators in the panel's one CSV convention (byte order mark included)."""
+    rows = [[neutralise_cell(_cell(value)) for value in row] for row in indicators.as_rows(result)]
+    return csv_for_excel([["Rubrique", "Indicateur", "Détail", "Valeur"], *rows])
 
 
 def _cell(value) -> str:
@@ -200,7 +195,7 @@ class IndicatorsView(SecuredViewMixin, BaseView):
     @expose("/export.csv")
     def export_csv(self):
         filters = read_filters(request.args, current_user._get_current_object())
-        body = "\ufeff" + csv_text(compute_for(filters))
+        body = csv_text(compute_for(filters))
         name = f"indicateurs-{clock.today():%Y-%m-%d}.csv"
         return Response(
             body,

@@ -68,6 +68,16 @@ def hours(value: Decimal | float | int | None) -> str:
     return f"{text.replace('.', ',')} h"
 
 
+def month_year(month: str | None) -> str:
+    """ "2026-03" (a cohort) → "mars 2026"; anything else as it is."""
+    if not month:
+        return ""
+    year, _, number = month.partition("-")
+    if not (number.isdigit() and 1 <= int(number) <= 12):
+        return month
+    return f"{MONTHS[int(number) - 1]} {year}"
+
+
 def duration(value: Decimal | float | int | None) -> str:
     """3 h 30, 80 h, 0 h 45: a number of hours as a clock reads (the panel's hours)."""
     if value is None:
@@ -118,6 +128,7 @@ FILTERS = {
     "duration": duration,
     "yes_no": yes_no,
     "counted": counted,
+    "month_year": month_year,
 }
 
 

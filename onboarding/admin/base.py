@@ -29,6 +29,7 @@ from onboarding.formatting import (
     decimal_number,
     duration,
     half_days_text,
+    month_year,
     needs_text,
     short_date,
     yes_no,
@@ -129,6 +130,8 @@ SECRETS = ("password_hash", "login_id", "access_nonce")
 NAMED_FORMATTERS = {
     "half_days": lambda view, context, model, name: half_days_text(model.half_days),
     "needs": lambda view, context, model, name: needs_text(model.needs),
+    # A cohort is the month of entry, "2026-03": read as "mars 2026".
+    "cohort": lambda view, context, model, name: month_year(model.cohort),
 }
 
 

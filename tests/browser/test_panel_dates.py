@@ -169,7 +169,29 @@ def test_the_dossier_piece_form_works_without_javascript(browser, live_server, p
         page.select_option("select[name=status]", "received", force=True)
         _type_date(page, "input[name=received_on]")
         page.get_by_role("button", name="Enregistrer", exact=True).click()
+        page.wait_for_url("**/admin/dossier_item/**")
+        page.wait_for_load_state("load")
+        assert "/edit/" not in page.url
         db.session.expire_all()
         assert db.session.get(DossierItem, item.id).received_on == DECEMBER_1
     finally:
         context.close()
+
+
+def test_the_lookups_speak_french(page, panel_world):
+    """Flask-Admin's select2 lookups (the commune, the coordinator) answer in French."""
+    _sign_in(page)
+    page.goto("/admin/candidate/new/")
+    page.locator(".select2-container").first.wait_for()
+    said = page.evaluate(
+        "() => [jQuery.fn.select2.defaults.formatNoMatches(),"
+        " jQuery.fn.select2.defaults.formatSearching(),"
+        " jQuery.fn.select2.defaults.formatInputTooShort('b', 3)]"
+    )
+    assert said == ["Aucun résultat", "Recherche…", "Tapez encore 2 caractères"]
+    # The commune lookup, opened and typed into, says so in French.
+    page.locator("#s2id_commune").click()
+    page.keyboard.type("zzzzzz")
+    page.locator("li.select2-no-results", has_text="Aucun résultat").wait_for()
+    page.keyboard.press("Escape")
+    page.wait_for_load_state("networkidle")

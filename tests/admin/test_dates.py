@@ -2,7 +2,7 @@
 one says the format and changes nothing (01/12/2026 was once stored as 2001-12-20)."""
 
 import re
-from datetime import date
+from datetime import date, time
 
 import pytest
 from sqlalchemy import select
@@ -116,3 +116,46 @@ def test_a_transition_date_refused_changes_nothing(panel, world, session, typed)
     assert FORMAT in text(panel.get(response.headers["Location"]))
     session.refresh(candidate)
     assert candidate.status.value == "in_pathway"
+
+
+def _activity_form(activity, **changes) -> dict:
+    data = {
+        "step": str(activity.step_id), "title": activity.title, "date": "01/12/2026",
+        "start_time": "09:30", "end_time": "12:00", "place_name": activity.place_name,
+        "address": activity.address or "", "commune": activity.commune_insee,
+        "host_name": "", "host_siret": "", "capacity": str(activity.capacity),
+        "what_to_bring": "",
+    }  # fmt: skip
+    return {**data, **changes}
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"), [("09:30", time(9, 30)), ("9h30", time(9, 30)), ("9 h", time(9, 0))]
+)
+def test_an_activity_s_times_are_hours_and_minutes(panel, world, session, start, expected):
+    activity = world.activity_33
+    panel.sign_in(world.coordinator_33)
+    url = f"/admin/activity/edit/?id={activity.id}"
+    response = panel.post(url, _activity_form(activity, start_time=start))
+    assert response.status_code == 302, text(response)
+    session.refresh(activity)
+    assert (activity.date, activity.start_time, activity.end_time) == (
+        DECEMBER_1, expected, time(12, 0)
+    )  # fmt: skip
+    page = panel.html(url)
+    assert f'value="{expected:%H:%M}"' in page
+    assert "Format attendu : HH:MM" in page
+
+
+@pytest.mark.parametrize("start", ["09:30:00", "25:00", "9.30"])
+def test_an_activity_time_otherwise_typed_is_refused(panel, world, session, start):
+    activity = world.activity_33
+    before = (activity.date, activity.start_time)
+    panel.sign_in(world.coordinator_33)
+    response = panel.post(
+        f"/admin/activity/edit/?id={activity.id}", _activity_form(activity, start_time=start)
+    )
+    assert response.status_code == 200
+    assert "Heure invalide : utilisez le format HH:MM" in text(response)
+    session.refresh(activity)
+    assert (activity.date, activity.start_time) == before

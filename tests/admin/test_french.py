@@ -233,3 +233,23 @@ def test_the_crawler_lets_french_through():
         "01/12/2026 à 14 h 05, 3 h 30, Oui, Non, 2026-03 (cohorte)</p>"
     )
     assert problems(html, english_words()) == []
+
+
+def test_flask_admin_s_messages_after_saving_and_deleting_are_french(panel, world, session):
+    from onboarding.pathway import enrollment
+
+    item = world.candidate_33.dossier_items[0]
+    row = enrollment.enroll(
+        session, world.candidate_33, world.activity_33, actor=None, today=builders.TODAY
+    )
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    saved = panel.post(
+        f"/admin/dossier_item/edit/?id={item.id}",
+        {"status": "received", "received_on": "10/03/2026", "note": ""},
+    )
+    assert "Modifications enregistrées." in panel.html(saved.location)
+    deleted = panel.post("/admin/enrollment/delete/", {"id": str(row.id)})
+    page = panel.html(deleted.location)
+    assert "Ligne supprimée." in page
+    assert "objet" not in page

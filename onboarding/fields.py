@@ -62,6 +62,29 @@ def parse_time(text: str) -> time:
     return time(hour, minute)
 
 
+def parse_date_time(text: str) -> datetime:
+    """JJ/MM/AAAA HH:MM in Paris time to an aware UTC datetime; ValueError otherwise."""
+    day, _, clock = (text or "").strip().replace("T", " ").partition(" ")
+    if not clock.strip():
+        raise ValueError(DATE_TIME_MESSAGE)
+    try:
+        local = datetime.combine(parse_date(day), parse_time(clock), tzinfo=PARIS)
+    except ValueError:
+        raise ValueError(DATE_TIME_MESSAGE) from None
+    return local.astimezone(UTC)
+
+
+def parse_range(text: str, parse) -> list:
+    """ "01/12/2026 au 31/12/2026" to [first, last] with `parse` for each end, in order."""
+    ends = re.split(r"\s+(?:au|to)\s+", (text or "").strip())
+    if len(ends) != 2:
+        raise ValueError("Indiquez deux bornes séparées par « au ».")
+    first, last = parse(ends[0]), parse(ends[1])
+    if first > last:
+        raise ValueError("La première borne doit précéder la seconde.")
+    return [first, last]
+
+
 def format_date(value: date | None) -> str:
     return f"{value:%d/%m/%Y}" if value else ""
 
@@ -151,14 +174,7 @@ class FrenchDateTimeField(_TypedField):
     hint = DATE_TIME_HINT
 
     def parse(self, text: str) -> datetime:
-        day, _, clock = text.replace("T", " ").partition(" ")
-        if not clock.strip():
-            raise ValueError(DATE_TIME_MESSAGE)
-        try:
-            local = datetime.combine(parse_date(day), parse_time(clock), tzinfo=PARIS)
-        except ValueError:
-            raise ValueError(DATE_TIME_MESSAGE) from None
-        return local.astimezone(UTC)
+        return parse_date_time(text)
 
     def format(self, value: datetime) -> str:
         local = value.astimezone(PARIS) if value.tzinfo else value

@@ -11,6 +11,7 @@ from flask import Response, abort, current_app, flash, request
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model import filters as admin_filters
 from flask_admin.model import typefmt
 from flask_admin.model.form import converts
 from flask_login import current_user
@@ -23,7 +24,15 @@ from onboarding.admin.forms import PanelForm
 from onboarding.admin.security import SecuredViewMixin
 from onboarding.admin.wording import LABELS
 from onboarding.extensions import db
-from onboarding.fields import FrenchDateField, FrenchDateTimeField, FrenchTimeField
+from onboarding.fields import (
+    FrenchDateField,
+    FrenchDateTimeField,
+    FrenchTimeField,
+    parse_date,
+    parse_date_time,
+    parse_range,
+    parse_time,
+)
 from onboarding.formatting import (
     date_time,
     decimal_number,
@@ -135,6 +144,45 @@ NAMED_FORMATTERS = {
 }
 
 
+# Flask-Admin's date, time and date-time filters: (kind, how a typed value is read, its format).
+FILTER_READERS = (
+    (admin_filters.BaseDateBetweenFilter, lambda v: parse_range(v, parse_date),
+     "JJ/MM/AAAA au JJ/MM/AAAA"),
+    (admin_filters.BaseDateTimeBetweenFilter, lambda v: parse_range(v, parse_date_time),
+     "JJ/MM/AAAA HH:MM au JJ/MM/AAAA HH:MM"),
+    (admin_filters.BaseTimeBetweenFilter, lambda v: parse_range(v, parse_time), "HH:MM au HH:MM"),
+    (admin_filters.BaseDateFilter, parse_date, "JJ/MM/AAAA"),
+    (admin_filters.BaseDateTimeFilter, parse_date_time, "JJ/MM/AAAA HH:MM"),
+    (admin_filters.BaseTimeFilter, parse_time, "HH:MM"),
+)  # fmt: skip
+
+
+def read_filter_values_in_french(flt) -> None:
+    """A date, time or date-time filter gets a plain text box (not Flask-Admin's English picker)
+    read as the panel's forms read dates, its format said beside its operation."""
+    if getattr(flt, "reads_french", False):
+        return  # a filter declared on the class is shared by every app built in a process
+    for kind, read, expected in FILTER_READERS:
+        if isinstance(flt, kind):
+            flt.reads_french = True
+            operation = flt.operation
+            flt.data_type = None
+            flt.clean = read
+            flt.validate = lambda value, read=read: _readable(read, value)
+            flt.operation = lambda operation=operation, expected=expected: (
+                f"{operation()} ({expected})"
+            )
+            return
+
+
+def _readable(read, value) -> bool:
+    try:
+        read(value)
+    except ValueError:
+        return False
+    return True
+
+
 class PanelModelConverter(AdminModelConverter):
     """Every date, time and date-time column of every panel form gets the app's one French
     input (onboarding.fields), instead of Flask-Admin's English picker that rereads what was
@@ -188,6 +236,8 @@ class StaffModelView(SecuredViewMixin, ModelView):
             if own is not None:
                 setattr(self, attribute, {**named, **own})
         super().__init__(model, db, name=name, **kwargs)
+        for flt in self._filters or []:
+            read_filter_values_in_french(flt)
 
     # --- who may do what -------------------------------------------------------------
     @property

@@ -159,3 +159,43 @@ def test_an_activity_time_otherwise_typed_is_refused(panel, world, session, star
     assert "Heure invalide : utilisez le format HH:MM" in text(response)
     session.refresh(activity)
     assert (activity.date, activity.start_time) == before
+
+
+def test_a_date_filter_reads_french_dates_in_a_plain_text_box(app, panel, world):
+    from flask_admin.contrib.sqla.filters import DateBetweenFilter, DateGreaterFilter
+
+    from onboarding.admin.base import StaffModelView
+    from onboarding.pathway.models import Activity
+
+    class DatedActivities(StaffModelView):
+        column_list = ("title", "date")
+
+        def __init__(self):
+            self.column_filters = [
+                DateGreaterFilter(Activity.date, "Date"),
+                DateBetweenFilter(Activity.date, "Date"),
+            ]
+            super().__init__(Activity, name="Activités datées", endpoint="dated_activity")
+
+    view = DatedActivities()
+    app.extensions["onboarding_admin"].add_view(view)
+    greater, between = view._filters
+    assert greater.data_type is None  # no Flask-Admin picker
+    assert greater.clean("01/12/2026") == DECEMBER_1
+    assert not greater.validate("12/31/2026")
+    assert between.clean("01/12/2026 au 31/12/2026") == [DECEMBER_1, date(2026, 12, 31)]
+    assert not between.validate("31/12/2026 au 01/12/2026")
+
+    panel.sign_in(world.admin)
+    # world's activities: two on 26/03/2026, one on 13/03/2026.
+    page = panel.html("/admin/dated_activity/?flt0_0=20/03/2026")
+    assert "26/03/2026" in page
+    assert "13/03/2026" not in page
+    assert "(JJ/MM/AAAA)" in page  # beside the operation, in the filter menu
+    page = panel.html("/admin/dated_activity/?flt0_1=10/03/2026 au 14/03/2026")
+    assert "13/03/2026" in page
+    assert "26/03/2026" not in page
+    refused = panel.html("/admin/dated_activity/?flt0_0=03/20/2026")
+    assert "26/03/2026" in refused  # the unreadable filter is ignored, and said so
+    assert "13/03/2026" in refused
+    assert "Valeur de filtre non valide : 03/20/2026" in refused

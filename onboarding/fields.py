@@ -90,7 +90,15 @@ def format_date(value: date | None) -> str:
 
 
 def format_time(value: time | None) -> str:
-    return f"{value:%H:%M}" if value else ""
+    return f"{value:%H:%M}" if value is not None else ""
+
+
+def format_date_time(value: datetime | None) -> str:
+    """JJ/MM/AAAA HH:MM in Paris time."""
+    if value is None:
+        return ""
+    local = value.astimezone(PARIS) if value.tzinfo else value
+    return f"{format_date(local.date())} {format_time(local.time())}"
 
 
 class FormatHintInput(TextInput):
@@ -177,5 +185,4 @@ class FrenchDateTimeField(_TypedField):
         return parse_date_time(text)
 
     def format(self, value: datetime) -> str:
-        local = value.astimezone(PARIS) if value.tzinfo else value
-        return f"{format_date(local.date())} {format_time(local.time())}"
+        return format_date_time(value)

@@ -28,13 +28,13 @@ from onboarding.fields import (
     FrenchDateField,
     FrenchDateTimeField,
     FrenchTimeField,
+    format_date_time,
     parse_date,
     parse_date_time,
     parse_range,
     parse_time,
 )
 from onboarding.formatting import (
-    date_time,
     decimal_number,
     duration,
     half_days_text,
@@ -96,7 +96,8 @@ def _bool(view, value, name):
 
 
 def _date_time(view, value, name):
-    return date_time(value)
+    # JJ/MM/AAAA HH:MM in Paris time: what one would type into the panel's date-time input.
+    return format_date_time(value)
 
 
 def _date(view, value, name):

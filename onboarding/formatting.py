@@ -1,10 +1,13 @@
-"""How dates, times and hours read in French, as Jinja filters ("12 mars 2026", "12/03/2026")."""
+"""How values read in French: dates ("12 mars 2026", "12/03/2026"), times, hours ("3 h 30"),
+yes or no, counted nouns ("1 place", "2 places"), half-days and needs; Jinja filters too."""
 
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+
+from onboarding.pathway.schedule import HALF_DAY_LABELS, NEED_LABELS, half_day_names, need_names
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -65,6 +68,56 @@ def hours(value: Decimal | float | int | None) -> str:
     return f"{text.replace('.', ',')} h"
 
 
+def month_year(month: str | None) -> str:
+    """ "2026-03" (a cohort) → "mars 2026"; anything else as it is."""
+    if not month:
+        return ""
+    year, _, number = month.partition("-")
+    if not (number.isdigit() and 1 <= int(number) <= 12):
+        return month
+    return f"{MONTHS[int(number) - 1]} {year}"
+
+
+def duration(value: Decimal | float | int | None) -> str:
+    """3 h 30, 80 h, 0 h 45: a number of hours as a clock reads (the panel's hours)."""
+    if value is None:
+        return ""
+    minutes = int((Decimal(str(value)) * 60).to_integral_value())
+    whole, rest = divmod(minutes, 60)
+    return f"{whole} h {rest:02d}" if rest else f"{whole} h"
+
+
+def decimal_number(value: Decimal | float | int | None) -> str:
+    """1,5: a decimal comma, no trailing zeros (spreadsheet cells)."""
+    if value is None:
+        return ""
+    return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
+
+
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return "Oui" if value else "Non"
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """1 place, 2 places, 0 place (French counts 0 and 1 in the singular)."""
+    word = singular if abs(number) < 2 else (plural or f"{singular}s")
+    return f"{number} {word}"
+
+
+def half_days_text(mask: int | None) -> str:
+    """Lundi matin, Lundi après-midi… from the 14-bit weekly grid; "Aucune" when empty."""
+    names = half_day_names(mask or 0)
+    return ", ".join(HALF_DAY_LABELS[name] for name in names) if names else "Aucune"
+
+
+def needs_text(mask: int | None) -> str:
+    """Avant 7 h, La nuit… from the needs bitmask; "Aucun" when empty."""
+    names = need_names(mask or 0)
+    return ", ".join(NEED_LABELS[name] for name in names) if names else "Aucun"
+
+
 FILTERS = {
     "long_date": long_date,
     "weekday_date": weekday_date,
@@ -72,6 +125,10 @@ FILTERS = {
     "date_time": date_time,
     "clock": clock,
     "hours": hours,
+    "duration": duration,
+    "yes_no": yes_no,
+    "counted": counted,
+    "month_year": month_year,
 }
 
 

@@ -5,11 +5,13 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from onboarding.admin.security import DashboardView, use_the_apps_redirect_rule
+from onboarding.admin.wording import correct_flask_admin_french
 from onboarding.security import csp_nonce
 
 
 def init_admin(app: Flask) -> Admin:
     use_the_apps_redirect_rule()
+    correct_flask_admin_french()
     admin = Admin(
         app,
         name="Parcours Assmat",

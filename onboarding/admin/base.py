@@ -1,17 +1,48 @@
 """The base of every model view: signed-in staff only, scoped by département, partners read-only,
 every change written to the audit log."""
 
-from flask import abort, current_app, flash, request
+import csv
+import io
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+
+from flask import Response, abort, current_app, flash, request
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model import filters as admin_filters
+from flask_admin.model import typefmt
+from flask_admin.model.form import converts
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import true
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from werkzeug.utils import secure_filename
 
 from onboarding.admin.forms import PanelForm
 from onboarding.admin.security import SecuredViewMixin
+from onboarding.admin.wording import LABELS
 from onboarding.extensions import db
+from onboarding.fields import (
+    FrenchDateField,
+    FrenchDateTimeField,
+    FrenchTimeField,
+    format_date_time,
+    parse_date,
+    parse_date_time,
+    parse_range,
+    parse_time,
+)
+from onboarding.formatting import (
+    decimal_number,
+    duration,
+    half_days_text,
+    month_year,
+    needs_text,
+    short_date,
+    yes_no,
+)
 from onboarding.pathway import audit
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.outputs import Output, may_take_out
@@ -45,6 +76,136 @@ def neutralise_cell(value):
     return value
 
 
+def csv_for_excel(rows) -> str:
+    """The panel's one CSV convention, the one French Excel opens as it is: a UTF-8 byte order
+    mark, ";" between cells (the comma is the decimal separator), CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return "\ufeff" + out.getvalue()
+
+
+# --- how values read in the panel (lists, details, exports) ------------------------------
+def _label(view, value, name):
+    """An enum shows its French label; Flask-Admin would show its English name."""
+    return getattr(value, "label", None) or value.name
+
+
+def _bool(view, value, name):
+    return yes_no(value)
+
+
+def _date_time(view, value, name):
+    # JJ/MM/AAAA HH:MM in Paris time: what one would type into the panel's date-time input.
+    return format_date_time(value)
+
+
+def _date(view, value, name):
+    return short_date(value)
+
+
+def _time(view, value, name):
+    return f"{value:%H:%M}"
+
+
+def _hours(view, value, name):
+    # Every Decimal column of the models is a number of hours.
+    return duration(value)
+
+
+def _list(view, values, name):
+    return ", ".join(str(value) for value in values)
+
+
+# Looked up in order with isinstance: enums before strings, datetime before date.
+TYPE_FORMATTERS = {
+    type(None): typefmt.empty_formatter,
+    Enum: _label,
+    bool: _bool,
+    datetime: _date_time,
+    date: _date,
+    time: _time,
+    Decimal: _hours,
+    list: _list,
+    dict: typefmt.dict_formatter,
+}
+# Spreadsheets: the same words, hours as a decimal number a formula can add up.
+EXPORT_TYPE_FORMATTERS = {
+    **TYPE_FORMATTERS,
+    Decimal: lambda view, value, name: decimal_number(value),
+}
+# Columns that hold secrets (password hashes, the nonces that sign sessions and links).
+SECRETS = ("password_hash", "login_id", "access_nonce")
+# Integers that are bitmasks: shown by what they mean, wherever a view shows them.
+NAMED_FORMATTERS = {
+    "half_days": lambda view, context, model, name: half_days_text(model.half_days),
+    "needs": lambda view, context, model, name: needs_text(model.needs),
+    # A cohort is the month of entry, "2026-03": read as "mars 2026".
+    "cohort": lambda view, context, model, name: month_year(model.cohort),
+}
+
+
+# Flask-Admin's date, time and date-time filters: (kind, how a typed value is read, its format).
+FILTER_READERS = (
+    (admin_filters.BaseDateBetweenFilter, lambda v: parse_range(v, parse_date),
+     "JJ/MM/AAAA au JJ/MM/AAAA"),
+    (admin_filters.BaseDateTimeBetweenFilter, lambda v: parse_range(v, parse_date_time),
+     "JJ/MM/AAAA HH:MM au JJ/MM/AAAA HH:MM"),
+    (admin_filters.BaseTimeBetweenFilter, lambda v: parse_range(v, parse_time), "HH:MM au HH:MM"),
+    (admin_filters.BaseDateFilter, parse_date, "JJ/MM/AAAA"),
+    (admin_filters.BaseDateTimeFilter, parse_date_time, "JJ/MM/AAAA HH:MM"),
+    (admin_filters.BaseTimeFilter, parse_time, "HH:MM"),
+)  # fmt: skip
+
+
+def read_filter_values_in_french(flt) -> None:
+    """A date, time or date-time filter gets a plain text box (not Flask-Admin's English picker)
+    read as the panel's forms read dates, its format said beside its operation."""
+    if getattr(flt, "reads_french", False):
+        return  # a filter declared on the class is shared by every app built in a process
+    for kind, read, expected in FILTER_READERS:
+        if isinstance(flt, kind):
+            flt.reads_french = True
+            operation = flt.operation
+            flt.data_type = None
+            flt.clean = read
+            flt.validate = lambda value, read=read: _readable(read, value)
+            flt.operation = lambda operation=operation, expected=expected: (
+                f"{operation()} ({expected})"
+            )
+            return
+
+
+def _readable(read, value) -> bool:
+    try:
+        read(value)
+    except ValueError:
+        return False
+    return True
+
+
+class PanelModelConverter(AdminModelConverter):
+    """Every date, time and date-time column of every panel form gets the app's one French
+    input (onboarding.fields), instead of Flask-Admin's English picker that rereads what was
+    typed (01/12/2026 became 2001-12-20)."""
+
+    @converts("Date")
+    def convert_date(self, field_args, **extra):
+        field_args.pop("widget", None)
+        return FrenchDateField(**field_args)
+
+    @converts("DateTime")
+    def convert_datetime(self, field_args, **extra):
+        field_args.pop("widget", None)
+        return FrenchDateTimeField(**field_args)
+
+    @converts("Time")
+    def convert_time(self, field_args, **extra):
+        field_args.pop("widget", None)
+        return FrenchTimeField(**field_args)
+
+
 class StaffModelView(SecuredViewMixin, ModelView):
     """Subclasses say how a row belongs to a département with `scope_clause()`."""
 
@@ -54,6 +215,7 @@ class StaffModelView(SecuredViewMixin, ModelView):
     list_template = "admin/panel_list.html"
     create_template = "admin/panel_create.html"
     edit_template = "admin/panel_edit.html"
+    model_form_converter = PanelModelConverter
     page_size = 50
     can_set_page_size = True
     can_view_details = True
@@ -62,8 +224,27 @@ class StaffModelView(SecuredViewMixin, ModelView):
     # Whether the list offers CSV and XLSX exports; who may use them: onboarding/pathway/outputs.py.
     exportable = True
 
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = TYPE_FORMATTERS
+    column_type_formatters_export = EXPORT_TYPE_FORMATTERS
+
     def __init__(self, model, name=None, **kwargs):
+        # French labels and formatters by default, the view's own first; set before Flask-Admin
+        # builds its columns, filters and forms from them.
+        self.column_labels = {**LABELS, **(self.column_labels or {})}
+        # Secrets are never shown nor exported, whatever a view lists by default.
+        self.column_details_exclude_list = [*SECRETS, *(self.column_details_exclude_list or [])]
+        self.column_export_exclude_list = [*SECRETS, *(self.column_export_exclude_list or [])]
+        named = {key: fmt for key, fmt in NAMED_FORMATTERS.items() if hasattr(model, key)}
+        self.column_formatters = {**named, **(self.column_formatters or {})}
+        # Left None, details and exports use column_formatters (Flask-Admin's default).
+        for attribute in ("column_formatters_detail", "column_formatters_export"):
+            own = getattr(self, attribute)
+            if own is not None:
+                setattr(self, attribute, {**named, **own})
         super().__init__(model, db, name=name, **kwargs)
+        for flt in self._filters or []:
+            read_filter_values_in_french(flt)
 
     # --- who may do what -------------------------------------------------------------
     @property
@@ -202,6 +383,23 @@ class StaffModelView(SecuredViewMixin, ModelView):
 
     def get_export_value(self, model, name):
         return neutralise_cell(super().get_export_value(model, name))
+
+    def _export_csv(self, return_url):
+        """CSV in the panel's one convention (csv_for_excel), column titles in French."""
+        _count, rows = self._export_data()
+        body = csv_for_excel(
+            [
+                [str(title) for _, title in self._export_columns],
+                *([self.get_export_value(row, column) for column, _ in self._export_columns]
+                  for row in rows),
+            ]
+        )  # fmt: skip
+        name = secure_filename(self.get_export_name(export_type="csv"))
+        return Response(
+            body,
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     # --- what they changed -----------------------------------------------------------
     def on_model_change(self, form, model, is_created):

@@ -27,3 +27,33 @@
     }
   });
 })();
+
+// Select2 (Flask-Admin's lookups, version 3) speaks English: its messages in French, set before
+// Flask-Admin's form script builds the widgets.
+(function () {
+  "use strict";
+  if (!window.jQuery || !window.jQuery.fn.select2) {
+    return;
+  }
+  window.jQuery.extend(window.jQuery.fn.select2.defaults, {
+    formatMatches: function (count) {
+      return count === 1 ? "Un résultat : appuyez sur Entrée pour le choisir."
+        : count + " résultats : parcourez-les avec les flèches haut et bas.";
+    },
+    formatNoMatches: function () { return "Aucun résultat"; },
+    formatAjaxError: function () { return "Le chargement a échoué"; },
+    formatInputTooShort: function (input, min) {
+      var missing = min - input.length;
+      return "Tapez encore " + missing + " caractère" + (missing > 1 ? "s" : "");
+    },
+    formatInputTooLong: function (input, max) {
+      var extra = input.length - max;
+      return "Effacez " + extra + " caractère" + (extra > 1 ? "s" : "");
+    },
+    formatSelectionTooBig: function (limit) {
+      return limit + (limit > 1 ? " choix au plus" : " seul choix");
+    },
+    formatLoadMore: function () { return "Chargement de la suite…"; },
+    formatSearching: function () { return "Recherche…"; }
+  });
+})();

@@ -348,7 +348,7 @@ def test_hours_outside_seven_to_nineteen_count_as_atypical(place, space, session
             {"available_from": (TODAY - timedelta(days=1)).isoformat()},
             "La date de disponibilité ne peut pas être dans le passé.",
         ),
-        ({"available_from": "31/02/2026"}, "Date invalide : utilisez le format jj/mm/aaaa."),
+        ({"available_from": "31/02/2026"}, "Date invalide : utilisez le format JJ/MM/AAAA"),
         ({"day_starts_at": "25:00"}, "Heure invalide"),
     ],
 )
@@ -392,7 +392,7 @@ def test_a_place_is_edited_and_an_upside_down_edit_changes_nothing(place, space,
     vacancy = _add_place(session, place.approved.carer)
     space.open(place.approved)
     url = f"/candidat/places/{vacancy.id}"
-    assert 'value="2026-03-26"' in space.client.get(url).get_data(as_text=True)
+    assert 'value="26/03/2026"' in space.client.get(url).get_data(as_text=True)
 
     refused = space.post(url, _vacancy(age_min_months="40", age_max_months="20"), page=url)
     assert "la tranche d'âge est inversée" in text(refused)

@@ -21,6 +21,7 @@ from onboarding.admin.scoping import (
 from onboarding.admin.views.printing import candidates_to_print, file_name, issuer, printed, require
 from onboarding.documents import papers
 from onboarding.extensions import db
+from onboarding.formatting import counted
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
@@ -180,7 +181,7 @@ class ActivityView(StaffModelView):
             db.session.rollback()
             flash(f"Rien n'a été enregistré. {error.message}", "error")
             return self._page(activity)
-        flash(f"Présences enregistrées pour {len(marks)} personne(s).", "success")
+        flash(f"Présences enregistrées pour {counted(len(marks), 'personne')}.", "success")
         return self._page(activity)
 
     @expose("/enrol/<int:activity_id>", methods=("POST",))

@@ -16,6 +16,7 @@ from onboarding.admin.views.activities import upcoming_activities_in_scope
 from onboarding.admin.views.printing import candidates_to_print, file_name, issuer, printed, require
 from onboarding.documents import papers
 from onboarding.extensions import db
+from onboarding.formatting import counted
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway import transitions
 from onboarding.pathway.clock import today
@@ -110,7 +111,11 @@ class CandidateBulkMixin:
         form = ActivityChoiceForm()
         form.ids.data = ",".join(ids)
         form.activity_id.choices = [
-            (str(a.id), f"{a.date:%d/%m/%Y} – {a.title} – {a.place_name} ({a.seats_left} places)")
+            (
+                str(a.id),
+                f"{a.date:%d/%m/%Y} – {a.title} – {a.place_name} "
+                f"({counted(a.seats_left, 'place')})",
+            )
             for a in upcoming_activities_in_scope()
         ]
         title = "Inscrire à une activité"

@@ -15,6 +15,7 @@ from onboarding.admin.views.bulk import CandidateBulkMixin
 from onboarding.admin.views.candidate_page import CandidatePageMixin
 from onboarding.admin.views.pathway_records import PathwayRecordsMixin
 from onboarding.extensions import db
+from onboarding.formatting import month_year
 from onboarding.pathway import situation
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
@@ -49,14 +50,14 @@ class DeadlineFilter(BaseSQLAFilter):
         return "dépassée ou sous 30 jours"
 
 
-def _distinct_values(column):
+def _distinct_values(column, label=str):
     def options():
         if not signed_in():
             return []
         rows = db.session.scalars(
             select(column).distinct().where(candidates_in_scope()).order_by(column)
         )
-        return [(value, value) for value in rows if value]
+        return [(value, label(value)) for value in rows if value]
 
     return options
 
@@ -152,7 +153,8 @@ class CandidateView(
             FilterEqual(Candidate.department_code, "Département",
                         options=_distinct_values(Candidate.department_code)),
             FilterLike("commune.name", "Commune"),
-            FilterEqual(Candidate.cohort, "Cohorte", options=_distinct_values(Candidate.cohort)),
+            FilterEqual(Candidate.cohort, "Cohorte",
+                        options=_distinct_values(Candidate.cohort, month_year)),
             FilterEqual(Candidate.coordinator_id, "Coordinateur", options=_coordinator_options),
             DeadlineFilter(Candidate.dossier_complete_on, "Échéance légale",
                            options=[("1", "dépassée ou dans les 30 jours")]),

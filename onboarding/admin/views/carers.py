@@ -12,6 +12,7 @@ from onboarding.admin.forms import select_choices
 from onboarding.admin.scoping import carers_in_scope
 from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.documents import papers
+from onboarding.formatting import counted
 from onboarding.pathway import agrement, carers, installation_bonus
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import RuleViolation
@@ -105,7 +106,7 @@ class CarerView(StaffModelView):
                            "bonus_requested_on", "bonus_paid_on")  # fmt: skip
     column_formatters = {
         "last_confirmed_on": _confirmed,
-        "vacancies": lambda v, c, m, n: len(m.vacancies),
+        "vacancies": lambda v, c, m, n: counted(len(m.vacancies), "place"),
     }
     column_formatters_detail = {
         "last_confirmed_on": _confirmed,

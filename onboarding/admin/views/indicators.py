@@ -5,8 +5,6 @@ The one list with names (candidates past a legal deadline) is shown on the page 
 read those candidates, and never leaves in the CSV.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,11 +13,12 @@ from flask import Response, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
-from onboarding.admin.base import neutralise_cell
+from onboarding.admin.base import csv_for_excel, neutralise_cell
 from onboarding.admin.security import SecuredViewMixin
 from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.documents import papers
 from onboarding.extensions import db
+from onboarding.fields import parse_date
 from onboarding.pathway import clock, indicators
 from onboarding.pathway.geography import (
     NOUVELLE_AQUITAINE,
@@ -89,10 +88,10 @@ def _date(raw: str, label: str, errors: list[str]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return parse_date(raw)
     except ValueError:
         errors.append(
-            f"La date de {label} « {raw} » n'est pas une date valide (jj/mm/aaaa) : ignorée."
+            f"La date de {label} « {raw} » n'est pas une date valide (JJ/MM/AAAA) : ignorée."
         )
         return None
 
@@ -153,12 +152,9 @@ def compute_for(filters: Filters) -> indicators.Indicators:
 
 
 def csv_text(result: indicators.Indicators) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Rubrique", "Indicateur", "Détail", "Valeur"])
-    for row in indicators.as_rows(result):
-        writer.writerow([neutralise_cell(_cell(value)) for value in row])
-    return out.getvalue()
+    """The indicators in the panel's one CSV convention (byte order mark included)."""
+    rows = [[neutralise_cell(_cell(value)) for value in row] for row in indicators.as_rows(result)]
+    return csv_for_excel([["Rubrique", "Indicateur", "Détail", "Valeur"], *rows])
 
 
 def _cell(value) -> str:
@@ -201,7 +197,7 @@ class IndicatorsView(SecuredViewMixin, BaseView):
     def export_csv(self):
         require(Output.AGGREGATES)
         filters = read_filters(request.args, current_user._get_current_object())
-        body = "\ufeff" + csv_text(compute_for(filters))
+        body = csv_text(compute_for(filters))
         name = f"indicateurs-{clock.today():%Y-%m-%d}.csv"
         return Response(
             body,

@@ -7,6 +7,7 @@ from wtforms.validators import Optional
 
 from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
+from onboarding.admin.wording import action_name, field_names, object_name
 from onboarding.extensions import db
 from onboarding.pathway import second_factor, staff
 from onboarding.pathway.errors import PathwayError
@@ -144,7 +145,11 @@ class AuditLogView(AdminOnlyMixin, StaffModelView):
         "created_at": "Date", "actor": "Par", "action": "Action", "object_type": "Objet",
         "object_id": "Identifiant", "fields": "Champs modifiés",
     }  # fmt: skip
-    column_formatters = {"fields": lambda v, c, m, n: ", ".join(m.fields or [])}
+    column_formatters = {
+        "fields": lambda v, c, m, n: field_names(m.fields),
+        "object_type": lambda v, c, m, n: object_name(m.object_type),
+        "action": lambda v, c, m, n: action_name(m.action),
+    }
     column_default_sort = ("id", True)
     column_filters = ("object_type", "action")
 

@@ -1,0 +1,175 @@
+"""The panel's French words: a label for every model attribute a view may show (a view's own
+labels win), and Flask-Admin's French corrected where its catalog is wrong or missing."""
+
+from flask_admin import babel as admin_babel
+
+# By attribute name, whatever the model; a view says otherwise in its own column_labels.
+LABELS = {
+    # people and places
+    "id": "N°", "first_name": "Prénom", "last_name": "Nom", "full_name": "Nom",
+    "birth_date": "Date de naissance", "email": "E-mail", "phone": "Téléphone",
+    "address": "Adresse", "commune": "Commune", "commune_insee": "Code INSEE de la commune",
+    "department_code": "Département", "departments": "Départements", "latitude": "Latitude",
+    "longitude": "Longitude", "name": "Nom", "postcodes": "Codes postaux",
+    # the pathway
+    "candidate": "Personne", "coordinator": "Coordinateur", "status": "Statut",
+    "referral_source": "Orienté(e) par", "referred_by": "Prescripteur (nom, structure)",
+    "referred_on": "Date d'orientation", "cohort": "Cohorte",
+    "is_job_seeker": "Demandeur d'emploi", "france_travail_id": "Identifiant France Travail",
+    "status_changed_at": "Statut changé le", "withdrawal_reason": "Motif de sortie",
+    "withdrawal_note": "Précision sur la sortie", "dossier_filed_on": "Dossier déposé le",
+    "dossier_complete_on": "Dossier complet le",
+    "requested_capacity": "Nombre d'enfants demandé",
+    "has_cap_aepe_units": "Titulaire des unités EP1 et EP3 du CAP AEPE",
+    "access_issued_at": "Lien d'accès envoyé le", "steps_reached": "Étapes atteintes",
+    "anonymised_at": "Anonymisée le",
+    "step": "Étape du parcours", "kind": "Type", "title": "Intitulé",
+    "description": "Description", "position": "Ordre", "is_mandatory": "Obligatoire",
+    "required_sessions": "Séances requises", "required_hours": "Heures requises",
+    "is_active": "Actif", "activity": "Activité", "date": "Date", "start_time": "Début",
+    "end_time": "Fin", "place_name": "Lieu", "host_name": "Structure d'accueil",
+    "host_siret": "SIRET de la structure", "capacity": "Places", "seats_taken": "Places prises",
+    "what_to_bring": "À apporter", "is_cancelled": "Annulée",
+    "enrollments": "Inscriptions", "attendance": "Présence", "hours_credited": "Heures créditées",
+    "excused_by_candidate": "Absence signalée par la personne", "enrolled_at": "Inscrit(e) le",
+    "enrolled_by": "Inscrit(e) par", "marked_at": "Présence relevée le",
+    "purpose": "Objet", "starts_on": "Du", "ends_on": "Au", "renewal_of": "Renouvelle",
+    "conventions": "Conventions PMSMP",
+    # dossier, decisions, training
+    "dossier_items": "Pièces du dossier", "received_on": "Reçue le", "note": "Remarque",
+    "decisions": "Décisions", "outcome": "Suite donnée", "decided_on": "Date de la décision",
+    "reason": "Motivation", "is_renewal": "Renouvellement", "valid_until": "Valable jusqu'au",
+    "created_by": "Enregistrée par", "trainings": "Formation", "part": "Partie",
+    "block": "Bloc", "hours": "Heures", "includes_first_aid": "Avec les premiers secours",
+    "passed": "Réussie", "completed_on": "Achevée le", "provider": "Organisme de formation",
+    # carers, places, parents' requests
+    "carer": "Assistante maternelle", "source": "Origine", "agrement_on": "Agréée le",
+    "agrement_capacity": "Enfants agréés", "presentation": "Présentation",
+    "is_published": "Publiée", "publication_consent_at": "Consentement à la publication le",
+    "publication_consent_version": "Version du consentement à la publication",
+    "show_address": "Adresse visible", "show_email": "E-mail visible",
+    "show_phone": "Téléphone visible", "last_confirmed_on": "Disponibilités confirmées le",
+    "first_child_on": "Premier enfant accueilli le", "vacancies": "Places",
+    "available_from": "Libre à partir du", "age_min_months": "Âge min. (mois)",
+    "age_max_months": "Âge max. (mois)", "half_days": "Demi-journées",
+    "early": "Avant 7 h", "late": "Après 19 h", "night": "La nuit",
+    "periscolaire": "Périscolaire", "holidays": "Vacances scolaires",
+    "emergency": "Accueil d'urgence", "disability": "Enfant en situation de handicap",
+    "day_starts_at": "Début de journée", "day_ends_at": "Fin de journée",
+    "parent_name": "Parent", "child_birth_date": "Naissance de l'enfant",
+    "start_date": "Début souhaité", "needs": "Besoins particuliers", "message": "Message",
+    "consent_at": "Consentement donné le", "consent_version": "Version du consentement",
+    "outcome_on": "Date de la suite", "handled_by": "Suivie par",
+    # staff and journals
+    "role": "Rôle", "last_login_at": "Dernière connexion", "actor": "Par", "action": "Action",
+    "object_type": "Objet", "object_id": "N° de l'objet", "fields": "Champs modifiés",
+    "from_status": "Statut de départ", "to_status": "Statut d'arrivée",
+    "effective_on": "Date d'effet", "transitions": "Historique des statuts",
+    "created_at": "Créé le", "updated_at": "Modifié le",
+}  # fmt: skip
+
+# The journal names what changed by model and action: in French for the reader.
+OBJECT_NAMES = {
+    "Candidate": "Personne", "Activity": "Activité", "Enrollment": "Inscription",
+    "DossierItem": "Pièce du dossier", "AgrementDecision": "Décision d'agrément",
+    "Training": "Formation", "ImmersionConvention": "Convention PMSMP",
+    "Carer": "Assistante maternelle", "Vacancy": "Place", "ContactRequest": "Demande de parent",
+    "StaffUser": "Compte", "PathwayStep": "Étape du parcours",
+}  # fmt: skip
+ACTION_NAMES = {
+    "create": "Création", "update": "Modification", "delete": "Suppression",
+    "enrol": "Inscription", "roll_call": "Relevé de présence",
+    "access_link": "Lien d'accès personnel", "anonymise": "Anonymisation",
+    "export_personal_data": "Export des données personnelles", "purge": "Purge",
+    "candidate_excuse": "Absence signalée par la personne",
+    "candidate_update": "Coordonnées changées par la personne",
+    "carer_update": "Profil changé par l'assistante maternelle",
+}  # fmt: skip
+
+
+def object_name(name: str) -> str:
+    return OBJECT_NAMES.get(name, name)
+
+
+def action_name(name: str) -> str:
+    return ACTION_NAMES.get(name, name)
+
+
+def field_names(names) -> str:
+    """The journal's changed fields, by their labels."""
+    return ", ".join(LABELS.get(name, name) for name in names or [])
+
+
+# Flask-Admin's English, as its French catalog should have said it (wrong, clumsy or missing).
+ADMIN_FRENCH = {
+    "Edit": "Modifier",
+    "Edit Record": "Modifier",
+    "View Record": "Afficher",
+    "Delete Record": "Supprimer",
+    "Create New Record": "Ajouter",
+    "Create": "Ajouter",
+    "New": "Ajouter",
+    "List": "Liste",
+    "Export": "Exporter",
+    "Search": "Rechercher",
+    "Reset Filters": "Effacer les filtres",
+    "Please select model": "Choisir…",
+    "Please select at least one record.": "Sélectionnez au moins une ligne.",
+    "Select all records": "Tout sélectionner",
+    "Select record": "Sélectionner la ligne",
+    "equals": "égal à",
+    "not equal": "différent de",
+    "greater than": "supérieur à",
+    "smaller than": "inférieur à",
+    "empty": "vide",
+    "in list": "dans la liste",
+    "not in list": "hors de la liste",
+    "Are you sure you want to delete this record?": "Supprimer cette ligne ?",
+    "Are you sure you want to delete selected records?": "Supprimer les lignes sélectionnées ?",
+    "Delete?": "Supprimer ?",
+    "Record was successfully created.": "Enregistrement créé.",
+    "Record was successfully saved.": "Modifications enregistrées.",
+    "Failed to create record.": (
+        "Impossible de créer l'enregistrement : corrigez les champs signalés."
+    ),
+    "Failed to save record.": "Impossible d'enregistrer : corrigez les champs signalés.",
+    "Record does not exist.": "Cet enregistrement n'existe pas.",
+    "Save and Add Another": "Enregistrer et en ajouter un autre",
+    "Save and Continue Editing": "Enregistrer et continuer",
+    "There are no items in the table.": "Aucune ligne.",
+    "Sort by %(name)s": "Trier par %(name)s",
+}
+ADMIN_FRENCH_PLURALS = {
+    ("Record was successfully deleted.", "%(count)s records were successfully deleted."): (
+        "Ligne supprimée.",
+        "%(count)s lignes supprimées.",
+    ),
+}
+
+_CORRECTED = "_onboarding_corrected"
+
+
+def correct_flask_admin_french() -> None:
+    """Put our French into Flask-Admin's catalog, for its templates and its Python code alike.
+
+    Flask-Admin translates through one domain object (flask_admin.babel.domain) that loads its
+    catalog once per locale; the catalog is corrected as it comes out, once. Our own
+    `translations_path` would not do: Flask-Admin's catalog is merged after it and wins."""
+    domain = admin_babel.domain
+    if getattr(domain, _CORRECTED, False):
+        return
+    load = domain.get_translations
+
+    def get_translations():
+        translations = load()
+        # Outside a request Flask-Babel answers with an empty catalog: nothing to correct.
+        if hasattr(translations, "_catalog") and not getattr(translations, _CORRECTED, False):
+            translations._catalog.update(ADMIN_FRENCH)
+            for (singular, _plural), (one, many) in ADMIN_FRENCH_PLURALS.items():
+                translations._catalog[(singular, 0)] = one
+                translations._catalog[(singular, 1)] = many
+            setattr(translations, _CORRECTED, True)
+        return translations
+
+    domain.get_translations = get_translations
+    setattr(domain, _CORRECTED, True)

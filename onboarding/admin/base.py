@@ -136,7 +136,8 @@ EXPORT_TYPE_FORMATTERS = {
     Decimal: lambda view, value, name: decimal_number(value),
 }
 # Columns that hold secrets (password hashes, the nonces that sign sessions and links).
-SECRETS = ("password_hash", "login_id", "access_nonce")
+SECRETS = ("password_hash", "login_id", "access_nonce", "totp_secret", "totp_last_step",
+           "session_version")  # fmt: skip
 # Integers that are bitmasks: shown by what they mean, wherever a view shows them.
 NAMED_FORMATTERS = {
     "half_days": lambda view, context, model, name: half_days_text(model.half_days),

@@ -66,6 +66,21 @@ LABELS = {
     "from_status": "Statut de départ", "to_status": "Statut d'arrivée",
     "effective_on": "Date d'effet", "transitions": "Historique des statuts",
     "created_at": "Créé le", "updated_at": "Modifié le",
+    "totp_enabled_at": "Double authentification activée le",
+    # the agrément's renewal, the prime d'installation, who may be shown
+    "renewal_requested_on": "Demande de renouvellement reçue le",
+    "agrement_expires_on": "Agrément valable jusqu'au",
+    "bonus_requested_on": "Prime d'installation demandée le",
+    "bonus_paid_on": "Prime d'installation versée le",
+    "training_part1_on": "Première partie de formation achevée le",
+    "withdrawn_on": "Sortie du parcours le", "host_tutor": "Tuteur ou tutrice",
+    "host_address": "Adresse du lieu d'immersion", "prescriber": "Prescripteur",
+    # messages and sessions
+    "messages": "Messages", "sms_refused": "Refuse les SMS", "sequence": "Version",
+    "session_version": "Version de session", "channel": "Canal", "due_at": "À envoyer le",
+    "attempts": "Essais", "last_error": "Dernière erreur", "sent_at": "Envoyé le",
+    "subject_id": "N° de l'objet", "claimed_at": "Pris en charge le",
+    "claimed_by": "Pris en charge par", "key": "Clé",
 }  # fmt: skip
 
 # The journal names what changed by model and action: in French for the reader.

@@ -35,7 +35,7 @@ WRONG_FRENCH = (
 ALSO_FRENCH = {
     "Id", "Date", "Commune", "Message", "Note", "Source", "Version", "Type", "Position", "Action",
     "Description", "Latitude", "Longitude", "Population", "Code", "Part", "Dossier", "France",
-    "Travail", "Parent", "Active",
+    "Travail", "Parent", "Active", "Messages", "Conventions",
 }  # fmt: skip
 RAW_VALUES = [
     (re.compile(r"\b(True|False|None|NULL)\b"), "a Python or SQL value"),
@@ -149,7 +149,8 @@ def every_model(world, session):
     )
     immersion.create_convention(
         session, world.candidate_33, host_name="Crèche Les Lutins", host_siret="73282932000074",
-        purpose="discover", starts_on=builders.TODAY - timedelta(days=1),
+        host_tutor="Nadia Benali", host_address="3 rue des Lilas, Bordeaux",
+        prescriber="France Travail Bordeaux", purpose="discover", starts_on=builders.TODAY - timedelta(days=1),
         ends_on=builders.TODAY + timedelta(days=4),
     )  # fmt: skip
     builders.attend(session, world.candidate_33, activity, hours=Decimal("1.5"))

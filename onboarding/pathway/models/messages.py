@@ -44,7 +44,7 @@ class MessageStatus(Choice):
     # arrived. Never sent again by itself (at most once); a person decides.
     INTERRUPTED = ("interrupted", "Envoi interrompu")
     # Nothing left to say by the time it was due (enrolment cancelled, no address).
-    OBSOLETE = ("obsolete", "Sans objet")
+    OBSOLETE = ("obsolete", "Devenu inutile")
 
 
 class OutboxMessage(Model):

@@ -150,8 +150,8 @@ def every_model(world, session):
     immersion.create_convention(
         session, world.candidate_33, host_name="Crèche Les Lutins", host_siret="73282932000074",
         host_tutor="Nadia Benali", host_address="3 rue des Lilas, Bordeaux",
-        prescriber="France Travail Bordeaux", purpose="discover", starts_on=builders.TODAY - timedelta(days=1),
-        ends_on=builders.TODAY + timedelta(days=4),
+        prescriber="France Travail Bordeaux", purpose="discover",
+        starts_on=builders.TODAY - timedelta(days=1), ends_on=builders.TODAY + timedelta(days=4),
     )  # fmt: skip
     builders.attend(session, world.candidate_33, activity, hours=Decimal("1.5"))
     audit.record(

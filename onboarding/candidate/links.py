@@ -2,7 +2,9 @@
 
 from datetime import timedelta
 
+import segno
 from flask import current_app
+from markupsafe import Markup
 
 from onboarding import formatting, mail
 from onboarding.pathway import access
@@ -24,6 +26,17 @@ def new_personal_link(candidate: Candidate) -> str:
     """A new link (earlier ones stop working); the caller commits."""
     token = access.issue_link(candidate, secret_key=current_app.secret_key, now=utcnow())
     return access_url(token)
+
+
+def qr_code_svg(url: str) -> Markup:
+    """The link as a QR code (segno), to print beside it: a phone's camera opens it."""
+    return Markup(segno.make(url, error="m").svg_inline(scale=4, title="Code QR du lien"))
+
+
+def link_still_valid(candidate: Candidate) -> bool:
+    """Whether her current link still opens the space (a new one would silently kill it)."""
+    issued = candidate.access_issued_at
+    return issued is not None and issued + access.LINK_VALIDITY > utcnow()
 
 
 def valid_until(candidate: Candidate) -> str:

@@ -125,11 +125,42 @@ def test_printing_gives_a_pdf_with_a_working_link(panel, world, session):
     assert response.mimetype == "application/pdf"
     pdf = "".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages)
     assert "Votre lien personnel" in pdf
-    # The link wraps anywhere; the paragraph after it starts "Il est valable".
-    printed_link = pdf.split("Il est valable")[0].replace("\n", "")
+    # The link wraps anywhere; the QR code's caption follows it.
+    printed_link = pdf.split("Ou scannez")[0].replace("\n", "")
     match = LINK.search(printed_link)
     assert match, pdf
     assert panel.client.get(match.group(1)).status_code == 302
+
+
+def test_the_printed_letter_carries_the_link_as_a_qr_code(app, panel, world, session):
+    from flask import template_rendered
+
+    from onboarding.candidate import links
+
+    rendered = []
+    panel.sign_in(world.coordinator_33)
+    with template_rendered.connected_to(
+        lambda sender, template, context, **kw: rendered.append((template.name, context)), app
+    ):
+        response = panel.post(f"/admin/candidate/access-link/{world.candidate_33.id}/print")
+    assert response.status_code == 200
+    [context] = [c for name, c in rendered if name == "documents/access_letter.html"]
+    assert context["qr_code"] == links.qr_code_svg(context["url"])
+    assert str(context["qr_code"]).startswith("<svg")
+    assert "Ou scannez ce code" in "".join(
+        p.extract_text() for p in PdfReader(BytesIO(response.data)).pages
+    )
+
+
+def test_replacing_a_link_still_valid_says_so_before(panel, world, session):
+    panel.sign_in(world.coordinator_33)
+    page = panel.html(f"/admin/candidate/details/?id={world.candidate_33.id}")
+    assert "est encore valable" not in page
+
+    panel.post(f"/admin/candidate/access-link/{world.candidate_33.id}/print")
+    page = panel.html(f"/admin/candidate/details/?id={world.candidate_33.id}")
+    assert "le lien actuel, encore valable, cessera de fonctionner" in page
+    assert "un nouveau lien imprimé le remplacera" in page
 
 
 def test_out_of_scope_candidates_are_404(panel, world, session):

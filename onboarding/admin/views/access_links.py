@@ -90,7 +90,8 @@ class AccessLinkMixin:
             url = links.new_personal_link(candidate)
             data = render_pdf(
                 "documents/access_letter.html", candidate=candidate, url=url,
-                valid_until=links.valid_until(candidate), issuer=by,
+                qr_code=links.qr_code_svg(url), valid_until=links.valid_until(candidate),
+                issuer=by,
             )  # fmt: skip
             self._record_link(candidate)
             db.session.commit()

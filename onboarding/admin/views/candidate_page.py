@@ -45,6 +45,7 @@ class CandidatePageMixin:
             form=form,
             can_act=not self.read_only,
             link_valid_until=links.valid_until(candidate),
+            link_still_valid=links.link_still_valid(candidate),
             return_url=self.get_url(".index_view"),
             **self.pathway_records_context(candidate, now),
         )

@@ -23,6 +23,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if app.config["ONBOARDING_ENV"] == "testing":
         app.jinja_env.undefined = TestingUndefined
 
+    from onboarding.pathway import situation
+
+    situation.configure(extended_training_departments=app.config["EXTENDED_TRAINING_DEPARTMENTS"])
     security.init_app(app)
     db.init_app(app)
     database.init_app(app)

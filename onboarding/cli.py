@@ -1,5 +1,5 @@
-"""Command line: create-user, seed-demo, candidate-link, purge and
-backup (flask --app onboarding …); db is Flask-Migrate's."""
+"""Command line: create-user, seed-demo, candidate-link, purge, backup and recompute-deadlines
+(flask --app onboarding …); db is Flask-Migrate's."""
 
 import sqlite3
 from pathlib import Path
@@ -214,9 +214,20 @@ def backup_command(path: Path):
     click.echo(f"Backed up to {path} ({path.stat().st_size} bytes, integrity ok).")
 
 
+@click.command("recompute-deadlines")
+def recompute_deadlines_command():
+    """Rewrite every candidate's next deadline (after changing EXTENDED_TRAINING_DEPARTMENTS)."""
+    from onboarding.pathway import next_deadline
+
+    count = next_deadline.recompute(db.session)
+    db.session.commit()
+    click.echo(f"Next deadline recomputed for {count} candidate(s).")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(candidate_link_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(recompute_deadlines_command)

@@ -5,7 +5,6 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual, Filter
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from onboarding.admin.base import ScopedAjaxLoader, StaffModelView
 from onboarding.admin.forms import select_choices
@@ -36,16 +35,40 @@ IDENTITY_FIELDS = (
 )  # fmt: skip
 
 
+# The deadline filter's choices: the days ahead it looks (0: past only), by option.
+DEADLINE_HORIZONS = {"overdue": None, "14": 14, "30": 30}
+DEADLINE_OPTIONS = [
+    ("overdue", "dépassée"),
+    ("14", "dépassée ou dans les 14 jours"),
+    ("30", "dépassée ou dans les 30 jours"),
+]
+
+
 class DeadlineFilter(BaseSQLAFilter):
-    """ "Échéance dépassée ou dans les 30 jours": computed thresholds, compared in SQL."""
+    """The next deadline (situation.next_deadline, kept on the row) past or near."""
 
     def apply(self, query, value, alias=None):
-        if value == "1":
-            return query.filter(situation.deadline_attention_clause(today()))
+        if value not in DEADLINE_HORIZONS:
+            return query
+        days = DEADLINE_HORIZONS[value]
+        if days is None:
+            return query.filter(situation.past_deadline_clause(today()))
+        return query.filter(situation.deadline_attention_clause(today(), within_days=days))
+
+    def operation(self):
+        return "est"
+
+
+class MineFilter(BaseSQLAFilter):
+    """ "Mes candidats": those whose coordinator is the signed-in user."""
+
+    def apply(self, query, value, alias=None):
+        if value == "1" and signed_in():
+            return query.filter(Candidate.coordinator_id == current_user.id)
         return query
 
     def operation(self):
-        return "dépassée ou sous 30 jours"
+        return "est"
 
 
 def _distinct_values(column):
@@ -92,7 +115,7 @@ def _progress(view, context, model, name):
 
 
 def _next_deadline(view, context, model, name):
-    deadline = situation.next_deadline(model, today())
+    deadline = situation.kept_next_deadline(model)
     if deadline is None:
         return ""
     state = deadline.state(today())
@@ -119,8 +142,12 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, Sta
         "requested_capacity": "Nombre d'enfants demandé",
         "has_cap_aepe_units": "Titulaire des unités EP1 et EP3 du CAP AEPE",
     }  # fmt: skip
-    column_sortable_list = ("last_name", "first_name", "status", "department_code", "cohort")
-    column_default_sort = ("id", True)
+    column_sortable_list = (
+        "last_name", "first_name", "status", "department_code", "cohort",
+        ("next_deadline", Candidate.next_deadline_on),
+    )  # fmt: skip
+    # Soonest deadline first (past ones at the top), people without one last.
+    column_default_sort = ("next_deadline_on", False)
     column_searchable_list = ("last_name", "first_name", "email", "france_travail_id")
     column_formatters = {
         "status": _status_label,
@@ -151,8 +178,9 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, Sta
             FilterLike("commune.name", "Commune"),
             FilterEqual(Candidate.cohort, "Cohorte", options=_distinct_values(Candidate.cohort)),
             FilterEqual(Candidate.coordinator_id, "Coordinateur", options=_coordinator_options),
-            DeadlineFilter(Candidate.dossier_complete_on, "Échéance légale",
-                           options=[("1", "dépassée ou dans les 30 jours")]),
+            DeadlineFilter(Candidate.next_deadline_on, "Prochaine échéance",
+                           options=DEADLINE_OPTIONS),
+            MineFilter(Candidate.coordinator_id, "Mes candidats", options=[("1", "oui")]),
         ]  # fmt: skip
         self.form_ajax_refs = {
             "commune": ScopedAjaxLoader(
@@ -168,17 +196,15 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, Sta
     def scope_clause(self):
         return candidates_in_scope()
 
-    def get_query(self):
-        # Deadlines need decisions, training and the carer: loaded per page, not per row.
-        return (
-            super()
-            .get_query()
-            .options(
-                selectinload(Candidate.decisions),
-                selectinload(Candidate.trainings),
-                selectinload(Candidate.carer),
-            )
-        )
+    def _order_by(self, query, joins, sort_joins, sort_field, sort_desc):
+        if sort_field is Candidate.next_deadline_on or (
+            sort_field is not None and getattr(sort_field, "key", None) == "next_deadline_on"
+        ):
+            # The index's order: NULLS LAST on both databases, and the id to break ties.
+            order = Candidate.next_deadline_on.desc() if sort_desc else Candidate.next_deadline_on
+            tie = Candidate.id.desc() if sort_desc else Candidate.id
+            return query.order_by(order.nulls_last(), tie), joins
+        return super()._order_by(query, joins, sort_joins, sort_field, sort_desc)
 
     def get_list(self, *args, **kwargs):
         count, rows = super().get_list(*args, **kwargs)

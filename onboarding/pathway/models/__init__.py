@@ -70,6 +70,6 @@ __all__ = [
     "WithdrawalReason",
 ]
 
-# Registers the flush listeners that keep Candidate.steps_reached true (imported last: it uses
-# the models above).
-from onboarding.pathway import steps_reached  # noqa: F401
+# Register the flush listeners that keep Candidate.steps_reached and Candidate.next_deadline_on
+# true (imported last: they use the models above).
+from onboarding.pathway import next_deadline, steps_reached  # noqa: F401

@@ -91,6 +91,9 @@ class Candidate(Model):
             "referred_on",
             "cohort",
         ),
+        # The candidate list's default order (soonest deadline first) and its deadline filter
+        # walk this index; the indicators count the people past a deadline by kind from it.
+        Index("ix_candidate_next_deadline", "next_deadline_on", "id", "next_deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,6 +148,10 @@ class Candidate(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # The ids of the pathway steps reached, ",1,3,": derived, kept by pathway.steps_reached.
     steps_reached: Mapped[str | None] = mapped_column(String(500))
+    # The next deadline (situation.next_deadline): its date and code, derived, never typed; kept
+    # by pathway.next_deadline on every flush that changes what it depends on.
+    next_deadline_on: Mapped[date | None] = mapped_column(Date)
+    next_deadline: Mapped[str | None] = mapped_column(String(20))
     # Set when the person's identity was erased (pathway.privacy); the figures stay.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -36,7 +36,7 @@ def upgrade():
         batch_op.add_column(sa.Column("next_deadline", sa.String(length=20), nullable=True))
         batch_op.create_index(
             "ix_candidate_next_deadline",
-            ["next_deadline_on", "id", "next_deadline"],
+            ["next_deadline_on", "id", "department_code", "next_deadline"],
             unique=False,
         )
 
@@ -46,6 +46,11 @@ def upgrade():
     session = Session(bind=op.get_bind())
     next_deadline.recompute(session, rule_columns_only=True)
     session.flush()
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite gathers no statistics by itself: without them its planner takes any index on
+        # the WHERE clause (a département) for very selective and sorts tens of thousands of
+        # rows, instead of walking the new index in the list's order.
+        op.execute("ANALYZE")
 
 
 def downgrade():

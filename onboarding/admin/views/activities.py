@@ -3,7 +3,7 @@ sign-in sheet and the attendees' attestations to print."""
 
 from datetime import timedelta
 
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_login import current_user
@@ -22,6 +22,7 @@ from onboarding.admin.views.printing import candidates_to_print, file_name, issu
 from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import enrollment as enrolment
+from onboarding.pathway import workload
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.identifiers import is_siret, normalize_siret
@@ -37,7 +38,21 @@ from onboarding.pathway.models import (
 CLOSED = enrolment.CLOSED_STATUSES
 
 
+class RollCallFilter(BaseSQLAFilter):
+    """Past activities whose roll call is not (fully) taken."""
+
+    def apply(self, query, value, alias=None):
+        if value == "to_take":
+            return query.filter(workload.roll_call_to_take(today()))
+        return query
+
+    def operation(self):
+        return "est"
+
+
 class PeriodFilter(BaseSQLAFilter):
+    """Upcoming (the list's default), past, or all activities."""
+
     def apply(self, query, value, alias=None):
         if value == "upcoming":
             return query.filter(Activity.date >= today())
@@ -47,6 +62,15 @@ class PeriodFilter(BaseSQLAFilter):
 
     def operation(self):
         return "est"
+
+
+ROLL_CALL_MARK = Markup(
+    '<span class="badge badge-warning fr-badge fr-badge--warning">appel à faire</span>'
+)
+
+
+def _roll_call(view, context, model, name):
+    return ROLL_CALL_MARK if model.id in g.get("roll_calls_to_take", ()) else ""
 
 
 def _fill_rate(view, context, model, name):
@@ -59,10 +83,13 @@ def _fill_rate(view, context, model, name):
 
 class ActivityView(StaffModelView):
     details_template = "admin/activity_page.html"
-    column_list = ("date", "start_time", "title", "kind", "place_name", "commune", "fill_rate")
+    column_list = (
+        "date", "start_time", "title", "kind", "place_name", "commune", "fill_rate", "roll_call",
+    )  # fmt: skip
     column_labels = {
         "date": "Date", "start_time": "Début", "end_time": "Fin", "title": "Intitulé",
         "kind": "Type", "place_name": "Lieu", "commune": "Commune", "fill_rate": "Remplissage",
+        "roll_call": "Appel",
         "capacity": "Places", "step": "Étape du parcours", "address": "Adresse",
         "host_name": "Structure d'accueil (immersion)", "host_siret": "SIRET de la structure",
         "what_to_bring": "À apporter", "is_cancelled": "Annulée",
@@ -72,6 +99,7 @@ class ActivityView(StaffModelView):
         "date": lambda v, c, m, n: f"{m.date:%d/%m/%Y}",
         "start_time": lambda v, c, m, n: f"{m.start_time:%H:%M}–{m.end_time:%H:%M}",
         "fill_rate": _fill_rate,
+        "roll_call": _roll_call,
     }
     column_sortable_list = ("date", "title", "kind")
     column_default_sort = [("date", False), ("start_time", False)]
@@ -87,9 +115,10 @@ class ActivityView(StaffModelView):
     def __init__(self):
         self.column_filters = [
             PeriodFilter(Activity.date, "Période",
-                         options=[("upcoming", "à venir"), ("past", "passées")]),
+                         options=[("upcoming", "à venir"), ("past", "passées"), ("all", "toutes")]),
             FilterEqual(Activity.kind, "Type", options=ActivityKind.choices()),
             FilterEqual(Activity.department_code, "Département"),
+            RollCallFilter(Activity.id, "Appel", options=[("to_take", "à faire")]),
         ]  # fmt: skip
         self.form_ajax_refs = {
             "commune": ScopedAjaxLoader(
@@ -101,6 +130,28 @@ class ActivityView(StaffModelView):
 
     def scope_clause(self):
         return activities_in_scope()
+
+    def _get_list_filter_args(self):
+        """Without any filter (or search) in the URL, the list opens on what is coming."""
+        chosen = super()._get_list_filter_args()
+        if chosen or request.args.get("search") or any(k.startswith("flt") for k in request.args):
+            return chosen
+        index = next(i for i, f in enumerate(self._filters) if isinstance(f, PeriodFilter))
+        return [(index, self._filters[index].name, "upcoming")]
+
+    def get_list(self, *args, **kwargs):
+        count, rows = super().get_list(*args, **kwargs)
+        if kwargs.get("execute", True) and rows:
+            # The page's "roll call to take" marks, in one statement.
+            g.roll_calls_to_take = set(
+                db.session.scalars(
+                    select(Activity.id).where(
+                        Activity.id.in_([row.id for row in rows]),
+                        workload.roll_call_to_take(today()),
+                    )
+                )
+            )
+        return count, rows
 
     def on_model_change(self, form, model, is_created):
         if model.commune_insee and not covers(model.department_code):

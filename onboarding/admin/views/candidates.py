@@ -13,7 +13,7 @@ from onboarding.admin.views.access_links import AccessLinkMixin
 from onboarding.admin.views.bulk import CandidateBulkMixin
 from onboarding.admin.views.candidate_page import CandidatePageMixin
 from onboarding.extensions import db
-from onboarding.pathway import situation
+from onboarding.pathway import situation, workload
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.geography import department_of
@@ -54,6 +54,20 @@ class DeadlineFilter(BaseSQLAFilter):
         if days is None:
             return query.filter(situation.past_deadline_clause(today()))
         return query.filter(situation.deadline_attention_clause(today(), within_days=days))
+
+    def operation(self):
+        return "est"
+
+
+class DossierFilter(BaseSQLAFilter):
+    """Dossier pieces: some still missing, or all received (or not applicable)."""
+
+    def apply(self, query, value, alias=None):
+        if value == "missing":
+            return query.filter(workload.has_missing_pieces())
+        if value == "complete":
+            return query.filter(~workload.has_missing_pieces())
+        return query
 
     def operation(self):
         return "est"
@@ -129,12 +143,12 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, Sta
     details_template = "admin/candidate_page.html"
     column_list = (
         "last_name", "first_name", "status", "department_code", "commune", "coordinator",
-        "cohort", "progress", "next_deadline",
+        "cohort", "progress", "next_deadline_on",
     )  # fmt: skip
     column_labels = {
         "last_name": "Nom", "first_name": "Prénom", "status": "Statut",
         "department_code": "Dép.", "commune": "Commune", "coordinator": "Coordinateur",
-        "cohort": "Cohorte", "progress": "Avancement", "next_deadline": "Prochaine échéance",
+        "cohort": "Cohorte", "progress": "Avancement", "next_deadline_on": "Prochaine échéance",
         "email": "E-mail", "phone": "Téléphone", "address": "Adresse",
         "birth_date": "Date de naissance", "referral_source": "Orienté(e) par",
         "referred_by": "Prescripteur (nom, structure)", "referred_on": "Date d'orientation",
@@ -144,7 +158,7 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, Sta
     }  # fmt: skip
     column_sortable_list = (
         "last_name", "first_name", "status", "department_code", "cohort",
-        ("next_deadline", Candidate.next_deadline_on),
+        "next_deadline_on",
     )  # fmt: skip
     # Soonest deadline first (past ones at the top), people without one last.
     column_default_sort = ("next_deadline_on", False)
@@ -152,7 +166,7 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, Sta
     column_formatters = {
         "status": _status_label,
         "progress": _progress,
-        "next_deadline": _next_deadline,
+        "next_deadline_on": _next_deadline,
     }
     column_export_list = (
         "id", "last_name", "first_name", "email", "phone", "commune", "department_code",
@@ -181,6 +195,8 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, Sta
             DeadlineFilter(Candidate.next_deadline_on, "Prochaine échéance",
                            options=DEADLINE_OPTIONS),
             MineFilter(Candidate.coordinator_id, "Mes candidats", options=[("1", "oui")]),
+            DossierFilter(Candidate.id, "Pièces du dossier",
+                          options=[("missing", "manquantes"), ("complete", "toutes reçues")]),
         ]  # fmt: skip
         self.form_ajax_refs = {
             "commune": ScopedAjaxLoader(
@@ -197,9 +213,7 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, Sta
         return candidates_in_scope()
 
     def _order_by(self, query, joins, sort_joins, sort_field, sort_desc):
-        if sort_field is Candidate.next_deadline_on or (
-            sort_field is not None and getattr(sort_field, "key", None) == "next_deadline_on"
-        ):
+        if sort_field is Candidate.next_deadline_on:
             # The index's order: NULLS LAST on both databases, and the id to break ties.
             order = Candidate.next_deadline_on.desc() if sort_desc else Candidate.next_deadline_on
             tie = Candidate.id.desc() if sort_desc else Candidate.id

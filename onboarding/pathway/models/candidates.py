@@ -92,8 +92,15 @@ class Candidate(Model):
             "cohort",
         ),
         # The candidate list's default order (soonest deadline first) and its deadline filter
-        # walk this index; the indicators count the people past a deadline by kind from it.
-        Index("ix_candidate_next_deadline", "next_deadline_on", "id", "next_deadline"),
+        # walk this index, the département of each row read from it; the indicators count the
+        # people past a deadline by kind from it.
+        Index(
+            "ix_candidate_next_deadline",
+            "next_deadline_on",
+            "id",
+            "department_code",
+            "next_deadline",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
-"""Candidates: their next deadline kept on their row, indexed for the list's order and filter.
+"""Candidates: their next deadline kept on their row, indexed for the list's order and filter;
+their phone indexed for the list's search.
 
 The candidate list sorts and filters by the next deadline, and the indicators count the people
 past one: the date and code that onboarding.pathway.situation.next_deadline returns are kept on
@@ -39,6 +40,7 @@ def upgrade():
             ["next_deadline_on", "id", "department_code", "next_deadline"],
             unique=False,
         )
+        batch_op.create_index("ix_candidate_phone", ["phone"], unique=False)
 
     from onboarding.pathway import next_deadline, situation
 
@@ -55,6 +57,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("candidate", schema=None) as batch_op:
+        batch_op.drop_index("ix_candidate_phone")
         batch_op.drop_index("ix_candidate_next_deadline")
         batch_op.drop_column("next_deadline")
         batch_op.drop_column("next_deadline_on")

@@ -22,7 +22,7 @@ from onboarding.admin.views.printing import candidates_to_print, file_name, issu
 from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import enrollment as enrolment
-from onboarding.pathway import workload
+from onboarding.pathway import people, workload
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.identifiers import is_siret, normalize_siret
@@ -178,25 +178,27 @@ class ActivityView(StaffModelView):
         rows = sorted(
             activity.enrollments, key=lambda e: (e.candidate.last_name, e.candidate.first_name)
         )
-        eligible = []
-        if not self.read_only and activity.seats_left > 0 and not activity.is_cancelled:
+        query = (request.args.get("q") or "").strip()[:100]
+        found = []
+        if query and not self.read_only and not activity.is_cancelled:
             enrolled = select(Enrollment.candidate_id).where(Enrollment.activity_id == activity.id)
-            eligible = db.session.scalars(
-                select(Candidate)
-                .where(
+            found = people.search(
+                db.session,
+                query,
+                where=(
                     candidates_in_scope(),
                     Candidate.department_code == activity.department_code,
                     Candidate.status.not_in(CLOSED),
                     Candidate.id.not_in(enrolled),
-                )
-                .order_by(Candidate.last_name, Candidate.first_name)
-                .limit(500)
-            ).all()
+                ),
+            )
         return self.render(
             self.details_template,
             activity=activity,
             rows=rows,
-            eligible=eligible,
+            query=query,
+            found=found,
+            search_limit=people.SEARCH_LIMIT,
             attendances=[a for a in Attendance if a != Attendance.PENDING],
             can_mark=activity.date <= today(),
             can_act=not self.read_only,
@@ -234,32 +236,45 @@ class ActivityView(StaffModelView):
 
     @expose("/enrol/<int:activity_id>", methods=("POST",))
     def enrol_view(self, activity_id: int):
+        """Enrol the people ticked, each through the domain: those refused are named with the
+        reason, the others are enrolled."""
         activity = self.get_one(activity_id)
         if not FlaskForm().validate_on_submit():
             flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
             return self._page(activity)
-        candidate_id = row_id(request.form.get("candidate_id"))
-        if candidate_id is None:
-            flash("Choisissez la personne à inscrire.", "error")
+        ids = {row_id(value) for value in request.form.getlist("candidate_id")}
+        ids.discard(None)
+        if not ids:
+            flash("Cochez les personnes à inscrire.", "error")
             return self._page(activity)
-        candidate = db.session.scalar(
-            select(Candidate).where(Candidate.id == candidate_id, candidates_in_scope())
-        )
-        if candidate is None:
-            flash("Cette personne n'est pas dans vos départements.", "error")
-            return self._page(activity)
-        try:
-            enrolment.enroll(
-                db.session, candidate, activity,
-                actor=current_user._get_current_object(), today=today(),
-            )  # fmt: skip
+        chosen = db.session.scalars(
+            select(Candidate)
+            .where(Candidate.id.in_(ids), candidates_in_scope())
+            .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
+        ).all()
+        refused = [] if len(chosen) == len(ids) else [
+            "une personne hors de vos départements n'a pas été inscrite"
+        ]  # fmt: skip
+        enrolled = []
+        actor = current_user._get_current_object()
+        for candidate in chosen:
+            if candidate.department_code != activity.department_code:
+                refused.append(f"{candidate.full_name} : elle relève d'un autre département.")
+                continue
+            try:
+                with db.session.begin_nested():
+                    enrolment.enroll(db.session, candidate, activity, actor=actor, today=today())
+            except PathwayError as error:
+                refused.append(error.message)
+                continue
+            enrolled.append(candidate.full_name)
+        if enrolled:
             self._audit("enrol", activity, ["enrollments"])
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return self._page(activity)
-        flash(f"{candidate.full_name} est inscrit(e).", "success")
+        db.session.commit()
+        if enrolled:
+            flash(f"Inscription enregistrée : {', '.join(enrolled)}.", "success")
+        for message in refused:
+            flash(f"Refusé : {message}", "error")
         return self._page(activity)
 
     # --- printed documents: reading, so partners in scope may print them too ----------

@@ -1,6 +1,6 @@
 """Candidates: the list coordinators work from, and creation and edits through the domain."""
 
-from flask import flash, g
+from flask import flash, g, request
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual, FilterLike
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -12,11 +12,13 @@ from onboarding.admin.scoping import candidates_in_scope, communes_in_scope, cov
 from onboarding.admin.views.access_links import AccessLinkMixin
 from onboarding.admin.views.bulk import CandidateBulkMixin
 from onboarding.admin.views.candidate_page import CandidatePageMixin
+from onboarding.admin.views.candidate_work import CandidateWorkMixin
 from onboarding.extensions import db
-from onboarding.pathway import situation, workload
+from onboarding.pathway import people, situation, workload
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.geography import department_of
+from onboarding.pathway.identifiers import phone_variants
 from onboarding.pathway.models import (
     Candidate,
     CandidateStatus,
@@ -139,8 +141,11 @@ def _next_deadline(view, context, model, name):
     )
 
 
-class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, StaffModelView):
+class CandidateView(
+    CandidatePageMixin, CandidateWorkMixin, CandidateBulkMixin, AccessLinkMixin, StaffModelView
+):
     details_template = "admin/candidate_page.html"
+    create_template = "admin/candidate/create.html"
     column_list = (
         "last_name", "first_name", "status", "department_code", "commune", "coordinator",
         "cohort", "progress", "next_deadline_on",
@@ -212,6 +217,16 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, Sta
     def scope_clause(self):
         return candidates_in_scope()
 
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """A phone number, however typed ("06 12 34 56 78", "+33 6…"), finds its owner."""
+        variants = phone_variants(search)
+        if variants:
+            clause = Candidate.phone.in_(variants)
+            if count_query is not None:
+                count_query = count_query.filter(clause)
+            return query.filter(clause), count_query, joins, count_joins
+        return super()._apply_search(query, count_query, joins, count_joins, search)
+
     def _order_by(self, query, joins, sort_joins, sort_field, sort_desc):
         if sort_field is Candidate.next_deadline_on:
             # The index's order: NULLS LAST on both databases, and the id to break ties.
@@ -247,10 +262,48 @@ class CandidateView(CandidatePageMixin, CandidateBulkMixin, AccessLinkMixin, Sta
             form[error.field].errors = [*form[error.field].errors, error.message]
         flash(error.message, "error")
 
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        if request.method == "GET" and not current_user.is_read_only:
+            # The one who refers is, most often, the one who follows.
+            form.coordinator.data = current_user._get_current_object()
+        return form
+
+    def get_save_return_url(self, model, is_created=False):
+        if is_created:
+            return self.get_url(".details_view", id=model.id)
+        return super().get_save_return_url(model, is_created)
+
+    def _duplicates_to_confirm(self, referral: Referral) -> bool:
+        """Likely duplicates not yet confirmed as other people: shown above the form."""
+        if request.form.get("create_anyway") == "1":
+            return False
+        found = people.likely_duplicates(
+            db.session,
+            first_name=referral.first_name,
+            last_name=referral.last_name,
+            birth_date=referral.birth_date,
+            email=referral.email,
+            phone=referral.phone,
+            france_travail_id=referral.france_travail_id,
+        )
+        if not found:
+            return False
+        g.candidate_duplicates = [c for c in found if covers(c.department_code)]
+        g.candidate_duplicates_elsewhere = len(found) - len(g.candidate_duplicates)
+        return True
+
     def create_model(self, form):
         try:
             referral = self._referral_from_form(form)
             self._check_scope(referral)
+            if self._duplicates_to_confirm(referral):
+                flash(
+                    "Cette personne est peut-être déjà suivie : vérifiez les fiches ci-dessous "
+                    "avant d'enregistrer.",
+                    "warning",
+                )
+                return False
             candidate = refer_candidate(db.session, referral, today=today())
             self._audit("create", candidate, list(IDENTITY_FIELDS))
             db.session.commit()

@@ -109,7 +109,8 @@ class Candidate(Model):
     last_name: Mapped[str] = mapped_column(String(100), index=True)
     birth_date: Mapped[date | None] = mapped_column(Date)
     email: Mapped[str | None] = mapped_column(String(254), index=True)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    # Searched from the panel's list, under both spellings of a French number.
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
     address: Mapped[str | None] = mapped_column(String(200))
     commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee_code"), index=True)
     # Derived from the commune's INSEE code; kept as a column so scope filters use an index.

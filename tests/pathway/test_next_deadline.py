@@ -238,3 +238,15 @@ def test_the_configured_departements_give_part1_training_eight_months(session, e
     session.expire_all()
     assert candidate.next_deadline == "training_part1"
     assert candidate.next_deadline_on == complete + relativedelta(months=8)
+
+
+def test_recompute_command_rewrites_every_row(session, runner, extended_reset):
+    candidate = builders.make_candidate(session, CandidateStatus.APPROVED)
+    session.commit()
+    complete = candidate.dossier_complete_on
+    situation.configure(extended_training_departments=("33",))
+    result = runner.invoke(args=["recompute-deadlines"])
+    assert result.exit_code == 0, result.output
+    assert "1 candidate(s)" in result.output
+    session.expire_all()
+    assert candidate.next_deadline_on == complete + relativedelta(months=8)

@@ -142,3 +142,18 @@ def test_the_home_is_for_staff_only(client, world):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/auth/login" in response.location
+
+
+def test_the_list_and_the_candidate_page_show_the_same_next_deadline(panel, world, session):
+    candidate = world.approved_33
+    due = candidate.next_deadline_on
+    assert candidate.next_deadline == "training_part1"
+    panel.sign_in(world.coordinator_33)
+    row = panel.html("/admin/candidate/").split(f"details/?id={candidate.id}", 1)[1]
+    row = row.split("</tr>", 1)[0]
+    assert f"{due:%d/%m/%Y}" in row
+    assert "Formation initiale, première partie (80 h)" in row
+    page = panel.html(f"/admin/candidate/details/?id={candidate.id}")
+    assert (
+        "Prochaine échéance : <strong>Formation initiale, première partie (80 h)</strong>" in page
+    )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from onboarding.admin.base import row_id
 from onboarding.admin.scoping import activities_in_scope
 from onboarding.extensions import db
-from onboarding.pathway import dossier
+from onboarding.pathway import dossier, situation
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError, RuleViolation
@@ -43,6 +43,10 @@ def typed_date(raw: str) -> date | None:
 
 
 class CandidateWorkMixin:
+    def next_deadline(self, candidate):
+        """The one rule of the next deadline (what the list shows, sorts and filters by)."""
+        return situation.next_deadline(candidate)
+
     def enrolable_activities(self, candidate) -> list[Activity]:
         """Activities to come in the person's département, with seats left, not already hers."""
         if self.read_only or candidate.status in enrolment.CLOSED_STATUSES:

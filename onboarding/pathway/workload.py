@@ -44,11 +44,10 @@ def roll_call_to_take(today: date):
 
 
 def excused_ahead(today: date):
-    """Enrolments in activities still to come that the person (or a coordinator) excused."""
-    return and_(
-        Enrollment.attendance == Attendance.EXCUSED,
-        Enrollment.activity.has(and_(Activity.date >= today, Activity.is_cancelled.is_(False))),
-    )
+    """Enrolments in activities still to come that the person (or a coordinator) excused.
+    Read from the activities to come, then their enrolments by (activity, attendance)."""
+    coming = select(Activity.id).where(Activity.date >= today, Activity.is_cancelled.is_(False))
+    return and_(Enrollment.activity_id.in_(coming), Enrollment.attendance == Attendance.EXCUSED)
 
 
 @dataclass(frozen=True)

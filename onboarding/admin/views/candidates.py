@@ -165,7 +165,8 @@ class CandidateView(
         "last_name", "first_name", "status", "department_code", "cohort",
         "next_deadline_on",
     )  # fmt: skip
-    # Soonest deadline first (past ones at the top), people without one last.
+    # Soonest deadline first (past ones at the top), people without one last; a search, newest
+    # first (see _get_default_order).
     column_default_sort = ("next_deadline_on", False)
     column_searchable_list = ("last_name", "first_name", "email", "france_travail_id")
     column_formatters = {
@@ -226,6 +227,13 @@ class CandidateView(
                 count_query = count_query.filter(clause)
             return query.filter(clause), count_query, joins, count_joins
         return super()._apply_search(query, count_query, joins, count_joins, search)
+
+    def _get_default_order(self):
+        # A search scans the names anyway: its matches come newest first, read in the table's
+        # order, rather than along the deadline index (twice slower at 100,000 candidates).
+        if request.args.get("search"):
+            return iter([(Candidate.id, [], True)])
+        return super()._get_default_order()
 
     def _order_by(self, query, joins, sort_joins, sort_field, sort_desc):
         if sort_field is Candidate.next_deadline_on:

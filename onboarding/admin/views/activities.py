@@ -262,8 +262,10 @@ class ActivityView(StaffModelView):
                 refused.append(f"{candidate.full_name} : elle relève d'un autre département.")
                 continue
             try:
-                with db.session.begin_nested():
-                    enrolment.enroll(db.session, candidate, activity, actor=actor, today=today())
+                # enroll() refuses before it writes anything (a full activity is its seat's
+                # UPDATE changing no row), so the others go on in the same transaction; no
+                # SAVEPOINT, which would make SQLite start the transaction at the first read.
+                enrolment.enroll(db.session, candidate, activity, actor=actor, today=today())
             except PathwayError as error:
                 refused.append(error.message)
                 continue

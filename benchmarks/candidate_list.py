@@ -15,7 +15,8 @@ BUDGET_MS = 200
 PAGES = {
     "list, admin (all départements)": ("admin", "/admin/candidate/"),
     "list, coordinator of 33 and 24": ("coordinator", "/admin/candidate/"),
-    "list, deadline filter": ("coordinator", "/admin/candidate/?flt0_5=1"),
+    "list, deadline filter": ("coordinator", "/admin/candidate/?flt0_5=30"),
+    "list, sorted by deadline, latest first": ("coordinator", "/admin/candidate/?sort=8&desc=1"),
     "list, search by name": ("coordinator", "/admin/candidate/?search=martin"),
     "list, page 200": ("admin", "/admin/candidate/?page=200"),
 }

@@ -5,8 +5,9 @@ import time as clock_time
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.orm import Session
 
-from onboarding.pathway import steps_reached
+from onboarding.pathway import next_deadline, steps_reached
 from onboarding.pathway.base import Model, utcnow
 from onboarding.pathway.communes import load_communes
 from onboarding.pathway.geography import NOUVELLE_AQUITAINE
@@ -308,6 +309,15 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
         _insert(connection, Carer, carers)
         _insert(connection, Vacancy, vacancies)
         _insert(connection, ContactRequest, requests)
+    # Bulk inserts skip the flush that keeps each candidate's next deadline: computed here, by
+    # the same function.
+    with Session(engine) as session:
+        next_deadline.recompute(session)
+        session.commit()
+    if engine.dialect.name == "sqlite":
+        # The statistics `flask db upgrade` gathers (migration 0011); the planner needs them.
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
     if engine.dialect.name == "postgresql":
         # What autovacuum does within a minute of a bulk load. Without statistics the planner
         # takes each table for a few rows and nests loops over thousands; without the

@@ -23,6 +23,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if app.config["ONBOARDING_ENV"] == "testing":
         app.jinja_env.undefined = TestingUndefined
 
+    # The models first: their package registers the flush listeners, which import the domain.
+    import onboarding.pathway.models  # noqa: F401
+    from onboarding.pathway import situation
+
+    situation.configure(extended_training_departments=app.config["EXTENDED_TRAINING_DEPARTMENTS"])
     security.init_app(app)
     sessions.init_app(app)
     db.init_app(app)

@@ -1,5 +1,5 @@
-"""Command line: create-user, seed-demo, candidate-link, purge, backup and
-send-due (flask --app onboarding …); db is Flask-Migrate's."""
+"""Command line: create-user, seed-demo, candidate-link, purge, backup, send-due and
+recompute-deadlines (flask --app onboarding …); db is Flask-Migrate's."""
 
 import sqlite3
 from pathlib import Path
@@ -229,6 +229,16 @@ def send_due_command(limit, batch):
     click.echo(str(report))
 
 
+@click.command("recompute-deadlines")
+def recompute_deadlines_command():
+    """Rewrite every candidate's next deadline (after changing EXTENDED_TRAINING_DEPARTMENTS)."""
+    from onboarding.pathway import next_deadline
+
+    count = next_deadline.recompute(db.session)
+    db.session.commit()
+    click.echo(f"Next deadline recomputed for {count} candidate(s).")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(send_due_command)
     app.cli.add_command(create_user_command)
@@ -236,3 +246,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(candidate_link_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(recompute_deadlines_command)

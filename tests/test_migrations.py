@@ -207,3 +207,66 @@ def test_migration_0010_fills_what_the_shown_rule_reads_and_unpublishes_without_
         (2, "2030-05-31", None, "2026-02-20", 0),
         (3, "2029-02-28", "2024-02-29", None, 0),
     ]
+
+
+def test_migration_0011_fills_the_next_deadline_with_the_configured_departements(tmp_path):
+    url = f"sqlite:///{tmp_path / 'deadlines.sqlite'}"
+    app = create_app(
+        {
+            "ONBOARDING_ENV": "testing",
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "EXTENDED_TRAINING_DEPARTMENTS": ("24",),
+        },
+        instance_path=str(tmp_path),
+    )
+    now = "2026-03-01 09:00:00"
+    with app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as connection:
+            # Approved (decision met) in 33 and in 24: part-1 training is next, 6 or 8 months.
+            for candidate, insee, department in ((1, "33063", "33"), (2, "24322", "24")):
+                connection.execute(
+                    text(
+                        "INSERT INTO candidate (id, first_name, last_name, commune_insee,"
+                        " department_code, referral_source, referred_on, cohort, is_job_seeker,"
+                        " status, status_changed_at, has_cap_aepe_units, created_at, updated_at,"
+                        " dossier_complete_on)"
+                        " VALUES (:id, 'Zoé', 'Lefèvre', :insee, :department, 'caf', '2025-06-10',"
+                        " '2025-06', 0, 'approved', :now, 0, :now, :now, '2025-08-31')"
+                    ),
+                    {"id": candidate, "insee": insee, "department": department, "now": now},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO agrement_decision (candidate_id, outcome, decided_on,"
+                        " capacity, reason, is_renewal, valid_until, created_at)"
+                        " VALUES (:id, 'granted', '2025-10-01', 4, '', 0, '2030-09-30', :now)"
+                    ),
+                    {"id": candidate, "now": now},
+                )
+            # In the pathway: no clock runs yet.
+            connection.execute(
+                text(
+                    "INSERT INTO candidate (id, first_name, last_name, commune_insee,"
+                    " department_code, referral_source, referred_on, cohort, is_job_seeker,"
+                    " status, status_changed_at, has_cap_aepe_units, created_at, updated_at)"
+                    " VALUES (3, 'Zoé', 'Lefèvre', '33063', '33', 'caf', '2026-01-10',"
+                    " '2026-01', 0, 'in_pathway', :now, 0, :now, :now)"
+                ),
+                {"now": now},
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            found = {
+                id_: (str(due) if due else None, code)
+                for id_, due, code in connection.execute(
+                    text("SELECT id, next_deadline_on, next_deadline FROM candidate")
+                )
+            }
+        db.engine.dispose()
+    assert found == {
+        1: ("2026-02-28", "training_part1"),
+        2: ("2026-04-30", "training_part1"),
+        3: (None, None),
+    }

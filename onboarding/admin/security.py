@@ -3,14 +3,14 @@
 import flask_admin.actions
 import flask_admin.helpers
 import flask_admin.model.base
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from onboarding.extensions import db
-from onboarding.pathway import clock, indicators
-from onboarding.pathway.models import Candidate, CandidateStatus
+from onboarding.pathway import clock, indicators, workload
+from onboarding.pathway.models import Activity, Candidate, CandidateStatus, Carer
 from onboarding.pathway.scope import department_filter
 from onboarding.redirects import local_target
 
@@ -48,8 +48,56 @@ class SecuredViewMixin:
         return to_sign_in()
 
 
+def filtered_list(endpoint: str, **filters: str) -> str:
+    """The URL of a panel list with filters given by their French names ("Statut"...)."""
+    view = next(
+        v for v in current_app.extensions["onboarding_admin"]._views if v.endpoint == endpoint
+    )
+    args = {}
+    for position, (name, value) in enumerate(filters.items()):
+        index = next(i for i, flt in enumerate(view._filters) if str(flt.name) == name)
+        args[f"flt{position}_{view.get_filter_arg(index, view._filters[index])}"] = value
+    return url_for(f"{endpoint}.index_view", **args)
+
+
+def _this_week(today):
+    """The figures of "what needs me this week", each with the filtered list it stands for."""
+    figures = workload.workload(
+        db.session,
+        candidates_scope=department_filter(current_user, Candidate.department_code),
+        activities_scope=department_filter(current_user, Activity.department_code),
+        carers_scope=department_filter(current_user, Carer.department_code),
+        me_id=current_user.id,
+        today=today,
+    )
+    S = CandidateStatus
+    days = str(workload.HORIZON_DAYS)
+    return figures, [
+        (f"Échéances dépassées ou dans les {days} jours", figures.deadlines_soon,
+         filtered_list("candidate", **{"Prochaine échéance": days})),
+        ("dont échéances déjà dépassées", figures.deadlines_past,
+         filtered_list("candidate", **{"Prochaine échéance": "overdue"})),
+        ("Appels à faire (activités passées)", figures.roll_calls,
+         filtered_list("activity", Appel="to_take", **{"Période": "all"})),
+        ("Dossiers déposés, pièces manquantes", figures.dossiers_missing_pieces,
+         filtered_list("candidate", Statut=S.DOSSIER_FILED.value,
+                       **{"Pièces du dossier": "missing"})),
+        ("Dossiers déposés, toutes pièces reçues : à déclarer complets",
+         figures.dossiers_to_declare_complete,
+         filtered_list("candidate", Statut=S.DOSSIER_FILED.value,
+                       **{"Pièces du dossier": "complete"})),
+        ("Dossiers complets en attente de décision", figures.dossiers_awaiting_decision,
+         filtered_list("candidate", Statut=S.UNDER_EVALUATION.value)),
+        ("Demandes des parents sans suite donnée", figures.requests_without_outcome,
+         filtered_list("contact_request", **{"Suite donnée": "new"})),
+        ("Absences excusées aux activités à venir", figures.excused_absences,
+         filtered_list("enrollment", **{"Absence excusée": "1"})),
+    ]  # fmt: skip
+
+
 class DashboardView(SecuredViewMixin, AdminIndexView):
-    """The panel's home: people by status and the key figures of the indicators, in scope."""
+    """The panel's home: what needs the signed-in user this week, each figure a link to its
+    list; then people by status and the key figures of the indicators, in scope."""
 
     @expose("/")
     def index(self):
@@ -66,8 +114,12 @@ class DashboardView(SecuredViewMixin, AdminIndexView):
             departments=None if current_user.is_admin else current_user.department_codes,
             today=clock.today(),
         )
+        week, this_week = _this_week(clock.today())
         return self.render(
             "admin/dashboard.html",
+            this_week=this_week,
+            my_candidates=week.my_candidates,
+            my_candidates_url=filtered_list("candidate", **{"Mes candidats": "1"}),
             status_counts=rows,
             total=sum(counts.values()),
             figures=key_figures,

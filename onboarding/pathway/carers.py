@@ -7,10 +7,10 @@ from datetime import date, datetime, time
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
+from onboarding.pathway import training  # a module: it imports the models, which import us
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import AgrementDecision, Candidate, Carer, Commune, Vacancy
 from onboarding.pathway.schedule import FULL_WEEK, HALF_DAY_LABELS, HALF_DAYS
-from onboarding.pathway.training import part1_done_on
 
 # Product rules: unconfirmed for 6 months is stale; approved within 12 months is new.
 STALE_AFTER = relativedelta(months=6)
@@ -48,7 +48,7 @@ def carer_from_decision(
             agrement_on=decision.decided_on,
             agrement_capacity=decision.capacity,
             agrement_expires_on=decision.valid_until,
-            training_part1_on=part1_done_on(candidate),
+            training_part1_on=training.part1_done_on(candidate),
             # Shown by default, each only when she has one (R421-39 lets her hide one of them).
             show_email=candidate.email is not None or candidate.phone is None,
             show_phone=candidate.phone is not None or candidate.email is None,

@@ -66,11 +66,15 @@ class Deadline:
     label: str
     due_on: date
     met_on: date | None = None
+    # A right that simply ends on its date (the appeal): once past it is "closed", not overdue.
+    lapses: bool = False
 
     def state(self, today: date) -> str:
-        """ "met", "overdue", "near" (within NEAR_DAYS) or "later"."""
+        """ "met", "overdue", "closed" (a lapsed right), "near" (within NEAR_DAYS) or "later"."""
         if self.met_on is not None:
             return "met"
+        if today > self.due_on and self.lapses:
+            return "closed"
         if today > self.due_on:
             return "overdue"
         if (self.due_on - today).days <= NEAR_DAYS:

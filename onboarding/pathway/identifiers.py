@@ -59,3 +59,16 @@ def is_mobile_phone(value: str | None) -> bool:
         return False
     number = normalize_phone(value)
     return bool(re.fullmatch(r"(0|\+33)[67]\d{8}", number, re.ASCII))
+
+
+def phone_variants(raw: str) -> set[str]:
+    """The spellings a French number is stored under ("0612345678", "+33612345678"), from what
+    was typed ("06 12 34 56 78", "+33 6 12…", "0033 6…"); empty when it is not such a number."""
+    number = normalize_phone(raw or "")
+    if number.startswith("0033"):
+        number = "+33" + number[4:]
+    if re.fullmatch(r"\+33[1-9]\d{8}", number, re.ASCII):
+        return {number, "0" + number[3:]}
+    if re.fullmatch(r"0[1-9]\d{8}", number, re.ASCII):
+        return {number, "+33" + number[1:]}
+    return {number} if is_phone(number) else set()

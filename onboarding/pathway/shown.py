@@ -28,10 +28,12 @@ from typing import Any
 from sqlalchemy import Date, and_, bindparam, event
 from sqlalchemy.orm import Session
 
-from onboarding.pathway.carers import STALE_AFTER
+from onboarding.pathway import (
+    carers,  # a module: carers imports the models, which import us
+    training,  # a module: it imports the models, which import us
+)
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import CandidateStatus, Carer, Training, TransitionLog, Vacancy
-from onboarding.pathway.training import part1_done_on
 
 # A place free up to this long after the start date still suits the parent.
 START_TOLERANCE = timedelta(days=30)
@@ -86,7 +88,7 @@ def parameters(*, today: date, care_from: date, free_by: date | None = None) -> 
     """The terms' parameters: a start on `care_from` (today on her page), places offered by
     `free_by` (by default `care_from` and the tolerance)."""
     return {
-        "fresh_since": today - STALE_AFTER,
+        "fresh_since": today - carers.STALE_AFTER,
         "care_from": care_from,
         "free_by": care_from + START_TOLERANCE if free_by is None else free_by,
     }
@@ -219,7 +221,7 @@ def record_training_end(carer: Carer, expected_on: date, *, today: date) -> None
             field="expected_on",
         )
     candidate = carer.candidate
-    if candidate is not None and part1_done_on(candidate) is not None:
+    if candidate is not None and training.part1_done_on(candidate) is not None:
         return
     carer.training_part1_on = expected_on
 
@@ -229,7 +231,7 @@ def sync_training(carer: Carer) -> None:
     while it is not done."""
     if carer.candidate is None:
         return
-    done_on = part1_done_on(carer.candidate)
+    done_on = training.part1_done_on(carer.candidate)
     if done_on is not None and carer.training_part1_on != done_on:
         carer.training_part1_on = done_on
 

@@ -1,26 +1,28 @@
-"""Where a candidate stands: the legal deadlines that concern them, and the SQL that finds those
-whose deadline is past or near."""
+"""Where a candidate stands: the legal deadlines that concern them, and THE rule of their next
+deadline, with its SQL form (over the columns pathway.next_deadline keeps from the same function)
+for the list's order and filter, the panel's home and the indicators."""
 
 from datetime import date, timedelta
-
-from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, exists, func, or_, select
 
 from onboarding.pathway import deadlines, training
 from onboarding.pathway.deadlines import Deadline
 from onboarding.pathway.models import (
-    AgrementDecision,
     Candidate,
     CandidateStatus,
-    Carer,
-    DecisionOutcome,
-    Training,
-    TrainingKind,
 )
 
 S = CandidateStatus
 TRAINING_STATUSES = (S.UNDER_EVALUATION, S.APPROVED)
 AGREMENT_STATUSES = (S.APPROVED, S.ACTIVE)
+
+LABELS = {
+    "decision": "Décision sur l'agrément (sinon réputé acquis)",
+    "training_part1": "Formation initiale, première partie (80 h)",
+    "renewal_notice": "Envoi du dossier de renouvellement par le département",
+    "expiry": "Fin de validité de l'agrément",
+    "training_part2": "Formation initiale, deuxième partie (40 h)",
+    "appeal": "Recours gracieux possible jusqu'au",
+}
 
 
 def candidate_deadlines(candidate: Candidate, *, extended_training: bool = False) -> list[Deadline]:
@@ -34,7 +36,7 @@ def candidate_deadlines(candidate: Candidate, *, extended_training: bool = False
         found.append(
             Deadline(
                 "decision",
-                "Décision sur l'agrément (sinon réputé acquis)",
+                LABELS["decision"],
                 deadlines.decision_due(complete_on),
                 decided,
             )
@@ -43,7 +45,7 @@ def candidate_deadlines(candidate: Candidate, *, extended_training: bool = False
         found.append(
             Deadline(
                 "training_part1",
-                "Formation initiale, première partie (80 h)",
+                LABELS["training_part1"],
                 deadlines.training_part1_due(complete_on, extended=extended_training),
                 training.part1_done_on(candidate),
             )
@@ -53,17 +55,17 @@ def candidate_deadlines(candidate: Candidate, *, extended_training: bool = False
         found.append(
             Deadline(
                 "renewal_notice",
-                "Envoi du dossier de renouvellement par le département",
+                LABELS["renewal_notice"],
                 deadlines.renewal_notice(current.valid_until),
             )
         )
-        found.append(Deadline("expiry", "Fin de validité de l'agrément", current.valid_until))
+        found.append(Deadline("expiry", LABELS["expiry"], current.valid_until))
     carer = candidate.carer
     if carer is not None and carer.first_child_on is not None:
         found.append(
             Deadline(
                 "training_part2",
-                "Formation initiale, deuxième partie (40 h)",
+                LABELS["training_part2"],
                 deadlines.training_part2_due(carer.first_child_on),
                 carer.first_child_on if training.part2_done(candidate) else None,
             )
@@ -72,75 +74,74 @@ def candidate_deadlines(candidate: Candidate, *, extended_training: bool = False
         found.append(
             Deadline(
                 "appeal",
-                "Recours gracieux possible jusqu'au",
+                LABELS["appeal"],
                 deadlines.appeal_deadline(latest.decided_on),
+                lapses=True,
             )
         )
     return sorted(found, key=lambda d: d.due_on)
 
 
-def deadlines_where(candidate: Candidate, extended_departments) -> list[Deadline]:
-    """candidate_deadlines, part-1 training getting 8 months in the listed départements."""
+# Where part-1 training is due 8 months after the complete dossier instead of 6 (D421-44): set
+# from the deployment's configuration when the app starts (EXTENDED_TRAINING_DEPARTMENTS).
+_extended_departments: frozenset[str] = frozenset()
+
+
+def configure(*, extended_training_departments) -> None:
+    global _extended_departments
+    _extended_departments = frozenset(str(code) for code in extended_training_departments or ())
+
+
+def extended_training_departments() -> frozenset[str]:
+    return _extended_departments
+
+
+def deadlines_where(candidate: Candidate, extended_departments=None) -> list[Deadline]:
+    """candidate_deadlines, part-1 training getting 8 months in the listed départements (by
+    default, the configured ones)."""
+    if extended_departments is None:
+        extended_departments = _extended_departments
     return candidate_deadlines(
         candidate, extended_training=candidate.department_code in extended_departments
     )
 
 
-def next_deadline(candidate: Candidate, today: date, **kwargs) -> Deadline | None:
-    pending = [d for d in candidate_deadlines(candidate, **kwargs) if d.met_on is None]
-    return pending[0] if pending else None
+# The clocks that make a candidate's next deadline: those someone must act on. The appeal is the
+# candidate's right, not a clock on the programme: the candidate page shows it, the lists do not.
+WATCHED = frozenset({"decision", "training_part1", "renewal_notice", "expiry", "training_part2"})
+
+
+def next_deadline(candidate: Candidate, extended_departments=None) -> Deadline | None:
+    """THE rule: the earliest watched deadline not yet met. The panel's list (column, filter,
+    sort), the candidate page, the candidate space and the indicators all read it, the SQL side
+    through the columns that pathway.next_deadline keeps from this very function."""
+    pending = [
+        d
+        for d in deadlines_where(candidate, extended_departments)
+        if d.met_on is None and d.code in WATCHED
+    ]
+    return min(pending, key=lambda d: d.due_on) if pending else None
+
+
+def kept_next_deadline(candidate: Candidate) -> Deadline | None:
+    """The next deadline as kept on the row: what the list shows beside its SQL order."""
+    if candidate.next_deadline_on is None or candidate.next_deadline is None:
+        return None
+    code = candidate.next_deadline
+    return Deadline(code, LABELS.get(code, code), candidate.next_deadline_on)
+
+
+# --- the same rule in SQL, over the kept columns ------------------------------------------------
+def next_deadline_order():
+    """Soonest first (past ones first of all), people without a deadline last; an index walk."""
+    return (Candidate.next_deadline_on.asc().nulls_last(), Candidate.id.asc())
 
 
 def deadline_attention_clause(today: date, *, within_days: int = deadlines.NEAR_DAYS):
-    """Candidates with an unmet legal deadline already past or due within `within_days`.
+    """Candidates whose next deadline is past or due within `within_days`."""
+    return Candidate.next_deadline_on <= today + timedelta(days=within_days)
 
-    Thresholds are computed here in Python, so the clause is plain comparisons that every
-    database runs the same way and that can use the index on dossier_complete_on.
-    """
-    horizon = today + timedelta(days=within_days)
-    decision_threshold = horizon - relativedelta(months=deadlines.DECISION_MONTHS)
-    training_threshold = horizon - relativedelta(months=deadlines.TRAINING_PART1_MONTHS)
-    renewal_threshold = horizon + relativedelta(months=deadlines.RENEWAL_NOTICE_MONTHS)
-    part2_threshold = horizon - relativedelta(years=deadlines.TRAINING_PART2_YEARS)
 
-    part1_passed = exists().where(
-        Training.candidate_id == Candidate.id,
-        Training.part == 1,
-        Training.kind == TrainingKind.EVALUATION,
-        Training.passed.is_(True),
-    )
-    part2_hours = (
-        select(func.coalesce(func.sum(Training.hours), 0))
-        .where(
-            Training.candidate_id == Candidate.id,
-            Training.part == 2,
-            Training.kind == TrainingKind.COURSE,
-        )
-        .scalar_subquery()
-    )
-    # The latest positive decision is the one in force (a renewal supersedes the first).
-    in_force_until = (
-        select(func.max(AgrementDecision.valid_until))
-        .where(
-            AgrementDecision.candidate_id == Candidate.id,
-            AgrementDecision.outcome != DecisionOutcome.REFUSED,
-        )
-        .scalar_subquery()
-    )
-    part2_due = exists().where(
-        Carer.candidate_id == Candidate.id,
-        Carer.first_child_on <= part2_threshold,
-    )
-    return or_(
-        and_(
-            Candidate.status == S.UNDER_EVALUATION,
-            Candidate.dossier_complete_on <= decision_threshold,
-        ),
-        and_(
-            Candidate.status.in_(TRAINING_STATUSES),
-            Candidate.dossier_complete_on <= training_threshold,
-            ~part1_passed,
-        ),
-        and_(Candidate.status.in_(AGREMENT_STATUSES), in_force_until <= renewal_threshold),
-        and_(Candidate.status == S.ACTIVE, part2_due, part2_hours < training.PART2_HOURS),
-    )
+def past_deadline_clause(today: date):
+    """Candidates whose next deadline is past (due before today, not met)."""
+    return Candidate.next_deadline_on < today

@@ -184,9 +184,9 @@ def test_deadline_filter_finds_overdue_decisions(panel, world, session):
     from onboarding.admin.views.candidates import CandidateView
 
     index = next(
-        i for i, f in enumerate(CandidateView().column_filters) if f.name == "Échéance légale"
+        i for i, f in enumerate(CandidateView().column_filters) if f.name == "Prochaine échéance"
     )
-    html = panel.html(f"/admin/candidate/?flt0_{index}=1")
+    html = panel.html(f"/admin/candidate/?flt0_{index}=30")
     assert overdue.last_name in html
     assert "Girondine" not in html
 

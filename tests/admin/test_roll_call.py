@@ -81,13 +81,14 @@ def test_enrol_from_the_activity_page_until_it_is_full(panel, world, session):
     third = builders.make_candidate(session, CandidateStatus.IN_PATHWAY, last_name="Troisième")
     session.commit()
     panel.sign_in(world.coordinator_33)
-    page = panel.html(f"/admin/activity/details/?id={activity.id}")
-    assert "Troisième" in page
-    assert "Périgord" not in page, "only candidates of the activity's département are offered"
+    page = panel.html(f"/admin/activity/details/?id={activity.id}&q=Troisième")
+    assert f'name="candidate_id" value="{third.id}"' in page
+    other = panel.html(f"/admin/activity/details/?id={activity.id}&q=Périgord")
+    assert 'name="candidate_id"' not in other, "only people of the activity's département"
     url = f"/admin/activity/enrol/{activity.id}"
     for candidate in (world.candidate_33, world.approved_33):
         response = panel.post(url, {"candidate_id": str(candidate.id)})
-        assert "est inscrit(e)" in panel.html(response.location)
+        assert "Inscription enregistrée" in panel.html(response.location)
     refused = panel.post(url, {"candidate_id": str(third.id)})
     assert "est complète (2 places)" in panel.html(refused.location)
     count = session.scalar(
@@ -102,11 +103,11 @@ def test_enrolling_someone_out_of_scope_or_twice_is_refused(panel, world, sessio
     panel.sign_in(world.coordinator_33)
     url = f"/admin/activity/enrol/{world.activity_33.id}"
     outside = panel.post(url, {"candidate_id": str(world.candidate_24.id)})
-    assert "pas dans vos départements" in panel.html(outside.location)
+    assert "hors de vos départements" in panel.html(outside.location)
     panel.post(url, {"candidate_id": str(world.candidate_33.id)})
     twice = panel.post(url, {"candidate_id": str(world.candidate_33.id)})
     assert "déjà inscrit(e)" in panel.html(twice.location)
     garbage = panel.post(url, {"candidate_id": "abc"})
-    assert "Choisissez la personne" in panel.html(garbage.location)
+    assert "Cochez les personnes à inscrire" in panel.html(garbage.location)
     session.refresh(world.activity_33)
     assert world.activity_33.seats_taken == 1

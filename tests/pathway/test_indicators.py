@@ -7,7 +7,7 @@ import pytest
 
 from onboarding.pathway import enrollment, indicators, transitions
 from onboarding.pathway.base import utcnow
-from onboarding.pathway.indicators import percentile
+from onboarding.pathway.indicators import DEADLINE_LABELS, percentile
 from onboarding.pathway.models import (
     ActivityKind,
     Attendance,
@@ -236,7 +236,9 @@ def test_delays_median_and_80th_percentile_in_days(session, population):
 
 def test_candidates_past_a_legal_deadline_are_listed(session, population):
     result = compute(session).delays
-    assert result.past_deadline_by_kind == {"decision": 1, "training_part1": 1}
+    assert result.past_deadline_by_kind == {
+        "decision": 1, "training_part1": 1, "renewal_notice": 0, "expiry": 0, "training_part2": 0,
+    }  # fmt: skip
     assert result.past_deadline_count == 2
     assert [(p.candidate_id, p.deadline, p.due_on) for p in result.past_deadline] == [
         (population.i.id, "training_part1", date(2026, 1, 13)),
@@ -336,7 +338,7 @@ def test_the_empty_database(session):
     assert [(d.count, d.median, d.p80, d.by_month) for d in result.delays.delays] == [
         (0, None, None, [])
     ] * 3
-    assert result.delays.past_deadline_by_kind == {"decision": 0, "training_part1": 0}
+    assert result.delays.past_deadline_by_kind == dict.fromkeys(DEADLINE_LABELS, 0)
     assert result.capacity.places_approved == 0
     assert result.capacity.request_count == 0
     assert result.capacity.answered_in_time_rate is None

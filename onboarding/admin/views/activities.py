@@ -3,7 +3,7 @@ sign-in sheet and the attendees' attestations to print."""
 
 from datetime import timedelta
 
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_login import current_user
@@ -23,6 +23,7 @@ from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.formatting import counted
 from onboarding.pathway import enrollment as enrolment
+from onboarding.pathway import people, workload
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.identifiers import is_siret, normalize_siret
@@ -39,7 +40,21 @@ from onboarding.pathway.outputs import Output
 CLOSED = enrolment.CLOSED_STATUSES
 
 
+class RollCallFilter(BaseSQLAFilter):
+    """Past activities whose roll call is not (fully) taken."""
+
+    def apply(self, query, value, alias=None):
+        if value == "to_take":
+            return query.filter(workload.roll_call_to_take(today()))
+        return query
+
+    def operation(self):
+        return "est"
+
+
 class PeriodFilter(BaseSQLAFilter):
+    """Upcoming (the list's default), past, or all activities."""
+
     def apply(self, query, value, alias=None):
         if value == "upcoming":
             return query.filter(Activity.date >= today())
@@ -49,6 +64,15 @@ class PeriodFilter(BaseSQLAFilter):
 
     def operation(self):
         return "est"
+
+
+ROLL_CALL_MARK = Markup(
+    '<span class="badge badge-warning fr-badge fr-badge--warning">appel à faire</span>'
+)
+
+
+def _roll_call(view, context, model, name):
+    return ROLL_CALL_MARK if model.id in g.get("roll_calls_to_take", ()) else ""
 
 
 def _fill_rate(view, context, model, name):
@@ -61,10 +85,13 @@ def _fill_rate(view, context, model, name):
 
 class ActivityView(StaffModelView):
     details_template = "admin/activity_page.html"
-    column_list = ("date", "start_time", "title", "kind", "place_name", "commune", "fill_rate")
+    column_list = (
+        "date", "start_time", "title", "kind", "place_name", "commune", "fill_rate", "roll_call",
+    )  # fmt: skip
     column_labels = {
         "date": "Date", "start_time": "Début", "end_time": "Fin", "title": "Intitulé",
         "kind": "Type", "place_name": "Lieu", "commune": "Commune", "fill_rate": "Remplissage",
+        "roll_call": "Appel",
         "capacity": "Places", "step": "Étape du parcours", "address": "Adresse",
         "host_name": "Structure d'accueil (immersion)", "host_siret": "SIRET de la structure",
         "what_to_bring": "À apporter", "is_cancelled": "Annulée",
@@ -74,6 +101,7 @@ class ActivityView(StaffModelView):
         "date": lambda v, c, m, n: f"{m.date:%d/%m/%Y}",
         "start_time": lambda v, c, m, n: f"{m.start_time:%H:%M}–{m.end_time:%H:%M}",
         "fill_rate": _fill_rate,
+        "roll_call": _roll_call,
     }
     column_sortable_list = ("date", "title", "kind")
     column_default_sort = [("date", False), ("start_time", False)]
@@ -89,9 +117,10 @@ class ActivityView(StaffModelView):
     def __init__(self):
         self.column_filters = [
             PeriodFilter(Activity.date, "Période",
-                         options=[("upcoming", "à venir"), ("past", "passées")]),
+                         options=[("upcoming", "à venir"), ("past", "passées"), ("all", "toutes")]),
             FilterEqual(Activity.kind, "Type", options=ActivityKind.choices()),
             FilterEqual(Activity.department_code, "Département"),
+            RollCallFilter(Activity.id, "Appel", options=[("to_take", "à faire")]),
         ]  # fmt: skip
         self.form_ajax_refs = {
             "commune": ScopedAjaxLoader(
@@ -103,6 +132,28 @@ class ActivityView(StaffModelView):
 
     def scope_clause(self):
         return activities_in_scope()
+
+    def _get_list_filter_args(self):
+        """Without any filter (or search) in the URL, the list opens on what is coming."""
+        chosen = super()._get_list_filter_args()
+        if chosen or request.args.get("search") or any(k.startswith("flt") for k in request.args):
+            return chosen
+        index = next(i for i, f in enumerate(self._filters) if isinstance(f, PeriodFilter))
+        return [(index, self._filters[index].name, "upcoming")]
+
+    def get_list(self, *args, **kwargs):
+        count, rows = super().get_list(*args, **kwargs)
+        if kwargs.get("execute", True) and rows:
+            # The page's "roll call to take" marks, in one statement.
+            g.roll_calls_to_take = set(
+                db.session.scalars(
+                    select(Activity.id).where(
+                        Activity.id.in_([row.id for row in rows]),
+                        workload.roll_call_to_take(today()),
+                    )
+                )
+            )
+        return count, rows
 
     def on_model_change(self, form, model, is_created):
         if model.commune_insee and not covers(model.department_code):
@@ -129,25 +180,27 @@ class ActivityView(StaffModelView):
         rows = sorted(
             activity.enrollments, key=lambda e: (e.candidate.last_name, e.candidate.first_name)
         )
-        eligible = []
-        if not self.read_only and activity.seats_left > 0 and not activity.is_cancelled:
+        query = (request.args.get("q") or "").strip()[:100]
+        found = []
+        if query and not self.read_only and not activity.is_cancelled:
             enrolled = select(Enrollment.candidate_id).where(Enrollment.activity_id == activity.id)
-            eligible = db.session.scalars(
-                select(Candidate)
-                .where(
+            found = people.search(
+                db.session,
+                query,
+                where=(
                     candidates_in_scope(),
                     Candidate.department_code == activity.department_code,
                     Candidate.status.not_in(CLOSED),
                     Candidate.id.not_in(enrolled),
-                )
-                .order_by(Candidate.last_name, Candidate.first_name)
-                .limit(500)
-            ).all()
+                ),
+            )
         return self.render(
             self.details_template,
             activity=activity,
             rows=rows,
-            eligible=eligible,
+            query=query,
+            found=found,
+            search_limit=people.SEARCH_LIMIT,
             attendances=[a for a in Attendance if a != Attendance.PENDING],
             can_mark=activity.date <= today(),
             can_act=not self.read_only,
@@ -186,32 +239,47 @@ class ActivityView(StaffModelView):
 
     @expose("/enrol/<int:activity_id>", methods=("POST",))
     def enrol_view(self, activity_id: int):
+        """Enrol the people ticked, each through the domain: those refused are named with the
+        reason, the others are enrolled."""
         activity = self.get_one(activity_id)
         if not FlaskForm().validate_on_submit():
             flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
             return self._page(activity)
-        candidate_id = row_id(request.form.get("candidate_id"))
-        if candidate_id is None:
-            flash("Choisissez la personne à inscrire.", "error")
+        ids = {row_id(value) for value in request.form.getlist("candidate_id")}
+        ids.discard(None)
+        if not ids:
+            flash("Cochez les personnes à inscrire.", "error")
             return self._page(activity)
-        candidate = db.session.scalar(
-            select(Candidate).where(Candidate.id == candidate_id, candidates_in_scope())
-        )
-        if candidate is None:
-            flash("Cette personne n'est pas dans vos départements.", "error")
-            return self._page(activity)
-        try:
-            enrolment.enroll(
-                db.session, candidate, activity,
-                actor=current_user._get_current_object(), today=today(),
-            )  # fmt: skip
+        chosen = db.session.scalars(
+            select(Candidate)
+            .where(Candidate.id.in_(ids), candidates_in_scope())
+            .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
+        ).all()
+        refused = [] if len(chosen) == len(ids) else [
+            "une personne hors de vos départements n'a pas été inscrite"
+        ]  # fmt: skip
+        enrolled = []
+        actor = current_user._get_current_object()
+        for candidate in chosen:
+            if candidate.department_code != activity.department_code:
+                refused.append(f"{candidate.full_name} : elle relève d'un autre département.")
+                continue
+            try:
+                # enroll() refuses before it writes anything (a full activity is its seat's
+                # UPDATE changing no row), so the others go on in the same transaction; no
+                # SAVEPOINT, which would make SQLite start the transaction at the first read.
+                enrolment.enroll(db.session, candidate, activity, actor=actor, today=today())
+            except PathwayError as error:
+                refused.append(error.message)
+                continue
+            enrolled.append(candidate.full_name)
+        if enrolled:
             self._audit("enrol", activity, ["enrollments"])
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return self._page(activity)
-        flash(f"{candidate.full_name} est inscrit(e).", "success")
+        db.session.commit()
+        if enrolled:
+            flash(f"Inscription enregistrée : {', '.join(enrolled)}.", "success")
+        for message in refused:
+            flash(f"Refusé : {message}", "error")
         return self._page(activity)
 
     # --- printed documents: the sheet is one document, the attestations a bundle --------

@@ -1,12 +1,12 @@
 """What hangs off a candidate: enrolments, dossier pieces, agrément decisions."""
 
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 
 from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
 from onboarding.admin.scoping import candidates_in_scope
 from onboarding.extensions import db
-from onboarding.pathway import dossier
+from onboarding.pathway import dossier, workload
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway.clock import today
 from onboarding.pathway.models import (
@@ -20,6 +20,18 @@ from onboarding.pathway.models import (
 )
 
 CANDIDATE_LABELS = {"candidate": "Personne", "activity": "Activité"}
+
+
+class ExcusedAheadFilter(BaseSQLAFilter):
+    """Absences excused in advance for activities still to come."""
+
+    def apply(self, query, value, alias=None):
+        if value == "1":
+            return query.filter(workload.excused_ahead(today()))
+        return query
+
+    def operation(self):
+        return "est"
 
 
 def _of_candidates_in_scope(model):
@@ -41,7 +53,10 @@ class EnrollmentView(StaffModelView):
     column_formatters = {"attendance": lambda v, c, m, n: m.attendance.label}
     column_formatters_export = column_formatters
     column_default_sort = ("id", True)
-    column_filters = [FilterEqual(Enrollment.attendance, "Présence", options=Attendance.choices())]
+    column_filters = [
+        FilterEqual(Enrollment.attendance, "Présence", options=Attendance.choices()),
+        ExcusedAheadFilter(Enrollment.id, "Absence excusée", options=[("1", "à venir")]),
+    ]
 
     def __init__(self):
         super().__init__(Enrollment, name="Inscriptions", endpoint="enrollment")

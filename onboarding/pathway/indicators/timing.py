@@ -2,24 +2,18 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import (
     and_,
-    case,
-    exists,
     func,
-    or_,
     select,
 )
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import deadlines
 from onboarding.pathway.indicators.sql import (
     PAST_DEADLINE_LIMIT,
     Period,
-    S,
     candidate_filter,
     days_between,
     month_of,
@@ -31,10 +25,9 @@ from onboarding.pathway.models import (
     CandidateStatus,
     Carer,
     DecisionOutcome,
-    Training,
-    TrainingKind,
     Vacancy,
 )
+from onboarding.pathway.situation import next_deadline_order, past_deadline_clause
 
 
 # --- 2. delays ---------------------------------------------------------------------------------
@@ -89,11 +82,13 @@ def _delay(session: Session, key: str, label: str, query) -> Delay:
     )
 
 
-DECISION_DUE = "decision"
-TRAINING_DUE = "training_part1"
+# Every deadline that can be a candidate's next one (situation.WATCHED), in the pathway's order.
 DEADLINE_LABELS = {
-    DECISION_DUE: "Décision sur l'agrément",
-    TRAINING_DUE: "Formation initiale, 1re partie",
+    "decision": "Décision sur l'agrément",
+    "training_part1": "Formation initiale, 1re partie",
+    "renewal_notice": "Envoi du dossier de renouvellement",
+    "expiry": "Fin de validité de l'agrément",
+    "training_part2": "Formation initiale, 2e partie",
 }
 
 
@@ -174,30 +169,6 @@ def delays(
     )
 
 
-def _past_deadline_clauses(today: date) -> dict[str, object]:
-    """Decision and part-1 training due strictly before today and not met (see situation.py)."""
-    yesterday = today - timedelta(days=1)
-    part1_passed = exists().where(
-        Training.candidate_id == Candidate.id,
-        Training.part == 1,
-        Training.kind == TrainingKind.EVALUATION,
-        Training.passed.is_(True),
-    )
-    return {
-        DECISION_DUE: and_(
-            Candidate.status == S.UNDER_EVALUATION,
-            Candidate.dossier_complete_on
-            <= yesterday - relativedelta(months=deadlines.DECISION_MONTHS),
-        ),
-        TRAINING_DUE: and_(
-            Candidate.status.in_((S.UNDER_EVALUATION, S.APPROVED)),
-            Candidate.dossier_complete_on
-            <= yesterday - relativedelta(months=deadlines.TRAINING_PART1_MONTHS),
-            ~part1_passed,
-        ),
-    }
-
-
 def past_deadlines(
     session: Session,
     *,
@@ -206,16 +177,14 @@ def past_deadlines(
     period: Period | None = None,
     today: date,
 ) -> tuple[dict[str, int], list[PastDeadline]]:
-    """Counts by deadline, and the first candidates (oldest complete dossier first).
+    """Counts by deadline, and the first candidates (longest overdue first).
 
-    Two queries, both read along ix_candidate_status: counting reads the index alone, and the
-    list stops at its limit."""
-    where = candidate_filter(departments, cohort, period)
-    clauses = _past_deadline_clauses(today)
-    kind = case(*[(clause, key) for key, clause in clauses.items()])
-    counts = dict.fromkeys(clauses, 0)
+    A candidate is past a deadline when their next deadline (situation.next_deadline, the rule
+    the candidate page shows) is before today; both queries read ix_candidate_next_deadline."""
+    where = and_(candidate_filter(departments, cohort, period), past_deadline_clause(today))
+    counts = dict.fromkeys(DEADLINE_LABELS, 0)
     for key, value in session.execute(
-        select(kind, func.count()).where(where, or_(*clauses.values())).group_by(kind)
+        select(Candidate.next_deadline, func.count()).where(where).group_by(Candidate.next_deadline)
     ):
         counts[key] = value
     rows = session.execute(
@@ -225,11 +194,11 @@ def past_deadlines(
             Candidate.last_name,
             Candidate.department_code,
             Candidate.status,
-            Candidate.dossier_complete_on,
-            kind,
+            Candidate.next_deadline,
+            Candidate.next_deadline_on,
         )
-        .where(where, or_(*clauses.values()))
-        .order_by(Candidate.dossier_complete_on, Candidate.id)
+        .where(where)
+        .order_by(*next_deadline_order())
         .limit(PAST_DEADLINE_LIMIT)
     ).all()
     listed = [
@@ -239,10 +208,8 @@ def past_deadlines(
             department_code=department,
             status=status,
             deadline=key,
-            due_on=deadlines.decision_due(complete_on)
-            if key == DECISION_DUE
-            else deadlines.training_part1_due(complete_on),
+            due_on=due_on,
         )
-        for id_, first, last, department, status, complete_on, key in rows
+        for id_, first, last, department, status, key, due_on in rows
     ]
     return counts, listed

@@ -84,8 +84,10 @@ __all__ = [
 ]
 
 # Registers the flush listeners (imported last: they use the models above): the messages that
-# changes call for, Candidate.steps_reached, and a carer's training and withdrawal dates.
+# changes call for, Candidate.steps_reached and next_deadline_on, a carer's training and
+# withdrawal dates.
 from onboarding.pathway import (
+    next_deadline,  # noqa: F401
     notifications,  # noqa: F401
     shown,  # noqa: F401
     steps_reached,  # noqa: F401

@@ -102,6 +102,16 @@ class Candidate(Model):
             "referred_on",
             "cohort",
         ),
+        # The candidate list's default order (soonest deadline first) and its deadline filter
+        # walk this index, the département of each row read from it; the indicators count the
+        # people past a deadline by kind from it.
+        Index(
+            "ix_candidate_next_deadline",
+            "next_deadline_on",
+            "id",
+            "department_code",
+            "next_deadline",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +120,8 @@ class Candidate(Model):
     last_name: Mapped[str] = mapped_column(String(100), index=True)
     birth_date: Mapped[date | None] = mapped_column(Date)
     email: Mapped[str | None] = mapped_column(String(254), index=True)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    # Searched from the panel's list, under both spellings of a French number.
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
     address: Mapped[str | None] = mapped_column(String(200))
     commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee_code"), index=True)
     # Derived from the commune's INSEE code; kept as a column so scope filters use an index.
@@ -160,6 +171,10 @@ class Candidate(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # The ids of the pathway steps reached, ",1,3,": derived, kept by pathway.steps_reached.
     steps_reached: Mapped[str | None] = mapped_column(String(500))
+    # The next deadline (situation.next_deadline): its date and code, derived, never typed; kept
+    # by pathway.next_deadline on every flush that changes what it depends on.
+    next_deadline_on: Mapped[date | None] = mapped_column(Date)
+    next_deadline: Mapped[str | None] = mapped_column(String(20))
     # Set when the person's identity was erased (pathway.privacy); the figures stay.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -1,0 +1,155 @@
+"""The candidate page's work sections: enrol the person in an activity to come, and tick the
+dossier's pieces as they arrive. Each goes through the domain (enrollment.enroll,
+dossier.mark_item); a refusal shows its French message and changes nothing."""
+
+from datetime import date
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from onboarding.admin.base import row_id
+from onboarding.admin.scoping import activities_in_scope
+from onboarding.extensions import db
+from onboarding.pathway import dossier, situation
+from onboarding.pathway import enrollment as enrolment
+from onboarding.pathway.clock import today
+from onboarding.pathway.errors import PathwayError, RuleViolation
+from onboarding.pathway.models import Activity, DossierItemStatus, Enrollment
+
+# How far ahead the candidate page offers activities.
+ENROL_AHEAD_DAYS = 180
+
+
+def typed_date(raw: str) -> date | None:
+    """A date typed as AAAA-MM-JJ (the browser's date input) or JJ/MM/AAAA; None when empty."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        if "/" in raw:
+            day, month, year = raw.split("/")
+            if len(year) != 4:
+                raise ValueError
+            return date(int(year), int(month), int(day))
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise RuleViolation(
+            f"« {raw} » n'est pas une date : écrivez-la JJ/MM/AAAA (par exemple 01/12/2026).",
+            field="on",
+        ) from None
+
+
+class CandidateWorkMixin:
+    def next_deadline(self, candidate):
+        """The one rule of the next deadline (what the list shows, sorts and filters by)."""
+        return situation.next_deadline(candidate)
+
+    def enrolable_activities(self, candidate) -> list[Activity]:
+        """Activities to come in the person's département, with seats left, not already hers."""
+        if self.read_only or candidate.status in enrolment.CLOSED_STATUSES:
+            return []
+        now = today()
+        mine = select(Enrollment.activity_id).where(Enrollment.candidate_id == candidate.id)
+        return list(
+            db.session.scalars(
+                select(Activity)
+                .where(
+                    activities_in_scope(),
+                    Activity.department_code == candidate.department_code,
+                    Activity.date >= now,
+                    Activity.date <= date.fromordinal(now.toordinal() + ENROL_AHEAD_DAYS),
+                    Activity.is_cancelled.is_(False),
+                    Activity.seats_taken < Activity.capacity,
+                    Activity.id.not_in(mine),
+                )
+                .order_by(Activity.date, Activity.start_time, Activity.id)
+                .limit(60)
+            )
+        )
+
+    def _work_page(self, candidate, anchor: str):
+        return redirect(url_for(".details_view", id=candidate.id) + f"#{anchor}")
+
+    @expose("/enrol-in/<int:candidate_id>", methods=("POST",))
+    def enrol_in_view(self, candidate_id: int):
+        candidate = self.get_one(candidate_id)
+        if not FlaskForm().validate_on_submit():
+            flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
+            return self._work_page(candidate, "enrol")
+        activity_id = row_id(request.form.get("activity_id"))
+        activity = (
+            db.session.scalar(
+                select(Activity).where(Activity.id == activity_id, activities_in_scope())
+            )
+            if activity_id
+            else None
+        )
+        if activity is None:
+            flash("Choisissez une activité de vos départements.", "error")
+            return self._work_page(candidate, "enrol")
+        if activity.department_code != candidate.department_code:
+            flash(
+                "Cette activité a lieu dans un autre département que celui de la personne.", "error"
+            )
+            return self._work_page(candidate, "enrol")
+        try:
+            enrolment.enroll(
+                db.session, candidate, activity,
+                actor=current_user._get_current_object(), today=today(),
+            )  # fmt: skip
+            self._audit("enrol", activity, ["enrollments"])
+            db.session.commit()
+        except PathwayError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return self._work_page(candidate, "enrol")
+        flash(
+            f"{candidate.full_name} est inscrit(e) à « {activity.title} » du "
+            f"{activity.date:%d/%m/%Y}.",
+            "success",
+        )
+        return self._work_page(candidate, "enrol")
+
+    @expose("/dossier/<int:candidate_id>", methods=("POST",))
+    def dossier_view(self, candidate_id: int):
+        """Every piece of the form at once, or none: the first refusal names its piece."""
+        candidate = self.get_one(candidate_id)
+        if not FlaskForm().validate_on_submit():
+            flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
+            return self._work_page(candidate, "dossier")
+        now = today()
+        changed = []
+        try:
+            for item in candidate.dossier_items:
+                status = request.form.get(f"status-{item.id}")
+                if status is None:
+                    continue
+                try:
+                    on = typed_date(request.form.get(f"on-{item.id}", ""))
+                    if (
+                        status == DossierItemStatus.RECEIVED.value
+                        and item.status == DossierItemStatus.RECEIVED
+                        and on is None
+                    ):
+                        on = item.received_on
+                    before = (item.status, item.received_on)
+                    dossier.mark_item(item, status, on=on, today=now)
+                except PathwayError as error:
+                    raise RuleViolation(f"{item.kind.label} : {error.message}") from None
+                if (item.status, item.received_on) != before:
+                    changed.append(item)
+            for item in changed:
+                self._audit("update", item, ["status", "received_on"])
+            db.session.commit()
+        except PathwayError as error:
+            db.session.rollback()
+            flash(f"Rien n'a été enregistré. {error.message}", "error")
+            return self._work_page(candidate, "dossier")
+        if changed:
+            flash(f"Pièces du dossier enregistrées ({len(changed)} modifiée(s)).", "success")
+        else:
+            flash("Aucune pièce n'a changé.", "info")
+        return self._work_page(candidate, "dossier")

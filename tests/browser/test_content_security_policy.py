@@ -130,6 +130,21 @@ def test_the_panel_works_with_no_violation(strict, panel_data):
     assert strict.violations() == []
 
 
+def test_the_sign_in_pages_work_with_no_violation(strict, panel_data):
+    """The password pages and the second factor's enrolment, whose QR code is an inline SVG: it
+    draws (its paths have a size) with presentation attributes, never a style attribute."""
+    strict.goto_clean("/auth/mot-de-passe-oublie")
+    sign_in(strict)
+    strict.goto_clean("/auth/second-facteur/activation")
+    qr_code = strict.page.locator("main svg")
+    box = qr_code.bounding_box()
+    assert box["width"] >= 100
+    assert box["height"] >= 100
+    assert qr_code.evaluate("svg => svg.querySelectorAll('[style]').length") == 0
+    assert strict.violations() == []
+    assert strict.page_errors == []
+
+
 def test_a_page_that_breaks_the_policy_is_reported(strict):
     """The listener can fail: an inline script without the nonce is refused and reported."""
     strict.goto_clean("/")

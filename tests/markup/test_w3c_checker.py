@@ -1,16 +1,20 @@
 """The W3C Nu HTML checker finds no error on any page of the app: a crawl of the public pages,
-the search and a carer's page, the candidate space, the sign-in pages and the panel (every
-list, details and form page reached from its menu), plus forms shown with their errors."""
+the search and a carer's page, the candidate space, the sign-in pages (password reset and second
+factor included) and the panel (every list, details and form page reached from its menu), plus
+forms shown with their errors."""
 
 import html
 import re
 from collections import Counter, deque
 from urllib.parse import urljoin, urlsplit
 
+import pyotp
 import pytest
 
 from onboarding.candidate.links import new_personal_link
-from tests.conftest import csrf_token_from
+from onboarding.pathway import password_reset
+from onboarding.pathway.base import utcnow
+from tests.conftest import StaffSession, csrf_token_from
 from tests.search.conftest import make_carer
 
 LINK = re.compile(r'<a\b[^>]*\bhref="([^"#]*)', re.IGNORECASE)
@@ -51,6 +55,49 @@ def crawl(client, start: list[str], within: str, pages: dict[str, str], limit: i
                 queue.append(path)
 
 
+def post_form(client, url: str, data: dict):
+    page = client.get(url).get_data(as_text=True)
+    return client.post(url, data={"csrf_token": csrf_token_from(page), **data})
+
+
+def sign_in_pages(app, user) -> dict[str, str]:
+    """The forgotten and new password pages, and the second factor's: enrolment, recovery codes,
+    status and the code at sign-in; each as shown and with its errors, in a browser of its own."""
+    client = app.test_client()
+    pages: dict[str, str] = {}
+
+    def keep(name: str, response, status: int = 200) -> None:
+        assert response.status_code == status, name
+        pages[name] = response.get_data(as_text=True)
+
+    keep("/auth/mot-de-passe-oublie", client.get("/auth/mot-de-passe-oublie"))
+    keep("forgotten password with errors", post_form(client, "/auth/mot-de-passe-oublie", {}))
+    reset = "/auth/mot-de-passe/" + password_reset.issue(
+        user, secret_key=app.secret_key, now=utcnow()
+    )
+    keep("/auth/mot-de-passe/<token>", client.get(reset))
+    short = post_form(client, reset, {"password": "court", "confirm": "autre"})
+    keep("new password with errors", short)
+
+    staff = StaffSession(client)
+    assert staff.login(user.email).status_code == 302
+    setup = "/auth/second-facteur/activation"
+    keep(setup, client.get(setup))
+    keep("second factor enrolment with errors", post_form(client, setup, {"code": "000000"}))
+    secret = re.search(r"<code>([A-Z2-7 ]+)</code>", pages[setup]).group(1).replace(" ", "")
+    keep("recovery codes", post_form(client, setup, {"code": pyotp.TOTP(secret).now()}))
+    assert "La double authentification est activée" in pages["recovery codes"]
+    keep("second factor status", client.get(setup))
+    staff.logout()
+
+    assert staff.login(user.email).status_code == 302
+    keep("/auth/second-facteur", client.get("/auth/second-facteur"))
+    keep("second factor code with errors", post_form(client, "/auth/second-facteur", {"code": "1"}))
+    for name, body in pages.items():
+        assert ("fr-error-text" in body) == ("with errors" in name), name
+    return pages
+
+
 @pytest.fixture
 def carer(session):
     made = make_carer(session, first_name="Léa", last_name="Durand", show_address=True)
@@ -81,6 +128,7 @@ def test_every_page_passes_the_w3c_checker(app, client, auth, world, carer, sess
     token = csrf_token_from(pages["/auth/login"])
     response = client.post("/auth/login", data={"csrf_token": token, "email": "x@example.org"})
     pages["sign-in with errors"] = response.get_data(as_text=True)
+    pages.update(sign_in_pages(app, world.coordinator_24))
 
     # The panel, as an admin (every view), from the dashboard and each menu entry.
     assert auth.login(world.admin.email).status_code == 302

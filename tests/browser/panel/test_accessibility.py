@@ -1,10 +1,15 @@
 """Every page of the panel passes axe-core in Chromium with no serious or critical violation:
-the frame (header, navigation, footer), Flask-Admin's lists and forms, and our own screens."""
+the frame (header, navigation, footer), Flask-Admin's lists and forms, and our own screens; and
+so do the sign-in pages (password, forgotten and new password, second factor)."""
 
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 
+from onboarding.pathway import password_reset
+from onboarding.pathway.base import utcnow
+from tests import builders
 from tests.browser.conftest import assert_accessible, axe_violations
 from tests.browser.panel.conftest import sign_in
 
@@ -76,6 +81,67 @@ def test_sign_in_pages_pass_axe(page, world, path):
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("main h1").count() == 1
     assert_accessible(page)
+
+
+def assert_sign_in_page_accessible(page, errors: bool = False) -> None:
+    """One <h1> in <main>, French, an error tied to its field when there is one, axe-core clean."""
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("main h1").count() == 1
+    described = page.locator("main input.fr-input--error[aria-describedby]")
+    assert described.count() == (1 if errors else 0), page.url
+    if errors:
+        error_id = described.first.get_attribute("aria-describedby").split()[0]
+        assert page.locator(f"#{error_id}.fr-error-text").is_visible()
+    assert_accessible(page)
+
+
+def submit(page, fields: dict[str, str]) -> None:
+    for name, value in fields.items():
+        page.fill(f"main input[name={name}]", value)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+def test_password_pages_pass_axe(app, page, world):
+    assert page.goto("/auth/mot-de-passe-oublie").status == 200
+    assert_sign_in_page_accessible(page)
+    submit(page, {"email": ""})
+    assert_sign_in_page_accessible(page, errors=True)
+
+    token = password_reset.issue(world.coordinator_24, secret_key=app.secret_key, now=utcnow())
+    assert page.goto(f"/auth/mot-de-passe/{token}").status == 200
+    assert_sign_in_page_accessible(page)
+    submit(page, {"password": "court", "confirm": "court"})
+    assert_sign_in_page_accessible(page, errors=True)
+
+
+def test_second_factor_pages_pass_axe(page, world):
+    """Enrolment (as shown, then with a wrong code), the recovery codes, the status page, and the
+    code asked at the next sign-in (as shown, then with a wrong code)."""
+    sign_in(page, world.coordinator_24.email)
+    assert page.goto("/auth/second-facteur/activation").status == 200
+    assert page.locator("main svg title").text_content() == "QR code à scanner"
+    assert_sign_in_page_accessible(page)
+    submit(page, {"code": "000000"})
+    assert_sign_in_page_accessible(page, errors=True)
+    secret = page.locator("main code").inner_text().replace(" ", "")
+    submit(page, {"code": pyotp.TOTP(secret).now()})
+    assert page.locator("main h1").inner_text() == "La double authentification est activée"
+    assert_sign_in_page_accessible(page)
+    assert page.goto("/auth/second-facteur/activation").status == 200
+    assert page.locator("main h1").inner_text() == "Double authentification"
+    assert_sign_in_page_accessible(page)
+
+    page.goto("/auth/logout")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.goto("/auth/login").status == 200
+    submit(page, {"email": world.coordinator_24.email, "password": builders.PASSWORD})
+    assert page.url.endswith("/auth/second-facteur")
+    assert_sign_in_page_accessible(page)
+    submit(page, {"code": "1"})
+    assert_sign_in_page_accessible(page, errors=True)
 
 
 def test_the_audit_fails_on_an_unlabelled_row_checkbox(admin_page, world):

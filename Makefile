@@ -22,8 +22,10 @@ run: install assets
 	@echo "Parcours Assmat: http://127.0.0.1:5000  (staff sign-in: http://127.0.0.1:5000/auth/login)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# One test process a CPU (pytest-xdist), each with databases of its own; a browser module and the
+# load tests stay together on one worker (--dist loadgroup, see tests/conftest.py).
 test: install assets system-packages
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
 
 quality: install
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent
 ENVIRONMENTS = ("development", "testing", "production")
 
 # Variables read from the environment, after instance/config.py.
@@ -21,6 +22,13 @@ ENVIRONMENT_VARIABLES = (
     "PUBLIC_BASE_URL",
     "MAP_TILE_URL",
 )
+
+
+def resource_folder(name: str) -> Path:
+    """templates/, static/ or migrations/: inside the package when it was installed from a
+    wheel (see setup.py), at the repository's root in a checkout."""
+    installed = PACKAGE_ROOT / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
 
 
 class ConfigurationError(RuntimeError):

@@ -10,7 +10,7 @@ VENDOR := static/vendor
 INSTALLED := $(VENV)/.installed
 ASSETS := $(VENDOR)/dsfr/dsfr.min.css $(VENDOR)/leaflet/leaflet.js
 
-.PHONY: run test quality install assets system-packages migration-check clean
+.PHONY: run test bench quality install assets system-packages migration-check clean
 
 # Debian packages the suite needs: WeasyPrint's text stack and the headless browser of the UI tests.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium
@@ -26,6 +26,11 @@ run: install assets
 # load tests stay together on one worker (--dist loadgroup, see tests/conftest.py).
 test: install assets system-packages
 	$(BIN)/pytest -n auto --dist loadgroup
+
+# Every benchmark against its budget (DESIGN.md) on SQLite and, given BENCH_DATABASE_URL, on
+# PostgreSQL; a JSON summary in benchmarks/results/. BENCH_ARGS=--small: a quick check.
+bench: install assets
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 quality: install
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ VENDOR := static/vendor
 INSTALLED := $(VENV)/.installed
 ASSETS := $(VENDOR)/dsfr/dsfr.min.css $(VENDOR)/leaflet/leaflet.js
 
-.PHONY: run test quality install lock assets system-packages migration-check clean
+.PHONY: run test bench quality install lock assets system-packages migration-check clean
 
 # Debian packages the suite needs: WeasyPrint's text stack, the headless browser of the UI tests and
 # the Java runtime of the W3C checker (vnu.jar, from npm's vnu-jar).
@@ -23,8 +23,15 @@ run: install assets
 	@echo "Parcours Assmat: http://127.0.0.1:5000  (staff sign-in: http://127.0.0.1:5000/auth/login)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# One test process a CPU (pytest-xdist), each with databases of its own; a browser module and the
+# load tests stay together on one worker (--dist loadgroup, see tests/conftest.py).
 test: install assets system-packages
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
+
+# Every benchmark against its budget (DESIGN.md) on SQLite and, given BENCH_DATABASE_URL, on
+# PostgreSQL; a JSON summary in benchmarks/results/. BENCH_ARGS=--small: a quick check.
+bench: install assets
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 quality: install
 	$(BIN)/ruff check .

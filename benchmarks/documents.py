@@ -1,13 +1,14 @@
 """Median time of one attestation de présence, and of 100 in one PDF, against 300 ms and 3 s.
 
 Usage: python benchmarks/documents.py [--runs N] [--activities N] [--database-url URL]
-Without --database-url it works in a temporary SQLite file. Each run loads the candidates
-afresh (queries included), renders the templates and prints the PDF with WeasyPrint; the 100
-are a bundle, printed in chunks by as many worker processes as the header says, then joined.
+    [--summary FILE]
+Without --database-url it works in a temporary SQLite file; exits 1 when a budget is missed.
+Each run loads the candidates afresh (queries included), renders the templates and prints the
+PDF with WeasyPrint; the 100 are a bundle, printed in chunks by as many worker processes as the
+header says, then joined.
 """
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from benchmarks.measure import Figure, Report
 from onboarding import create_app
 from onboarding.documents import bundles, papers
 from onboarding.extensions import db
@@ -122,6 +124,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--activities", type=int, default=8, help="attended per candidate")
     parser.add_argument("--database-url")
+    parser.add_argument("--summary", help="write the figures to this JSON file")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="bench-")
@@ -149,19 +152,18 @@ def main() -> None:
             f"100 candidates, {args.activities} attended activities each, {url.split(':')[0]}, "
             f"bundle printed {printers}"
         )
-        print(f"\n{'document':<28} {'median':>10} {'p95':>10} {'size':>9}  budget")
+        backend = url.split("://")[0].split("+")[0]
+        report = Report("documents", backend, {"activities": args.activities, "runs": args.runs})
+        print()
         for label, count, runs, budget in (
             ("1 attestation", 1, args.runs, BUDGET_ONE_MS),
             ("100 attestations, one PDF", 100, max(3, args.runs // 3), BUDGET_HUNDRED_MS),
         ):
             timings, size = measure(count, runs, issuer)
-            median = statistics.median(timings)
-            p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) > 1 else median
-            verdict = "ok" if median < budget else "OVER"
-            print(
-                f"{label:<28} {median:>8.1f}ms {p95:>8.1f}ms {size / 1024:>7.0f}kB  "
-                f"{budget} ms: {verdict} ({median / budget:.2f} × the budget)"
-            )
+            figure = Figure.of(label, timings, median_budget=budget)
+            figure.extra["kB"] = round(size / 1024)
+            report.add(figure)
+    report.finish(args.summary)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         __name__,
         instance_path=instance_path,
         instance_relative_config=True,
-        template_folder="../templates",
-        static_folder="../static",
+        template_folder=str(config.resource_folder("templates")),
+        static_folder=str(config.resource_folder("static")),
     )
     config.load(app, test_config)
     if app.config["PROXY_COUNT"]:
@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     sessions.init_app(app)
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(config.resource_folder("migrations")))
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: "Europe/Paris")

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent
 ENVIRONMENTS = ("development", "testing", "production")
 
 # Variables read from the environment, after instance/config.py.
@@ -27,6 +28,13 @@ ENVIRONMENT_VARIABLES = (
     "PROCONNECT_CLIENT_ID",
     "PROCONNECT_CLIENT_SECRET",
 )
+
+
+def resource_folder(name: str) -> Path:
+    """templates/, static/ or migrations/: inside the package when it was installed from a
+    wheel (see setup.py), at the repository's root in a checkout."""
+    installed = PACKAGE_ROOT / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
 
 
 TRUE_WORDS = {"1", "true", "yes", "on"}

@@ -2,17 +2,29 @@
 
 Every database test runs on SQLite and, when TEST_DATABASE_URL is set, again on PostgreSQL.
 In CI (CI=true) PostgreSQL is required: without it the run fails instead of skipping.
+
+Under pytest-xdist each worker has databases of its own: a SQLite file in its temporary
+directory, and on PostgreSQL the database of TEST_DATABASE_URL with the worker's id appended
+(test_gw0, test_gw1, …), created when missing.
+
+What keeps the suite fast: one app a process, reused from test to test (its configuration put
+back after each test, and built again when a test changed its routes or hooks, or when another
+app took over the shared extensions); only the tables a test wrote to are emptied after it; the
+objects alive after the imports are frozen out of the garbage collector's scans.
 """
 
 import contextvars
+import gc
 import os
 import re
+import time
 from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from onboarding import create_app
 from onboarding.extensions import db as _db
@@ -29,6 +41,15 @@ REFERENCE_TABLES = {"commune", "commune_postcode"}
 staff_model.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# "gw0", "gw1", … in a pytest-xdist worker; empty in a plain run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+# The modules above and their objects live as long as the process: the collector need not scan
+# them again. A test builds and drops many short-lived objects; collecting the young generation
+# every 700 allocations (the default) is mostly wasted work here.
+gc.collect()
+gc.freeze()
+gc.set_threshold(50_000, 20, 20)
 
 
 def _backends() -> list[str]:
@@ -38,9 +59,45 @@ def _backends() -> list[str]:
 
 
 def _postgres_url() -> str:
+    """TEST_DATABASE_URL with the psycopg driver; in an xdist worker, its database name + "_gw0"."""
     from onboarding.config import database_url_from_environment
 
-    return database_url_from_environment(POSTGRES_URL)
+    url = make_url(database_url_from_environment(POSTGRES_URL))
+    if WORKER:
+        url = url.set(database=f"{url.database}_{WORKER}")
+    return url.render_as_string(hide_password=False)
+
+
+def _create_database_if_missing(url: str) -> None:
+    """Create the database of `url` on its server, through the server's `postgres` database."""
+    from onboarding.config import database_url_from_environment
+
+    target = make_url(url)
+    server = make_url(database_url_from_environment(POSTGRES_URL)).set(database="postgres")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            )
+            for attempt in range(10):
+                if exists:
+                    return
+                try:
+                    connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+                    return
+                except (OperationalError, ProgrammingError) as error:
+                    # Another CREATE DATABASE copying template1 at the same moment, or the
+                    # same database created by a concurrent run: look again, then retry.
+                    if attempt == 9:
+                        raise
+                    time.sleep(0.2 * (attempt + 1))
+                    exists = connection.scalar(
+                        text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                        {"name": target.database},
+                    ) or ("already exists" in str(error))
+    finally:
+        admin.dispose()
 
 
 def _build_schema(url: str) -> None:
@@ -60,6 +117,10 @@ def database_url(request, tmp_path_factory) -> str:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     else:
         url = _postgres_url()
+        try:
+            _create_database_if_missing(url)
+        except OperationalError as error:
+            pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL does not answer: {error}")
         probe = create_engine(url)
         try:
             probe.connect().close()
@@ -76,10 +137,31 @@ def backend(database_url) -> str:
     return "postgresql" if database_url.startswith("postgresql") else "sqlite"
 
 
-def empty_tables() -> None:
-    """Empty every table but the reference ones, identities restarted."""
+# Tables a statement inserted into since they were last emptied, whatever the engine (the app's,
+# the CLI's, a second connection a test opens): only those are emptied after a test.
+INSERTED_INTO = re.compile(r"^\s*(?:INSERT|REPLACE)(?:\s+OR\s+\w+)?\s+INTO\s+\"?(\w+)", re.I)
+_written: set[str] = set()
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_written_table(connection, cursor, statement, parameters, context, executemany):
+    found = INSERTED_INTO.match(statement)
+    if found:
+        _written.add(found.group(1).lower())
+
+
+def empty_tables(everything: bool = False) -> None:
+    """Empty the tables written to since the last time (every table with `everything`), but the
+    reference ones, identities restarted."""
     _db.session.remove()
-    tables = [t for t in reversed(Model.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    tables = [
+        t
+        for t in reversed(Model.metadata.sorted_tables)
+        if t.name not in REFERENCE_TABLES and (everything or t.name in _written)
+    ]
+    _written.clear()
+    if not tables:
+        return
     with _db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             names = ", ".join(t.name for t in tables)
@@ -102,22 +184,74 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def _structure(app) -> tuple:
+    """What a test may add to an app besides its configuration: routes, hooks, error handlers;
+    and which app the shared rate limiter was last set up for."""
+    hooks = (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+        app.teardown_appcontext_funcs,
+        app.template_context_processors,
+        app.error_handler_spec,
+    )
+    return (
+        len(list(app.url_map.iter_rules())),
+        frozenset(app.view_functions),
+        tuple(repr(hook) for hook in hooks),
+        id(getattr(limiter, "_storage", None)),
+        limiter.enabled,
+    )
+
+
+class ReusedApp:
+    """This process's app on one database, with what it looked like when built."""
+
+    def __init__(self, database_url: str, instance_path: str):
+        self.database_url = database_url
+        self.app = create_app(
+            {
+                "ONBOARDING_ENV": "testing",
+                "TESTING": True,
+                "SECRET_KEY": "test-secret-key",
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "SERVER_NAME": "localhost",
+                "PUBLIC_BASE_URL": "http://localhost",
+            },
+            instance_path=instance_path,
+        )
+        self.app.test_client_class = IsolatedClient
+        self.config = dict(self.app.config)
+        self.structure = _structure(self.app)
+
+    def fits(self, database_url: str) -> bool:
+        return self.database_url == database_url and _structure(self.app) == self.structure
+
+    def lend(self, instance_path: str):
+        """The app as if new, with the test's own instance folder (and mail outbox)."""
+        app = self.app
+        app.config.clear()
+        app.config.update(self.config)
+        app.instance_path = instance_path
+        app.config["MAIL_OUTBOX"] = os.path.join(instance_path, "outbox")
+        # A new app accepts routes and hooks until its first request: so does this one (a test
+        # that adds some makes the next test build a new app, see fits()).
+        app._got_first_request = False
+        return app
+
+
+_reused: list[ReusedApp] = []
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app(
-        {
-            "ONBOARDING_ENV": "testing",
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SERVER_NAME": "localhost",
-            "PUBLIC_BASE_URL": "http://localhost",
-        },
-        instance_path=str(tmp_path / "instance"),
-    )
-    app.test_client_class = IsolatedClient
+    instance = str(tmp_path / "instance")
+    if not (_reused and _reused[0].fits(database_url)):
+        _reused[:] = [ReusedApp(database_url, instance)]
+    app = _reused[0].lend(instance)
     with app.app_context(), clock.frozen(builders.TODAY):
         limiter.reset()
+        empty_tables()  # what was written between tests, outside this fixture
         yield app
         empty_tables()
         _db.session.remove()
@@ -202,3 +336,15 @@ def partner_33(session):
     user = builders.make_staff(session, "partner33@example.org", Role.PARTNER, "33")
     session.commit()
     return user
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (--dist loadgroup), keep on one worker the tests that share something
+    costly: a browser module's Chromium (one a module), and the load tests, whose gunicorn
+    servers would otherwise compete for the same CPUs."""
+    for item in items:
+        path = item.path.as_posix()
+        if "/tests/browser/" in path:
+            item.add_marker(pytest.mark.xdist_group(f"browser:{item.path.name}"))
+        elif "/tests/load/" in path:
+            item.add_marker(pytest.mark.xdist_group("load"))

@@ -1,0 +1,155 @@
+"""Every benchmark on SQLite and, given BENCH_DATABASE_URL, on PostgreSQL; the verdicts, and a
+JSON summary in benchmarks/results/<time>.json compared with the previous one (`make bench`).
+
+Usage: python -m benchmarks.run [--small] [--only NAME ...]
+
+BENCH_DATABASE_URL names a PostgreSQL server and a database name used as a prefix: the
+benchmarks work in databases of their own beside it, named after what they hold
+(<name>_panel_100000, <name>_search_250000, <name>_documents), created when missing; the panel's
+and the search's populations are kept and reused by the next run, the documents' database is
+made anew. SQLite runs work in a temporary directory. Exits 1 when any budget is missed.
+
+--small runs every benchmark on a small population (2,000 candidates, 5,000 carers): a check
+that they work, not a measure against the budgets.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+FULL = {"candidates": 100_000, "carers": 250_000, "runs": 15, "searches": 100}
+SMALL = {"candidates": 2_000, "carers": 5_000, "runs": 5, "searches": 20}
+
+
+def plan(sizes: dict) -> list[tuple[str, str, list[str]]]:
+    """(name, the database it works in, its arguments)."""
+    panel = ["--candidates", str(sizes["candidates"]), "--runs", str(sizes["runs"])]
+    return [
+        ("candidate_list", f"panel_{sizes['candidates']}", panel),
+        ("indicators", f"panel_{sizes['candidates']}", panel),
+        ("search", f"search_{sizes['carers']}",
+         ["--carers", str(sizes["carers"]), "--searches", str(sizes["searches"])]),
+        ("documents", "documents", ["--runs", str(sizes["runs"])]),
+    ]  # fmt: skip
+
+
+def postgresql_database(server_url: str, suffix: str, *, anew: bool) -> str:
+    """The URL of <database>_<suffix> on that server, created when missing (or made anew)."""
+    if server_url.startswith(("postgres://", "postgresql://")):
+        server_url = "postgresql+psycopg://" + server_url.split("://", 1)[1]
+    server = make_url(server_url)
+    name = f"{server.database}_{suffix}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            if anew:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def previous_summary() -> dict | None:
+    runs = sorted(RESULTS.glob("*.json"))
+    return json.loads(runs[-1].read_text()) if runs else None
+
+
+def medians(summary: dict | None) -> dict[tuple[str, str, str], float]:
+    if not summary:
+        return {}
+    return {
+        (run["benchmark"], run["backend"], figure["label"]): figure["median"]
+        for run in summary["runs"]
+        for figure in run.get("figures", [])
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="small populations: a quick check")
+    parser.add_argument("--only", nargs="*", help="only these benchmarks (candidate_list, …)")
+    args = parser.parse_args()
+    sizes = SMALL if args.small else FULL
+    backends = ["sqlite"] + (["postgresql"] if os.environ.get("BENCH_DATABASE_URL") else [])
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    before = previous_summary()
+    started = datetime.now(UTC)
+    summary = {
+        "started": started.isoformat(timespec="seconds"),
+        "small": args.small,
+        "sizes": sizes,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
+        "runs": [],
+    }
+    for backend in backends:
+        for name, database, arguments in plan(sizes):
+            if args.only and name not in args.only:
+                continue
+            if backend == "sqlite":
+                url = f"sqlite:///{workdir / database}.sqlite"
+                if name == "documents":
+                    url = f"sqlite:///{workdir / name}-{len(summary['runs'])}.sqlite"
+            else:
+                url = postgresql_database(
+                    os.environ["BENCH_DATABASE_URL"], database, anew=name == "documents"
+                )
+            print(f"\n=== {name} on {backend} ===", flush=True)
+            figures = workdir / f"{name}-{backend}.json"
+            done = subprocess.run(
+                [sys.executable, str(ROOT / "benchmarks" / f"{name}.py"), *arguments,
+                 "--database-url", url, "--summary", str(figures)],
+                cwd=ROOT,
+            )  # fmt: skip
+            if figures.is_file():
+                summary["runs"].append(json.loads(figures.read_text()))
+            else:
+                summary["runs"].append(
+                    {"benchmark": name, "backend": backend, "met": False,
+                     "error": f"exit status {done.returncode}"}
+                )  # fmt: skip
+
+    summary["met"] = all(run["met"] for run in summary["runs"])
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
+    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+
+    previous = medians(before)
+    header = f"{'benchmark':<15} {'backend':<11} {'figure':<40} {'median':>9} {'before':>9}"
+    print(f"\n{header}  verdict")
+    for run in summary["runs"]:
+        if "error" in run:
+            print(f"{run['benchmark']:<15} {run['backend']:<11} {'—':<40} {'':>9} {'':>9}  "
+                  f"FAILED ({run['error']})")  # fmt: skip
+            continue
+        for figure in run["figures"]:
+            key = (run["benchmark"], run["backend"], figure["label"])
+            earlier = f"{previous[key]:7.1f}ms" if key in previous else ""
+            verdict = "ok" if not figure["misses"] else "OVER: " + "; ".join(figure["misses"])
+            print(f"{key[0]:<15} {key[1]:<11} {key[2]:<40} {figure['median']:7.1f}ms "
+                  f"{earlier:>9}  {verdict}")  # fmt: skip
+    print(f"\nSummary: {path.relative_to(ROOT)}")
+    print("Every budget met." if summary["met"] else "Some budgets are MISSED.")
+    sys.exit(0 if summary["met"] else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -28,8 +28,10 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-FULL = {"candidates": 100_000, "carers": 250_000, "runs": 15, "searches": 100}
-SMALL = {"candidates": 2_000, "carers": 5_000, "runs": 5, "searches": 20}
+FULL = {"candidates": 100_000, "carers": 250_000, "runs": 15, "searches": 100, "send": 20_000}
+# Benchmarks whose database is built anew each run (the others' populations are kept).
+MADE_ANEW = {"documents", "campaign"}
+SMALL = {"candidates": 2_000, "carers": 5_000, "runs": 5, "searches": 20, "send": 1_000}
 
 
 def plan(sizes: dict) -> list[tuple[str, str, list[str]]]:
@@ -41,6 +43,7 @@ def plan(sizes: dict) -> list[tuple[str, str, list[str]]]:
         ("search", f"search_{sizes['carers']}",
          ["--carers", str(sizes["carers"]), "--searches", str(sizes["searches"])]),
         ("documents", "documents", ["--runs", str(sizes["runs"])]),
+        ("campaign", "campaign", ["--carers", str(sizes["carers"]), "--send", str(sizes["send"])]),
     ]  # fmt: skip
 
 
@@ -106,11 +109,13 @@ def main() -> None:
                 continue
             if backend == "sqlite":
                 url = f"sqlite:///{workdir / database}.sqlite"
-                if name == "documents":
+                if name in MADE_ANEW:
                     url = f"sqlite:///{workdir / name}-{len(summary['runs'])}.sqlite"
             else:
                 url = postgresql_database(
-                    os.environ["BENCH_DATABASE_URL"], database, anew=name == "documents"
+                    os.environ["BENCH_DATABASE_URL"],
+                    database,
+                    anew=name in {"documents", "campaign"},
                 )
             print(f"\n=== {name} on {backend} ===", flush=True)
             figures = workdir / f"{name}-{backend}.json"

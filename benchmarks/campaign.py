@@ -125,6 +125,24 @@ def build(carers: int) -> None:
         db.session.commit()
 
 
+def _build_in_child(url: str, workdir: Path, carers: int) -> None:
+    app = create_app(
+        {"ONBOARDING_ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url},
+        instance_path=str(workdir / "instance-build"),
+    )
+    with app.app_context():
+        with db.engine.begin() as connection:
+            Model.metadata.drop_all(connection)
+            Model.metadata.create_all(connection)
+            load_communes(connection)
+        started = time.perf_counter()
+        build(carers)
+        print(f"{carers:,} published carers built in {time.perf_counter() - started:.1f} s")
+        if url.startswith("postgres"):
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.exec_driver_sql("VACUUM ANALYZE")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--carers", type=int, default=250_000)
@@ -155,18 +173,13 @@ def main() -> None:
         instance_path=str(workdir / "instance"),
     )
     report = Report("campaign", backend, {"carers": args.carers, "send": args.send})
+    # The population is built by another process, so that the sender's peak memory is its own.
+    builder = multiprocessing.Process(target=_build_in_child, args=(url, workdir, args.carers))
+    builder.start()
+    builder.join()
+    if builder.exitcode != 0:
+        sys.exit(f"building the population failed ({builder.exitcode})")
     with app.app_context():
-        with db.engine.begin() as connection:
-            Model.metadata.drop_all(connection)
-            Model.metadata.create_all(connection)
-            load_communes(connection)
-        started = time.perf_counter()
-        build(args.carers)
-        print(f"{args.carers:,} published carers built in {time.perf_counter() - started:.1f} s")
-        if backend == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.exec_driver_sql("VACUUM ANALYZE")
-
         with clock.frozen_at(CAMPAIGN_DAY):
             started = time.perf_counter()
             queued = campaigns.queue_due(db.session)

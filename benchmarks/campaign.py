@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.measure import Figure, Report
 from sqlalchemy import func, insert, select
 
+from benchmarks.measure import Figure, Report
 from onboarding import create_app
 from onboarding.extensions import db
 from onboarding.messages.delivery import send_due

@@ -21,7 +21,7 @@ def upgrade():
     op.create_table('outbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=200), nullable=False),
-    sa.Column('kind', sa.Enum('enrollment_invitation', 'activity_reminder', 'activity_changed', 'activity_cancelled', 'contact_acknowledgement', 'contact_to_carer', 'contact_without_email', 'access_link', 'absence_notice', 'alert_confirmation', 'alert_match', 'carer_campaign', 'carer_campaign_reminder', 'carer_stale_warning', name='message_kind', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('kind', sa.Enum('enrollment_invitation', 'activity_reminder', 'activity_changed', 'activity_cancelled', 'contact_acknowledgement', 'contact_to_carer', 'contact_without_email', 'access_link', 'absence_notice', 'coordinator_digest', 'alert_confirmation', 'alert_match', 'carer_campaign', 'carer_campaign_reminder', 'carer_stale_warning', name='message_kind', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('channel', sa.Enum('email', 'sms', name='message_channel', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('subject_id', sa.Integer(), nullable=False),
     sa.Column('candidate_id', sa.Integer(), nullable=True),

@@ -60,14 +60,15 @@ def filtered_list(endpoint: str, **filters: str) -> str:
     return url_for(f"{endpoint}.index_view", **args)
 
 
-def _this_week(today):
-    """The figures of "what needs me this week", each with the filtered list it stands for."""
+def this_week(user, today):
+    """The figures of "what needs me this week" for that staff user, each with the filtered list
+    it stands for: the panel's home shows them, the Monday digest sends them."""
     figures = workload.workload(
         db.session,
-        candidates_scope=department_filter(current_user, Candidate.department_code),
-        activities_scope=department_filter(current_user, Activity.department_code),
-        carers_scope=department_filter(current_user, Carer.department_code),
-        me_id=current_user.id,
+        candidates_scope=department_filter(user, Candidate.department_code),
+        activities_scope=department_filter(user, Activity.department_code),
+        carers_scope=department_filter(user, Carer.department_code),
+        me_id=user.id,
         today=today,
     )
     S = CandidateStatus
@@ -114,10 +115,10 @@ class DashboardView(SecuredViewMixin, AdminIndexView):
             departments=None if current_user.is_admin else current_user.department_codes,
             today=clock.today(),
         )
-        week, this_week = _this_week(clock.today())
+        week, figures_this_week = this_week(current_user, clock.today())
         return self.render(
             "admin/dashboard.html",
-            this_week=this_week,
+            this_week=figures_this_week,
             my_candidates=week.my_candidates,
             my_candidates_url=filtered_list("candidate", **{"Mes candidats": "1"}),
             status_counts=rows,

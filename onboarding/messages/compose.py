@@ -282,6 +282,26 @@ def _alert(session: Session, message: OutboxMessage) -> Composed:
     return Composed(alert.email, subject, text, html)
 
 
+def _digest(session: Session, message: OutboxMessage) -> Composed:
+    from onboarding.admin.security import this_week
+
+    user = session.get(StaffUser, message.subject_id)
+    if user is None or not user.is_active:
+        raise Obsolete("no_coordinator")
+    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    # The panel's links, built as the panel builds them.
+    with current_app.test_request_context(base_url=base_url):
+        figures, lines = this_week(user, clock.today())
+        lines = [(label, count, f"{base_url}{url}") for label, count, url in lines if count]
+        home = f"{base_url}/admin/"
+    if not lines:
+        raise Obsolete("nothing_this_week")
+    text, html = _render(
+        message.kind, Channel.EMAIL, coordinator=user, lines=lines, home=home, figures=figures
+    )
+    return Composed(user.email, "Parcours Assmat : ce qui vous attend cette semaine", text, html)
+
+
 SUBJECTS = {
     MessageKind.ENROLLMENT_INVITATION: "Inscription : {a.title} le {a.date:%d/%m/%Y}",
     MessageKind.ACTIVITY_REMINDER: "Rappel : {a.title} le {a.date:%d/%m/%Y}",
@@ -304,6 +324,8 @@ def compose(session: Session, message: OutboxMessage) -> Composed:
         return _absence_notice(session, message)
     if message.kind in (MessageKind.ALERT_CONFIRMATION, MessageKind.ALERT_MATCH):
         return _alert(session, message)
+    if message.kind == MessageKind.COORDINATOR_DIGEST:
+        return _digest(session, message)
     if message.kind in CARER_KINDS:
         return _carer_message(session, message)
     return _activity_message(session, message, SUBJECTS[message.kind])

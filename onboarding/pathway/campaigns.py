@@ -1,6 +1,6 @@
 """Messages queued by the calendar rather than by a change: the carers' confirmation campaigns
-(R421-39: availability declared before 1 June and 1 December), their reminder, and the warning
-to a carer about to drop out of the search.
+(R421-39: availability declared before 1 June and 1 December), their reminder, the warning to a
+carer about to drop out of the search, and the coordinators' Monday digest.
 
 `queue_due` runs at the start of every `send-due`: each message's unique key (kind, carer,
 campaign) makes running it every minute harmless, and a carer who publishes during a campaign
@@ -15,7 +15,7 @@ from sqlalchemy import String, and_, cast, exists, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import clock
+from onboarding.pathway import clock, outbox
 from onboarding.pathway.carers import CONFIRMATION_CAMPAIGNS, STALE_AFTER
 from onboarding.pathway.models import (
     Carer,
@@ -23,6 +23,8 @@ from onboarding.pathway.models import (
     MessageKind,
     MessageStatus,
     OutboxMessage,
+    Role,
+    StaffUser,
 )
 
 # The campaign's reminder leaves two weeks before its deadline.
@@ -109,6 +111,31 @@ def _insert(session: Session, kind: MessageKind, where, occasion, now: datetime)
     return len(session.execute(statement).all())
 
 
+# Coordinators' digest: Monday, from 7 o'clock (Paris).
+DIGEST_WEEKDAY = 0
+DIGEST_HOUR = 7
+
+
+def queue_digests(session: Session, *, now: datetime) -> int:
+    """Monday from 7 o'clock: one digest a week for each active coordinator."""
+    local = now.astimezone(clock.PARIS)
+    if local.weekday() != DIGEST_WEEKDAY or local.hour < DIGEST_HOUR:
+        return 0
+    week = f"{local.isocalendar().year}-W{local.isocalendar().week:02d}"
+    queued = 0
+    for user in session.scalars(
+        select(StaffUser).where(StaffUser.role == Role.COORDINATOR, StaffUser.is_active.is_(True))
+    ):
+        key = outbox.message_key(MessageKind.COORDINATOR_DIGEST, user.id, week)
+        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is None:
+            outbox.enqueue(
+                session, MessageKind.COORDINATOR_DIGEST, subject_id=user.id, occasion=week,
+                due_at=now,
+            )  # fmt: skip
+            queued += 1
+    return queued
+
+
 def queue_due(session: Session, *, now: datetime | None = None) -> int:
     """Queue what the calendar calls for today; the caller commits."""
     now = now or clock.now()
@@ -126,4 +153,4 @@ def queue_due(session: Session, *, now: datetime | None = None) -> int:
     queued += _insert(
         session, MessageKind.CARER_STALE_WARNING, stale_soon_audience(today), confirmed, now
     )
-    return queued
+    return queued + queue_digests(session, now=now)

@@ -23,6 +23,7 @@ class MessageKind(Choice):
     CONTACT_WITHOUT_EMAIL = ("contact_without_email", "Demande à transmettre (pas d'e-mail)")
     ACCESS_LINK = ("access_link", "Nouveau lien d'accès personnel")
     ABSENCE_NOTICE = ("absence_notice", "Absence signalée par une candidate")
+    COORDINATOR_DIGEST = ("coordinator_digest", "Récapitulatif de la semaine")
     ALERT_CONFIRMATION = ("alert_confirmation", "Confirmation d'une alerte de recherche")
     ALERT_MATCH = ("alert_match", "Alerte : une place correspond")
     CARER_CAMPAIGN = ("carer_campaign", "Campagne de confirmation des disponibilités")

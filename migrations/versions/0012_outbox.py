@@ -1,5 +1,5 @@
 """The outbox of messages to people; an activity's sequence (its calendar event's version);
-a candidate's refusal of text messages; parents' search alerts.
+a candidate's refusal of text messages; parents' search alerts; a staff member's phone.
 
 Revision ID: 0012
 Revises: 0011
@@ -66,6 +66,7 @@ def upgrade():
     # Plain ADD COLUMN (with a default), which SQLite runs in place: a batch would copy and
     # drop these tables, which rows of other tables refer to.
     op.add_column('activity', sa.Column('sequence', sa.Integer(), server_default='0', nullable=False))
+    op.add_column('staff_user', sa.Column('phone', sa.String(length=20), nullable=True))
     op.add_column('candidate', sa.Column('sms_refused', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
@@ -82,5 +83,7 @@ def downgrade():
         batch_op.drop_index('ix_outbox_message_candidate')
 
     op.drop_table('outbox_message')
+    with op.batch_alter_table('staff_user', schema=None) as batch_op:
+        batch_op.drop_column('phone')
     op.drop_index('ix_search_alert_watch', table_name='search_alert')
     op.drop_table('search_alert')

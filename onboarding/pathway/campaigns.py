@@ -15,7 +15,7 @@ from sqlalchemy import String, and_, cast, exists, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import clock, outbox
+from onboarding.pathway import carers, clock, outbox
 from onboarding.pathway.carers import CONFIRMATION_CAMPAIGNS, STALE_AFTER
 from onboarding.pathway.models import (
     Carer,
@@ -58,11 +58,12 @@ def campaign_on(today: date) -> Campaign | None:
 
 def campaign_audience(campaign: Campaign):
     """Published carers who have not confirmed since the campaign opened and whose agrément
-    came before its deadline (a carer approved since has her first deadline later)."""
+    came more than two months before its deadline (otherwise her first deadline is the next)."""
     return and_(
         Carer.is_published.is_(True),
         or_(Carer.last_confirmed_on.is_(None), Carer.last_confirmed_on < campaign.opens_on),
-        Carer.agrement_on < campaign.due_on,
+        # carers.concerned_by_deadline, in SQL.
+        Carer.agrement_on < campaign.due_on - carers.NEW_CARER_GRACE,
     )
 
 

@@ -189,6 +189,15 @@ class AvailabilityReminder:
     overdue: bool
 
 
+# Product rule: a carer approved less than two months before a deadline is not asked for it
+# (nor told she is late): her first deadline is the next one.
+NEW_CARER_GRACE = relativedelta(months=2)
+
+
+def concerned_by_deadline(agrement_on: date, due_on: date) -> bool:
+    return agrement_on < due_on - NEW_CARER_GRACE
+
+
 def availability_reminder(carer: Carer, today: date) -> AvailabilityReminder | None:
     """From 1 May (1 November) until she confirms, she is asked to do so before 1 June
     (1 December); a confirmation since the campaign opened answers it. A deadline that passed
@@ -201,8 +210,8 @@ def availability_reminder(carer: Carer, today: date) -> AvailabilityReminder | N
     )
     due_month = dict(CONFIRMATION_CAMPAIGNS)[opened_on.month]
     due_on = date(opened_on.year, due_month, 1)
-    if carer.agrement_on >= due_on:
-        # Approved after that deadline: her first one is the next.
+    if not concerned_by_deadline(carer.agrement_on, due_on):
+        # Approved after that deadline, or too shortly before it: her first one is the next.
         return None
     if carer.last_confirmed_on is not None and carer.last_confirmed_on >= opened_on:
         return None

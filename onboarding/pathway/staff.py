@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from onboarding.pathway.errors import DuplicateError, RuleViolation
 from onboarding.pathway.geography import is_department_code, normalize_department_code
+from onboarding.pathway.identifiers import is_phone, normalize_phone
 from onboarding.pathway.models import Role, StaffUser
 from onboarding.pathway.referral import normalize_email
 
@@ -77,3 +78,15 @@ def coordinators_of(session: Session, department_code: str) -> list[StaffUser]:
         .order_by(StaffUser.id)
     )
     return [user for user in users if user.covers_department(department_code)]
+
+
+def checked_phone(raw: str | None) -> str | None:
+    """The phone number candidates may call, as typed; None when empty."""
+    typed = (raw or "").strip()
+    if not typed:
+        return None
+    if not is_phone(normalize_phone(typed)):
+        raise RuleViolation(
+            "Le numéro de téléphone n'est pas valide (par exemple 05 56 00 00 00).", field="phone"
+        )
+    return typed

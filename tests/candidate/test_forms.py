@@ -478,11 +478,13 @@ def test_the_reminder_asks_from_may_and_november(today, confirmed, expected):
     ("agrement_on", "expected"),
     [
         (date(2025, 12, 1), None),
-        (date(2025, 11, 30), (date(2025, 12, 1), True)),
-        (date(2025, 11, 12), (date(2025, 12, 1), True)),
+        # Approved less than two months before 1 December: not told she is late.
+        (date(2025, 11, 30), None),
+        (date(2025, 10, 2), None),
+        (date(2025, 9, 30), (date(2025, 12, 1), True)),
     ],
 )
-def test_a_deadline_before_the_agrement_does_not_concern_her(agrement_on, expected):
+def test_a_deadline_before_or_just_after_the_agrement_does_not_concern_her(agrement_on, expected):
     carer = carers.Carer(last_confirmed_on=None, agrement_on=agrement_on)
 
     reminder = carers.availability_reminder(carer, date(2026, 3, 16))
@@ -532,3 +534,22 @@ def test_the_page_asks_to_confirm_from_the_first_of_may(app, place, space, sessi
 
     assert "Confirmez vos disponibilités avant le 1er juin 2026" in page
     assert "Confirmer vos disponibilités avant le 1er juin 2026" in home
+
+
+def test_every_page_of_the_space_names_her_coordinator(place, space, session):
+    from onboarding.pathway.models import Role
+    from tests import builders as b
+
+    coordinator = b.make_staff(
+        session, "claire@example.org", Role.COORDINATOR, "33", full_name="Claire Morel"
+    )
+    coordinator.phone = "05 56 00 11 22"
+    place.approved.coordinator = coordinator
+    session.commit()
+    space.open(place.approved)
+    for url in ("/candidat/", "/candidat/coordonnees", "/candidat/disponibilites"):
+        page = text(space.client.get(url))
+        assert "Votre contact" in page, url
+        assert "Claire Morel" in page
+        assert "claire@example.org" in page
+        assert "05 56 00 11 22" in page

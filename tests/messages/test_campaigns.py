@@ -136,3 +136,12 @@ def test_a_carer_about_to_drop_out_of_the_search_is_warned_once(session, smtp):
         select(OutboxMessage.status).where(OutboxMessage.kind == MessageKind.CARER_STALE_WARNING)
     ).all()
     assert statuses == [MessageStatus.SENT, MessageStatus.SENT]
+
+
+def test_a_carer_approved_less_than_two_months_before_the_deadline_is_not_asked(session, smtp):
+    newcomer = make_carer(session, "Ursule", confirmed=None)
+    newcomer.agrement_on = date(2026, 4, 10)
+    session.commit()
+    with clock.frozen_at(on(date(2026, 5, 1))):
+        assert send_due(session).queued == 0
+    assert smtp.messages() == []

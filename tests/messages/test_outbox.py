@@ -380,3 +380,19 @@ def test_every_kind_of_message_has_its_text_and_html(kind):
     folder = Path(__file__).resolve().parents[2] / "templates" / "messages"
     assert (folder / f"{kind.value}.txt").is_file() or kind == MessageKind.CONTACT_TO_CARER
     assert (folder / f"{kind.value}.html").is_file() or kind == MessageKind.CONTACT_TO_CARER
+
+
+def test_a_staff_phone_is_checked_and_named_in_messages(session, smtp, sms_folder, meeting):
+    from onboarding.pathway import staff
+    from onboarding.pathway.errors import RuleViolation
+
+    with pytest.raises(RuleViolation, match="numéro de téléphone n'est pas valide"):
+        staff.checked_phone("12 34")
+    assert staff.checked_phone("  ") is None
+    candidate, activity = meeting
+    candidate.coordinator.phone = staff.checked_phone("05 56 00 11 22")
+    session.commit()
+    enrol(session, candidate, activity)
+    send_due(session)
+    [message] = smtp.messages()
+    assert "05 56 00 11 22" in message.get_body(preferencelist=("plain",)).get_content()

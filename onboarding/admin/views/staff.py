@@ -30,8 +30,8 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
     column_formatters = {"role": lambda v, c, m, n: m.role.label}
     column_formatters_export = column_formatters
     column_searchable_list = ("email", "full_name")
-    form_columns = ("email", "full_name", "role", "departments", "is_active", "new_password",
-                    "reset_second_factor")  # fmt: skip
+    form_columns = ("email", "full_name", "phone", "role", "departments", "is_active",
+                    "new_password", "reset_second_factor")  # fmt: skip
     form_choices = {"role": select_choices(Role, blank=None)}
     form_extra_fields = {
         "new_password": PasswordField(
@@ -69,7 +69,8 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 departments=form.departments.data or "",
                 full_name=form.full_name.data or "",
             )
-            self._audit("create", user, ["email", "role", "departments", "full_name"])
+            user.phone = staff.checked_phone(form.phone.data)
+            self._audit("create", user, ["email", "role", "departments", "full_name", "phone"])
             db.session.commit()
         except PathwayError as error:
             return self._fail(error)
@@ -93,6 +94,7 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 changed.append("second_factor")
             values = {
                 "full_name": (form.full_name.data or "").strip(),
+                "phone": staff.checked_phone(form.phone.data),
                 "role": role,
                 "departments": "" if role == Role.ADMIN else ",".join(codes),
                 "is_active": bool(form.is_active.data),

@@ -31,6 +31,8 @@ class StaffUser(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(150), default="")
+    # A number candidates may call, shown in their space and in their messages.
+    phone: Mapped[str | None] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[Role] = mapped_column(choice_column_type(Role, "staff_role"))
     # Comma-separated département codes ("33,24"); empty for admins, who see everything.

@@ -69,17 +69,18 @@ def _submit(page, button) -> None:
     page.wait_for_load_state("load")
 
 
-def _says(page, text: str) -> None:
-    """The page shows this success message (a refusal would show instead, and fail the test)."""
-    said = page.locator(".fr-alert--success").all_inner_texts()
+def _says(page, text: str = "") -> None:
+    """The page shows this success message and no refusal; without `text`, any success message
+    (Flask-Admin's own, after saving one of its forms)."""
     alerts = page.locator(".fr-alert").all_inner_texts()
+    said = page.locator(".fr-alert--success").all_inner_texts()
     assert any(text in alert for alert in said), f"expected « {text} », the page says {alerts}"
+    assert page.locator(".fr-alert--error").count() == 0, alerts
 
 
-def _open(page, summary: str, scope=None):
+def _open(page, summary: str):
     """The <details> whose summary reads `summary`, opened as a person does (click once)."""
-    scope = scope or page
-    details = scope.locator("details", has=page.locator("summary", has_text=summary)).first
+    details = page.locator("details", has=page.locator("summary", has_text=summary)).first
     if not details.evaluate("d => d.open"):
         details.locator("summary").first.click()
     return details
@@ -124,7 +125,7 @@ def _create_activity(page, step: str, title: str, day: str, start: str, end: str
     for label, value in more.items():
         _field(page, label).fill(value)
     _submit(page, page.get_by_role("button", name="Enregistrer", exact=True))
-    _says(page, "")
+    _says(page)
     # The new activity is found in the list by its title, and its page opened from there.
     page.goto("/admin/activity/")
     _field(page, "Rechercher").fill(title)
@@ -132,8 +133,17 @@ def _create_activity(page, step: str, title: str, day: str, start: str, end: str
     rows = page.locator("table.model-list tbody tr", has_text=title)
     assert rows.count() == 1, page.locator("table.model-list").inner_text()
     _submit(page, rows.first.locator("a[href*='/details/']").first)
-    assert page.locator("h1").inner_text() == title
+    assert _text(page.locator("h1")) == title
     return page.url
+
+
+def _enrol(page, activity: str) -> None:
+    """Her enrolment from the activity's page."""
+    page.goto(activity)
+    page.get_by_label("Personne", exact=True).select_option(
+        label=f"{LAST_NAME} {FIRST_NAME} (En parcours)"
+    )
+    _submit(page, page.get_by_role("button", name="Inscrire"))
 
 
 def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
@@ -154,7 +164,7 @@ def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
     _field(page, "Identifiant France Travail").fill("1234567A")
     _field(page, "Nombre d'enfants demandé").fill("4")
     _submit(page, page.get_by_role("button", name="Enregistrer", exact=True))
-    _says(page, "")
+    _says(page)
     page.goto("/admin/candidate/")
     _field(page, "Rechercher").fill(LAST_NAME)
     _submit(page, page.get_by_role("button", name="Chercher"))
@@ -162,12 +172,27 @@ def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
     assert rows.count() == 1, page.locator("table.model-list").inner_text()
     _submit(page, rows.first.locator("a[href*='/details/']").first)
     candidate_page = page.url
-    assert page.locator("h1").inner_text() == FULL_NAME
+    assert _text(page.locator("h1")) == FULL_NAME
     assert _status(page) == "Orientation reçue"
     _transition(page, "Démarrer le parcours", {"Date": "08/09/2025"})
     _says(page, "Statut : En parcours")
 
-    # 2. Her PMSMP convention with the host of her immersion, from her page.
+    # The activities of the autumn, scheduled through the panel.
+    meeting = _create_activity(
+        page, INFORMATION, "Réunion d'information de septembre", "15/09/2025", "09:30", "12:00",
+        place="Agence France Travail Bastide",
+    )  # fmt: skip
+    immersion = _create_activity(
+        page, IMMERSION, "Immersion à la MAM Les Petits Pas", "06/10/2025", "09:00", "17:00",
+        place=HOST, **{"Structure d'accueil (immersion)": HOST, "SIRET de la structure": SIRET},
+    )  # fmt: skip
+
+    # 2. A job seeker's immersion needs her PMSMP convention with its host: refused without it,
+    # then the convention recorded from her page.
+    _enrol(page, immersion)
+    refusal = _text(page.locator(".fr-alert--error"))
+    assert "une convention PMSMP avec MAM Les Petits Pas couvrant le 06/10/2025" in refusal
+    page.goto(candidate_page)
     _open(page, "Enregistrer une convention PMSMP")
     form = page.locator("section[aria-labelledby=conventions] form")
     form.get_by_label("Structure d'accueil (nom)").fill(HOST)
@@ -183,21 +208,9 @@ def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
     conventions = _text(page.locator("section[aria-labelledby=conventions]"))
     assert f"{HOST} (SIRET {SIRET}), du 01/10/2025 au 31/10/2025" in conventions
 
-    # 3. The activities, scheduled through the panel, and her enrolment from each one's page.
-    meeting = _create_activity(
-        page, INFORMATION, "Réunion d'information de septembre", "15/09/2025", "09:30", "12:00",
-        place="Agence France Travail Bastide",
-    )  # fmt: skip
-    immersion = _create_activity(
-        page, IMMERSION, "Immersion à la MAM Les Petits Pas", "06/10/2025", "09:00", "17:00",
-        place=HOST, **{"Structure d'accueil (immersion)": HOST, "SIRET de la structure": SIRET},
-    )  # fmt: skip
+    # 3. Her enrolments, from each activity's page.
     for activity in (meeting, immersion):
-        page.goto(activity)
-        page.get_by_label("Personne", exact=True).select_option(
-            label=f"{LAST_NAME} {FIRST_NAME} (En parcours)"
-        )
-        _submit(page, page.get_by_role("button", name="Inscrire"))
+        _enrol(page, activity)
         _says(page, f"{FULL_NAME} est inscrit(e).")
 
     # 4. Both roll calls: she was there.
@@ -238,7 +251,7 @@ def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
             _choose(page, "status", "Reçu")
             _field(page, "Reçue le").fill("05/11/2025")
         _submit(page, page.get_by_role("button", name="Enregistrer", exact=True))
-        _says(page, "")
+        _says(page)
     page.goto(candidate_page)
     dossier = _text(page.locator("section[aria-labelledby=dossier]"))
     assert dossier.count("Reçu le 05/11/2025") == len(DossierItemKind) - 1, dossier
@@ -248,7 +261,7 @@ def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
     # 7. The agrément, for 3 children: the law wants that restriction motivated in writing.
     grant = {"Date de la décision": "15/12/2025", "Nombre d'enfants accueillis simultanément": "3"}
     _transition(page, "Enregistrer l'agrément", grant)
-    refusal = page.locator(".fr-alert--error").inner_text()
+    refusal = _text(page.locator(".fr-alert--error"))
     assert "moins de 4 enfants est une restriction qui doit être motivée" in refusal
     assert _status(page) == "Évaluation PMI en cours"
     _transition(
@@ -258,6 +271,11 @@ def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
     _says(page, "Statut : Agrément obtenu")
     agrement = _text(page.locator("section[aria-labelledby=agrement]"))
     assert "Valable jusqu'au 14 décembre 2030" in agrement, agrement
+    # No child before part 1 of the training is done.
+    _transition(page, "Enregistrer l'accueil du premier enfant", {"Date": "05/01/2026"})
+    refusal = _text(page.locator(".fr-alert--error"))
+    assert "Aucun enfant ne peut être accueilli avant la fin de la première partie" in refusal
+    assert _status(page) == "Agrément obtenu"
 
     # 8. Part 1 of the training, in its three blocks, then its evaluation.
     for block, hours, first_aid, ended in (("1", "35", True, "16/01/2026"),

@@ -2,10 +2,12 @@
 job seeker to "En activité", then the renewal of her agrément for 10 years, years later.
 
 Only what a coordinator does not do belongs to the setup: her own account and the configured
-steps of the pathway. Everything else is typed into the panel's forms, as a person would, and
-every step is read back from the page's French message before the next one starts; at the end
-the database says the same. Any Content-Security-Policy violation fails the test (the `page`
-fixture)."""
+steps of the pathway. Everything else is typed into the panel's forms, as a person would: the
+activities, the referral, the convention, the enrolments and roll calls, the dossier and its
+pieces, the decisions, the training, the renewal. The app's clock follows the story, each
+chapter on its own day. Every step is read back from the page's French message before the next
+one starts, the law's refusals met on the way included; at the end the database says the same.
+Any Content-Security-Policy violation fails the test (the `page` fixture)."""
 
 import re
 from datetime import date
@@ -39,8 +41,6 @@ INFORMATION, IMMERSION, COACHING = (
     "Immersion chez une assistante maternelle",
     "Ateliers collectifs",
 )
-# The renewal is decided years later: the app's clock moves on to that day.
-RENEWAL_TODAY = date(2030, 9, 2)
 
 
 @pytest.fixture
@@ -146,169 +146,200 @@ def _enrol(page, activity: str) -> None:
     _submit(page, page.get_by_role("button", name="Inscrire"))
 
 
+def _roll_call(page, activity: str) -> None:
+    """On the activity's page: she was there."""
+    page.goto(activity)
+    page.get_by_label(f"{FULL_NAME} : Présent", exact=True).check()
+    _submit(page, page.get_by_role("button", name="Enregistrer les présences"))
+    _says(page, "Présences enregistrées pour 1 personne.")
+
+
 def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
+    """Each chapter happens on its own day: the app's clock follows the story."""
     session = db.session
     sign_in(page, COORDINATOR)
 
-    # 1. Refer a job seeker; her page opens from the list.
-    page.goto("/admin/candidate/new/")
-    _field(page, "Prénom").fill(FIRST_NAME)
-    _field(page, "Nom").fill(LAST_NAME)
-    _field(page, "Date de naissance").fill("14/05/1990")
-    _field(page, "E-mail").fill("ines.parcourue@example.org")
-    _field(page, "Téléphone").fill("06 12 34 56 78")
-    _choose(page, "commune", "Bordeaux (", typed="Bordeaux")
-    _choose(page, "referral_source", "France Travail")
-    _field(page, "Date d'orientation").fill("01/09/2025")
-    _field(page, "Demandeur d'emploi").check()
-    _field(page, "Identifiant France Travail").fill("1234567A")
-    _field(page, "Nombre d'enfants demandé").fill("4")
-    _submit(page, page.get_by_role("button", name="Enregistrer", exact=True))
-    _says(page)
-    page.goto("/admin/candidate/")
-    _field(page, "Rechercher").fill(LAST_NAME)
-    _submit(page, page.get_by_role("button", name="Chercher"))
-    rows = page.locator("table.model-list tbody tr", has_text=LAST_NAME)
-    assert rows.count() == 1, page.locator("table.model-list").inner_text()
-    _submit(page, rows.first.locator("a[href*='/details/']").first)
-    candidate_page = page.url
-    assert _text(page.locator("h1")) == FULL_NAME
-    assert _status(page) == "Orientation reçue"
-    _transition(page, "Démarrer le parcours", {"Date": "08/09/2025"})
-    _says(page, "Statut : En parcours")
-
-    # The activities of the autumn, scheduled through the panel.
-    meeting = _create_activity(
-        page, INFORMATION, "Réunion d'information de septembre", "15/09/2025", "09:30", "12:00",
-        place="Agence France Travail Bastide",
-    )  # fmt: skip
-    immersion = _create_activity(
-        page, IMMERSION, "Immersion à la MAM Les Petits Pas", "06/10/2025", "09:00", "17:00",
-        place=HOST, **{"Structure d'accueil (immersion)": HOST, "SIRET de la structure": SIRET},
-    )  # fmt: skip
-
-    # 2. A job seeker's immersion needs her PMSMP convention with its host: refused without it,
-    # then the convention recorded from her page.
-    _enrol(page, immersion)
-    refusal = _text(page.locator(".fr-alert--error"))
-    assert "une convention PMSMP avec MAM Les Petits Pas couvrant le 06/10/2025" in refusal
-    page.goto(candidate_page)
-    _open(page, "Enregistrer une convention PMSMP")
-    form = page.locator("section[aria-labelledby=conventions] form")
-    form.get_by_label("Structure d'accueil (nom)").fill(HOST)
-    form.get_by_label("SIRET de la structure d'accueil").fill("732 829 320 00074")
-    form.get_by_label("Tuteur ou tutrice dans la structure").fill("Sophie Tutrice")
-    form.get_by_label("Adresse du lieu d'immersion").fill("3 rue des Lilas, 33000 Bordeaux")
-    form.get_by_label("Prescripteur (structure et conseiller)").fill("France Travail Bastide")
-    form.get_by_label("Objet de l'immersion").select_option(label="Découvrir un métier")
-    form.get_by_label("Premier jour").fill("01/10/2025")
-    form.get_by_label("Dernier jour").fill("31/10/2025")
-    _submit(page, form.get_by_role("button", name="Enregistrer la convention"))
-    _says(page, "La convention PMSMP est enregistrée.")
-    conventions = _text(page.locator("section[aria-labelledby=conventions]"))
-    assert f"{HOST} (SIRET {SIRET}), du 01/10/2025 au 31/10/2025" in conventions
-
-    # 3. Her enrolments, from each activity's page.
-    for activity in (meeting, immersion):
-        _enrol(page, activity)
-        _says(page, f"{FULL_NAME} est inscrit(e).")
-
-    # 4. Both roll calls: she was there.
-    for activity in (meeting, immersion):
-        page.goto(activity)
-        page.get_by_label(f"{FULL_NAME} : Présent", exact=True).check()
-        _submit(page, page.get_by_role("button", name="Enregistrer les présences"))
-        _says(page, "Présences enregistrées pour 1 personne.")
-
-    # 5. The dossier filed with the PMI although the workshops were not followed: the programme
-    # asks why, and records it.
-    page.goto(candidate_page)
-    filing = _open(page, "Enregistrer le dépôt du dossier")
-    assert f"{COACHING} (2 séances à suivre)" in _text(filing)
-    assert INFORMATION not in _text(filing)
-    assert IMMERSION not in _text(filing)
-    _transition(
-        page, "Enregistrer le dépôt du dossier",
-        {"Date": "03/11/2025",
-         "Pourquoi le dossier est-il déposé malgré ces étapes ?": "Ateliers complets cet automne."},
-    )  # fmt: skip
-    _says(page, "Statut : Dossier déposé")
-
-    # 6. The pieces ticked one by one (the residence permit does not concern her), then the
-    # dossier declared complete.
-    page.goto("/admin/dossier_item/")
-    rows = page.locator("table.model-list tbody tr", has_text=FULL_NAME)
-    pieces = [
-        (row.inner_text(), row.locator("a[href*='/edit/']").first.get_attribute("href"))
-        for row in rows.all()
-    ]
-    assert len(pieces) == len(DossierItemKind), [text for text, _ in pieces]
-    for text, href in pieces:
-        page.goto(href)
-        if DossierItemKind.RESIDENCE_PERMIT.label in text:
-            _choose(page, "status", "Non concerné")
-        else:
-            _choose(page, "status", "Reçu")
-            _field(page, "Reçue le").fill("05/11/2025")
+    with clock.frozen(date(2025, 9, 1)):
+        # Refer a job seeker; her page opens from the list.
+        page.goto("/admin/candidate/new/")
+        _field(page, "Prénom").fill(FIRST_NAME)
+        _field(page, "Nom").fill(LAST_NAME)
+        _field(page, "Date de naissance").fill("14/05/1990")
+        _field(page, "E-mail").fill("ines.parcourue@example.org")
+        _field(page, "Téléphone").fill("06 12 34 56 78")
+        _choose(page, "commune", "Bordeaux (", typed="Bordeaux")
+        _choose(page, "referral_source", "France Travail")
+        _field(page, "Date d'orientation").fill("01/09/2025")
+        _field(page, "Demandeur d'emploi").check()
+        _field(page, "Identifiant France Travail").fill("1234567A")
+        _field(page, "Nombre d'enfants demandé").fill("4")
         _submit(page, page.get_by_role("button", name="Enregistrer", exact=True))
         _says(page)
-    page.goto(candidate_page)
-    dossier = _text(page.locator("section[aria-labelledby=dossier]"))
-    assert dossier.count("Reçu le 05/11/2025") == len(DossierItemKind) - 1, dossier
-    _transition(page, "Déclarer le dossier complet", {"Date": "10/11/2025"})
-    _says(page, "Statut : Évaluation PMI en cours")
+        page.goto("/admin/candidate/")
+        _field(page, "Rechercher").fill(LAST_NAME)
+        _submit(page, page.get_by_role("button", name="Chercher"))
+        rows = page.locator("table.model-list tbody tr", has_text=LAST_NAME)
+        assert rows.count() == 1, page.locator("table.model-list").inner_text()
+        _submit(page, rows.first.locator("a[href*='/details/']").first)
+        candidate_page = page.url
+        assert _text(page.locator("h1")) == FULL_NAME
+        assert _status(page) == "Orientation reçue"
+        _transition(page, "Démarrer le parcours", {"Date": "01/09/2025"})
+        _says(page, "Statut : En parcours")
 
-    # 7. The agrément, for 3 children: the law wants that restriction motivated in writing.
-    grant = {"Date de la décision": "15/12/2025", "Nombre d'enfants accueillis simultanément": "3"}
-    _transition(page, "Enregistrer l'agrément", grant)
-    refusal = _text(page.locator(".fr-alert--error"))
-    assert "moins de 4 enfants est une restriction qui doit être motivée" in refusal
-    assert _status(page) == "Évaluation PMI en cours"
-    _transition(
-        page, "Enregistrer l'agrément",
-        {**grant, "Motivation écrite": "Surface du logement : trois enfants au plus."},
-    )  # fmt: skip
-    _says(page, "Statut : Agrément obtenu")
-    agrement = _text(page.locator("section[aria-labelledby=agrement]"))
-    assert "Valable jusqu'au 14 décembre 2030" in agrement, agrement
-    # No child before part 1 of the training is done.
-    _transition(page, "Enregistrer l'accueil du premier enfant", {"Date": "05/01/2026"})
-    refusal = _text(page.locator(".fr-alert--error"))
-    assert "Aucun enfant ne peut être accueilli avant la fin de la première partie" in refusal
-    assert _status(page) == "Agrément obtenu"
+        # The activities of the autumn, scheduled through the panel.
+        meeting = _create_activity(
+            page, INFORMATION, "Réunion d'information de septembre", "15/09/2025", "09:30",
+            "12:00", place="Agence France Travail Bastide",
+        )  # fmt: skip
+        immersion = _create_activity(
+            page, IMMERSION, "Immersion à la MAM Les Petits Pas", "06/10/2025", "09:00", "17:00",
+            place=HOST, **{"Structure d'accueil (immersion)": HOST, "SIRET de la structure": SIRET},
+        )  # fmt: skip
 
-    # 8. Part 1 of the training, in its three blocks, then its evaluation.
-    for block, hours, first_aid, ended in (("1", "35", True, "16/01/2026"),
-                                           ("2", "25", False, "30/01/2026"),
-                                           ("3", "20", False, "13/02/2026")):  # fmt: skip
-        course = _open(page, "Enregistrer des heures de formation").locator("form")
-        course.get_by_label("Partie de la formation").select_option(label="Première partie (80 h)")
-        course.get_by_label("Bloc (première partie)").select_option(block)
-        course.get_by_label("Heures suivies").fill(hours)
-        if first_aid:
-            course.get_by_label("Dont les premiers secours (bloc 1)").check()
-        course.get_by_label("Date de fin de la session").fill(ended)
-        course.get_by_label("Organisme de formation").fill("Institut Petite Enfance")
-        _submit(page, course.get_by_role("button", name="Enregistrer les heures"))
-        _says(page, "Les heures de formation sont enregistrées.")
-    training = page.locator("section[aria-labelledby=training]")
-    total = training.locator("tfoot tr").locator("th, td").all_text_contents()
-    assert total == ["Total", "80 h", "80 h"], _text(training)
-    evaluation = _open(page, "Enregistrer l'évaluation de la première partie").locator("form")
-    evaluation.get_by_label("Résultat de l'évaluation").select_option(label="Réussie")
-    evaluation.get_by_label("Date de l'évaluation").fill("20/02/2026")
-    _submit(page, evaluation.get_by_role("button", name="Enregistrer l'évaluation"))
-    _says(page, "L'évaluation est enregistrée.")
-    assert "Première partie terminée le 20 février 2026" in _text(training)
+        # Her enrolment in the information meeting, from its page; the immersion is refused
+        # while no PMSMP convention with its host covers the day (she is a job seeker).
+        _enrol(page, meeting)
+        _says(page, f"{FULL_NAME} est inscrit(e).")
+        _enrol(page, immersion)
+        refusal = _text(page.locator(".fr-alert--error"))
+        assert "une convention PMSMP avec MAM Les Petits Pas couvrant le 06/10/2025" in refusal
+        page.goto(candidate_page)
+        coming = _text(page.locator("section[aria-labelledby=activities]"))
+        assert "Réunion d'information de septembre" in coming
+        assert "Immersion" not in coming
 
-    # 9. Her first child: she is at work.
-    _transition(page, "Enregistrer l'accueil du premier enfant", {"Date": "02/03/2026"})
-    _says(page, "Statut : En activité")
-    assert _status(page) == "En activité"
+    with clock.frozen(date(2025, 9, 15)):
+        # The meeting's roll call, on its day.
+        _roll_call(page, meeting)
 
-    # 10. Years later, the renewal, with units EP1 and EP3 of the CAP AEPE: 10 years more from
-    # the end of the first agrément.
-    with clock.frozen(RENEWAL_TODAY):
+        # Her PMSMP convention, recorded from her page; then her enrolment in the immersion.
+        page.goto(candidate_page)
+        _open(page, "Enregistrer une convention PMSMP")
+        form = page.locator("section[aria-labelledby=conventions] form")
+        form.get_by_label("Structure d'accueil (nom)").fill(HOST)
+        form.get_by_label("SIRET de la structure d'accueil").fill("732 829 320 00074")
+        form.get_by_label("Tuteur ou tutrice dans la structure").fill("Sophie Tutrice")
+        form.get_by_label("Adresse du lieu d'immersion").fill("3 rue des Lilas, 33000 Bordeaux")
+        form.get_by_label("Prescripteur (structure et conseiller)").fill("France Travail Bastide")
+        form.get_by_label("Objet de l'immersion").select_option(label="Découvrir un métier")
+        form.get_by_label("Premier jour").fill("01/10/2025")
+        form.get_by_label("Dernier jour").fill("31/10/2025")
+        _submit(page, form.get_by_role("button", name="Enregistrer la convention"))
+        _says(page, "La convention PMSMP est enregistrée.")
+        conventions = _text(page.locator("section[aria-labelledby=conventions]"))
+        assert f"{HOST} (SIRET {SIRET}), du 01/10/2025 au 31/10/2025" in conventions
+        _enrol(page, immersion)
+        _says(page, f"{FULL_NAME} est inscrit(e).")
+
+    with clock.frozen(date(2025, 10, 6)):
+        # The immersion's roll call, on its day.
+        _roll_call(page, immersion)
+
+    with clock.frozen(date(2025, 11, 5)):
+        # The dossier was filed with the PMI on 3 November although the workshops were not
+        # followed: the programme asks why, and records it.
+        page.goto(candidate_page)
+        filing = _open(page, "Enregistrer le dépôt du dossier")
+        assert f"{COACHING} (2 séances à suivre)" in _text(filing)
+        assert INFORMATION not in _text(filing)
+        assert IMMERSION not in _text(filing)
+        _transition(
+            page, "Enregistrer le dépôt du dossier",
+            {"Date": "03/11/2025",
+             "Pourquoi le dossier est-il déposé malgré ces étapes ?":
+                "Ateliers complets cet automne."},
+        )  # fmt: skip
+        _says(page, "Statut : Dossier déposé")
+
+        # The pieces ticked one by one (the residence permit does not concern her).
+        page.goto("/admin/dossier_item/")
+        rows = page.locator("table.model-list tbody tr", has_text=FULL_NAME)
+        pieces = [
+            (row.inner_text(), row.locator("a[href*='/edit/']").first.get_attribute("href"))
+            for row in rows.all()
+        ]
+        assert len(pieces) == len(DossierItemKind), [text for text, _ in pieces]
+        for text, href in pieces:
+            page.goto(href)
+            if DossierItemKind.RESIDENCE_PERMIT.label in text:
+                _choose(page, "status", "Non concerné")
+            else:
+                _choose(page, "status", "Reçu")
+                _field(page, "Reçue le").fill("05/11/2025")
+            _submit(page, page.get_by_role("button", name="Enregistrer", exact=True))
+            _says(page)
+        page.goto(candidate_page)
+        dossier = _text(page.locator("section[aria-labelledby=dossier]"))
+        assert dossier.count("Reçu le 05/11/2025") == len(DossierItemKind) - 1, dossier
+
+    with clock.frozen(date(2025, 11, 10)):
+        # The dossier declared complete: the legal clocks start.
+        page.goto(candidate_page)
+        _transition(page, "Déclarer le dossier complet", {"Date": "10/11/2025"})
+        _says(page, "Statut : Évaluation PMI en cours")
+
+    with clock.frozen(date(2025, 12, 15)):
+        # The agrément, for 3 children: the law wants that restriction motivated in writing.
+        page.goto(candidate_page)
+        grant = {
+            "Date de la décision": "15/12/2025", "Nombre d'enfants accueillis simultanément": "3"
+        }  # fmt: skip
+        _transition(page, "Enregistrer l'agrément", grant)
+        refusal = _text(page.locator(".fr-alert--error"))
+        assert "moins de 4 enfants est une restriction qui doit être motivée" in refusal
+        assert _status(page) == "Évaluation PMI en cours"
+        _transition(
+            page, "Enregistrer l'agrément",
+            {**grant, "Motivation écrite": "Surface du logement : trois enfants au plus."},
+        )  # fmt: skip
+        _says(page, "Statut : Agrément obtenu")
+        agrement = _text(page.locator("section[aria-labelledby=agrement]"))
+        assert "Valable jusqu'au 14 décembre 2030" in agrement, agrement
+        # No child before part 1 of the training is done.
+        _transition(page, "Enregistrer l'accueil du premier enfant", {"Date": "15/12/2025"})
+        refusal = _text(page.locator(".fr-alert--error"))
+        assert "Aucun enfant ne peut être accueilli avant la fin de la première partie" in refusal
+        assert _status(page) == "Agrément obtenu"
+
+    with clock.frozen(date(2026, 2, 20)):
+        # Part 1 of the training, in its three blocks, then its evaluation.
+        page.goto(candidate_page)
+        for block, hours, first_aid, ended in (("1", "35", True, "16/01/2026"),
+                                               ("2", "25", False, "30/01/2026"),
+                                               ("3", "20", False, "13/02/2026")):  # fmt: skip
+            course = _open(page, "Enregistrer des heures de formation").locator("form")
+            course.get_by_label("Partie de la formation").select_option(
+                label="Première partie (80 h)"
+            )
+            course.get_by_label("Bloc (première partie)").select_option(block)
+            course.get_by_label("Heures suivies").fill(hours)
+            if first_aid:
+                course.get_by_label("Dont les premiers secours (bloc 1)").check()
+            course.get_by_label("Date de fin de la session").fill(ended)
+            course.get_by_label("Organisme de formation").fill("Institut Petite Enfance")
+            _submit(page, course.get_by_role("button", name="Enregistrer les heures"))
+            _says(page, "Les heures de formation sont enregistrées.")
+        training = page.locator("section[aria-labelledby=training]")
+        total = training.locator("tfoot tr").locator("th, td").all_text_contents()
+        assert total == ["Total", "80 h", "80 h"], _text(training)
+        evaluation = _open(page, "Enregistrer l'évaluation de la première partie").locator("form")
+        evaluation.get_by_label("Résultat de l'évaluation").select_option(label="Réussie")
+        evaluation.get_by_label("Date de l'évaluation").fill("20/02/2026")
+        _submit(page, evaluation.get_by_role("button", name="Enregistrer l'évaluation"))
+        _says(page, "L'évaluation est enregistrée.")
+        assert "Première partie terminée le 20 février 2026" in _text(training)
+
+    with clock.frozen(date(2026, 3, 2)):
+        # Her first child: she is at work.
+        page.goto(candidate_page)
+        _transition(page, "Enregistrer l'accueil du premier enfant", {"Date": "02/03/2026"})
+        _says(page, "Statut : En activité")
+        assert _status(page) == "En activité"
+
+    with clock.frozen(date(2030, 9, 2)):
+        # Years later, the renewal, with units EP1 and EP3 of the CAP AEPE: 10 years more
+        # from the end of the first agrément.
         page.goto(candidate_page)
         request = _open(page, "Enregistrer une demande de renouvellement").locator("form")
         request.get_by_label("Demande de renouvellement reçue le").fill("01/08/2030")
@@ -356,6 +387,7 @@ def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
     assert (carer.agrement_on, carer.first_child_on) == (date(2025, 12, 15), date(2026, 3, 2))
     first, renewal = sorted(candidate.decisions, key=lambda d: d.decided_on)
     assert (first.capacity, first.valid_until, first.is_renewal) == (3, date(2030, 12, 14), False)
+    # The renewal runs from the day after the first agrément ends, for 10 years.
     renewal_starts = first.valid_until + relativedelta(days=1)
     assert renewal.is_renewal
     assert renewal.capacity == 4

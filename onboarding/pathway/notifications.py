@@ -59,7 +59,10 @@ def _queue_reminders(session: Session, enrollment: Enrollment, now: datetime) ->
 
 
 def enrollment_made(session: Session, enrollment: Enrollment) -> None:
-    """The invitation now, the reminder two days before (by SMS too where allowed)."""
+    """The invitation now, the reminder two days before (by SMS too where allowed); nothing for
+    an activity already held (an enrolment recorded after the fact)."""
+    if enrollment.activity.date < clock.today():
+        return
     now = clock.now()
     outbox.enqueue(
         session,

@@ -396,3 +396,11 @@ def test_a_staff_phone_is_checked_and_named_in_messages(session, smtp, sms_folde
     send_due(session)
     [message] = smtp.messages()
     assert "05 56 00 11 22" in message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_an_enrolment_recorded_after_the_activity_sends_nothing(session, meeting):
+    candidate, activity = meeting
+    activity.date = TODAY - timedelta(days=3)
+    session.commit()
+    enrol(session, candidate, activity)
+    assert rows(session) == []

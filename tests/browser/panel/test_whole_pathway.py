@@ -137,13 +137,13 @@ def _create_activity(page, step: str, title: str, day: str, start: str, end: str
     return page.url
 
 
-def _enrol(page, activity: str) -> None:
-    """Her enrolment from the activity's page."""
-    page.goto(activity)
-    page.get_by_label("Personne", exact=True).select_option(
-        label=f"{LAST_NAME} {FIRST_NAME} (En parcours)"
-    )
-    _submit(page, page.get_by_role("button", name="Inscrire"))
+def _enrol(page, candidate_page: str, title: str) -> None:
+    """Her enrolment from her page: the activities to come of her département, with seats."""
+    page.goto(candidate_page)
+    section = page.locator("section[aria-labelledby=enrol]")
+    row = section.locator("tr", has_text=title)
+    assert row.count() == 1, section.inner_text()
+    _submit(page, row.get_by_role("button"))
 
 
 def _roll_call(page, activity: str) -> None:
@@ -199,15 +199,16 @@ def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
 
         # Her enrolment in the information meeting, from its page; the immersion is refused
         # while no PMSMP convention with its host covers the day (she is a job seeker).
-        _enrol(page, meeting)
-        _says(page, f"{FULL_NAME} est inscrit(e).")
-        _enrol(page, immersion)
+        _enrol(page, candidate_page, "Réunion d'information de septembre")
+        _says(page, f"{FULL_NAME} est inscrit(e) à « Réunion d'information de septembre »")
+        _enrol(page, candidate_page, "Immersion à la MAM Les Petits Pas")
         refusal = _text(page.locator(".fr-alert--error"))
         assert "une convention PMSMP avec MAM Les Petits Pas couvrant le 06/10/2025" in refusal
+        # Enrolled in the meeting (no longer offered), not in the immersion (still offered).
         page.goto(candidate_page)
-        coming = _text(page.locator("section[aria-labelledby=activities]"))
-        assert "Réunion d'information de septembre" in coming
-        assert "Immersion" not in coming
+        offered = _text(page.locator("section[aria-labelledby=enrol]"))
+        assert "Réunion d'information de septembre" not in offered
+        assert "Immersion à la MAM Les Petits Pas" in offered
 
     with clock.frozen(date(2025, 9, 15)):
         # The meeting's roll call, on its day.
@@ -229,8 +230,8 @@ def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
         _says(page, "La convention PMSMP est enregistrée.")
         conventions = _text(page.locator("section[aria-labelledby=conventions]"))
         assert f"{HOST} (SIRET {SIRET}), du 01/10/2025 au 31/10/2025" in conventions
-        _enrol(page, immersion)
-        _says(page, f"{FULL_NAME} est inscrit(e).")
+        _enrol(page, candidate_page, "Immersion à la MAM Les Petits Pas")
+        _says(page, f"{FULL_NAME} est inscrit(e) à « Immersion à la MAM Les Petits Pas »")
 
     with clock.frozen(date(2025, 10, 6)):
         # The immersion's roll call, on its day.
@@ -252,26 +253,26 @@ def test_a_coordinator_plays_a_whole_pathway_in_the_panel(page, setting):
         )  # fmt: skip
         _says(page, "Statut : Dossier déposé")
 
-        # The pieces ticked one by one (the residence permit does not concern her).
-        page.goto("/admin/dossier_item/")
-        rows = page.locator("table.model-list tbody tr", has_text=FULL_NAME)
-        pieces = [
-            (row.inner_text(), row.locator("a[href*='/edit/']").first.get_attribute("href"))
-            for row in rows.all()
-        ]
-        assert len(pieces) == len(DossierItemKind), [text for text, _ in pieces]
-        for text, href in pieces:
-            page.goto(href)
-            if DossierItemKind.RESIDENCE_PERMIT.label in text:
-                _choose(page, "status", "Non concerné")
-            else:
-                _choose(page, "status", "Reçu")
-                _field(page, "Reçue le").fill("05/11/2025")
-            _submit(page, page.get_by_role("button", name="Enregistrer", exact=True))
-            _says(page)
+        # The pieces ticked on her page (the residence permit does not concern her).
         page.goto(candidate_page)
-        dossier = _text(page.locator("section[aria-labelledby=dossier]"))
-        assert dossier.count("Reçu le 05/11/2025") == len(DossierItemKind) - 1, dossier
+        for kind in DossierItemKind:
+            state = page.get_by_label(f"État : {kind.label}", exact=True)
+            if kind == DossierItemKind.RESIDENCE_PERMIT:
+                state.select_option(value="not_applicable")
+            else:
+                state.select_option(value="received")
+                page.get_by_label(f"Reçue le, JJ/MM/AAAA : {kind.label}", exact=True).fill(
+                    "05/11/2025"
+                )
+        _submit(page, page.get_by_role("button", name="Enregistrer les pièces"))
+        _says(page, "Pièces du dossier enregistrées")
+        dossier = page.locator("section[aria-labelledby=dossier]")
+        received = [
+            field.input_value()
+            for field in dossier.locator("input[name^='on-']").all()
+            if field.input_value()
+        ]
+        assert received == ["05/11/2025"] * (len(DossierItemKind) - 1), received
 
     with clock.frozen(date(2025, 11, 10)):
         # The dossier declared complete: the legal clocks start.

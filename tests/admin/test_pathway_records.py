@@ -486,7 +486,7 @@ def test_a_job_seeker_is_enrolled_in_an_immersion_once_her_convention_is_recorde
         f"/admin/candidate/{seeker.id}/convention/",
         {**CONVENTION, "starts_on": "05/04/2026", "ends_on": "05/04/2026"},
     )
-    assert "Camille Chercheuse est inscrit(e)." in _page(
+    assert "Inscription enregistrée : Camille Chercheuse" in _page(
         panel, panel.post(enrol, {"candidate_id": seeker.id})
     )
     session.expire_all()

@@ -49,7 +49,7 @@ class Sink:
         if self.drop:
             server.transport.close()
             return "250 OK"
-        deadline = clock_time.monotonic() + 150
+        deadline = clock_time.monotonic() + 280
         while not self.hold.is_set() and clock_time.monotonic() < deadline:
             await asyncio.sleep(0.01)  # other connections go on meanwhile
         return "250 OK"

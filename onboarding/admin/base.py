@@ -351,17 +351,6 @@ class StaffModelView(SecuredViewMixin, ModelView):
             kept.append((idx, name, value))
         return kept if self._filters else None
 
-    def save_or_refuse(self, change) -> bool:
-        """Run `change()` and commit; a domain refusal rolls back and shows its French message."""
-        try:
-            change()
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return False
-        return True
-
     def handle_view_exception(self, exc):
         """A domain refusal raised while saving shows its French message; nothing is saved.
 

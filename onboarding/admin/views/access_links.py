@@ -14,8 +14,8 @@ from onboarding.candidate import links
 from onboarding.documents.rendering import render_pdf
 from onboarding.extensions import db
 from onboarding.pathway import audit
-from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.outputs import Output
+from onboarding.web_changes import apply
 
 BULK_TITLE = "Générer et envoyer les liens d'accès personnels"
 
@@ -62,13 +62,12 @@ class AccessLinkMixin:
         page = url_for(".details_view", id=candidate.id)
         if not LinksForm().validate_on_submit():
             abort(400)
-        try:
+
+        def send():
             links.send_personal_link(candidate, sender=str(current_user))
             self._record_link(candidate)
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+
+        if not apply(send):
             return redirect(page)
         flash(
             f"Lien personnel envoyé à {candidate.email}, valable jusqu'au "

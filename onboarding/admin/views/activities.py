@@ -36,6 +36,7 @@ from onboarding.pathway.models import (
     Enrollment,
 )
 from onboarding.pathway.outputs import Output
+from onboarding.web_changes import apply, flashed
 
 CLOSED = enrolment.CLOSED_STATUSES
 
@@ -226,13 +227,12 @@ class ActivityView(StaffModelView):
             )
             for row in activity.enrollments
         ]
-        try:
+
+        def roll_call():
             enrolment.take_roll_call(db.session, activity, marks, today=today())
             self._audit("roll_call", activity, ["attendance", "hours_credited"])
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(f"Rien n'a été enregistré. {error.message}", "error")
+
+        if not apply(roll_call, show=flashed("Rien n'a été enregistré. ")):
             return self._page(activity)
         flash(f"Présences enregistrées pour {counted(len(marks), 'personne')}.", "success")
         return self._page(activity)

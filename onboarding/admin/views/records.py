@@ -18,6 +18,7 @@ from onboarding.pathway.models import (
     DossierItemStatus,
     Enrollment,
 )
+from onboarding.web_changes import apply
 
 CANDIDATE_LABELS = {"candidate": "Personne", "activity": "Activité"}
 
@@ -69,7 +70,7 @@ class EnrollmentView(StaffModelView):
             self._audit("delete", model, [])
             enrolment.cancel_enrollment(db.session, model)
 
-        return self.save_or_refuse(cancel)
+        return bool(apply(cancel))
 
 
 class DossierItemView(StaffModelView):
@@ -103,7 +104,7 @@ class DossierItemView(StaffModelView):
             model.note = (form.note.data or "").strip()
             self._audit("update", model, ["status", "received_on", "note"])
 
-        return self.save_or_refuse(mark)
+        return bool(apply(mark))
 
 
 class DecisionView(StaffModelView):

@@ -1,6 +1,5 @@
 """Admins only: staff accounts, the pathway's configurable steps, and the audit log."""
 
-from flask import flash
 from flask_login import current_user
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import Optional
@@ -12,6 +11,7 @@ from onboarding.extensions import db
 from onboarding.pathway import second_factor, staff
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import ActivityKind, AuditLog, PathwayStep, Role, StaffUser
+from onboarding.web_changes import apply
 
 ADMINISTRATION = "Administration"
 
@@ -54,13 +54,8 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
         del form.reset_second_factor
         return form
 
-    def _fail(self, error: PathwayError) -> bool:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-
     def create_model(self, form):
-        try:
+        def create():
             user = staff.create_staff_user(
                 db.session,
                 email=form.email.data or "",
@@ -70,13 +65,13 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 full_name=form.full_name.data or "",
             )
             self._audit("create", user, ["email", "role", "departments", "full_name"])
-            db.session.commit()
-        except PathwayError as error:
-            return self._fail(error)
-        return user
+            return user
+
+        done = apply(create)
+        return done.value if done else False
 
     def update_model(self, form, model):
-        try:
+        def update():
             role = Role(form.role.data)
             codes = staff.parse_departments(form.departments.data or "")
             if role != Role.ADMIN and not codes:
@@ -102,10 +97,8 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                     setattr(model, name, value)
                     changed.append(name)
             self._audit("update", model, changed)
-            db.session.commit()
-        except PathwayError as error:
-            return self._fail(error)
-        return True
+
+        return bool(apply(update))
 
 
 class PathwayStepView(AdminOnlyMixin, StaffModelView):

@@ -32,6 +32,7 @@ from onboarding.pathway.errors import PathwayError, RuleViolation
 from onboarding.pathway.models import (
     Activity,
     Attendance,
+    AuditAction,
     Candidate,
     Carer,
     DossierItemStatus,
@@ -201,7 +202,7 @@ def excuse(activity_id: int):
     def excuse_self():
         enrollment.excuse(db.session, row, today=today(), by_candidate=True)
         audit.record(
-            db.session, actor=None, action="candidate_excuse", object_type="Enrollment",
+            db.session, actor=None, action=AuditAction.CANDIDATE_EXCUSE, object_type="Enrollment",
             object_id=row.id, fields=["attendance"],
         )  # fmt: skip
 
@@ -224,9 +225,13 @@ def take_back(activity_id: int):
     def come_back():
         enrollment.take_back(db.session, row, today=today())
         audit.record(
-            db.session, actor=None, action="candidate_take_back", object_type="Enrollment",
-            object_id=row.id, fields=["attendance"],
-        )  # fmt: skip
+            db.session,
+            actor=None,
+            action=AuditAction.CANDIDATE_TAKE_BACK,
+            object_type="Enrollment",
+            object_id=row.id,
+            fields=["attendance"],
+        )
 
     if apply(come_back):
         flash(f"C'est noté : vous venez finalement à « {row.activity.title} ».", "success")
@@ -312,9 +317,13 @@ def contact():
             changed = correct_contact_details(candidate, details)
             if changed:
                 audit.record(
-                    db.session, actor=None, action="candidate_update", object_type="Candidate",
-                    object_id=candidate.id, fields=changed,
-                )  # fmt: skip
+                    db.session,
+                    actor=None,
+                    action=AuditAction.CANDIDATE_UPDATE,
+                    object_type="Candidate",
+                    object_id=candidate.id,
+                    fields=changed,
+                )
             return changed
 
         done = apply(correct, show=beside_field(form))
@@ -404,7 +413,7 @@ def profile():
         )
         if changed:
             audit.record(
-                db.session, actor=None, action="carer_update", object_type="Carer",
+                db.session, actor=None, action=AuditAction.CARER_UPDATE, object_type="Carer",
                 object_id=carer.id, fields=changed,
             )  # fmt: skip
 

@@ -15,6 +15,7 @@ from onboarding.pathway import access, audit
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import (
+    AuditAction,
     AuditLog,
     Candidate,
     CandidateStatus,
@@ -153,7 +154,7 @@ def anonymise_candidate(session: Session, candidate: Candidate, *, actor: StaffU
     audit.record(
         session,
         actor=actor,
-        action="anonymise",
+        action=AuditAction.ANONYMISE,
         object_type="Candidate",
         object_id=candidate.id,
         fields=[],
@@ -239,7 +240,7 @@ def _delete_contact_requests(session: Session, ids: list[int]) -> None:
         audit.record(
             session,
             actor=None,
-            action="purge",
+            action=AuditAction.PURGE,
             object_type="ContactRequest",
             object_id=f"{len(ids)} rows",
         )
@@ -267,7 +268,7 @@ def _drop_links(session: Session, ids: list[int]) -> None:
         audit.record(
             session,
             actor=None,
-            action="purge",
+            action=AuditAction.PURGE,
             object_type="Candidate",
             object_id=f"{len(ids)} expired links",
         )

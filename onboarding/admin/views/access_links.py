@@ -14,6 +14,7 @@ from onboarding.candidate import links
 from onboarding.documents.rendering import render_pdf
 from onboarding.extensions import db
 from onboarding.pathway import audit
+from onboarding.pathway.models import AuditAction
 from onboarding.pathway.outputs import Output
 from onboarding.web_changes import apply
 
@@ -27,7 +28,7 @@ class LinksForm(PanelForm):
 class AccessLinkMixin:
     def _record_link(self, candidate) -> None:
         audit.record(
-            db.session, actor=current_user._get_current_object(), action="access_link",
+            db.session, actor=current_user._get_current_object(), action=AuditAction.ACCESS_LINK,
             object_type="Candidate", object_id=candidate.id, fields=["access_nonce"],
         )  # fmt: skip
 

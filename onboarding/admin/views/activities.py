@@ -31,6 +31,7 @@ from onboarding.pathway.models import (
     Activity,
     ActivityKind,
     Attendance,
+    AuditAction,
     Candidate,
     Commune,
     Enrollment,
@@ -230,7 +231,7 @@ class ActivityView(StaffModelView):
 
         def roll_call():
             enrolment.take_roll_call(db.session, activity, marks, today=today())
-            self._audit("roll_call", activity, ["attendance", "hours_credited"])
+            self._audit(AuditAction.ROLL_CALL, activity, ["attendance", "hours_credited"])
 
         if not apply(roll_call, show=flashed("Rien n'a été enregistré. ")):
             return self._page(activity)
@@ -274,7 +275,7 @@ class ActivityView(StaffModelView):
                 continue
             enrolled.append(candidate.full_name)
         if enrolled:
-            self._audit("enrol", activity, ["enrollments"])
+            self._audit(AuditAction.ENROL, activity, ["enrollments"])
         db.session.commit()
         if enrolled:
             flash(f"Inscription enregistrée : {', '.join(enrolled)}.", "success")

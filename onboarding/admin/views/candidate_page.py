@@ -15,6 +15,7 @@ from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import audit, privacy, situation, transitions
 from onboarding.pathway.clock import today
+from onboarding.pathway.models import AuditAction
 from onboarding.pathway.outputs import Output
 from onboarding.pathway.progress import candidate_progress
 from onboarding.web_changes import apply
@@ -111,7 +112,7 @@ class CandidatePageMixin:
         audit.record(
             db.session,
             actor=current_user._get_current_object(),
-            action="export_personal_data",
+            action=AuditAction.EXPORT_PERSONAL_DATA,
             object_type="Candidate",
             object_id=candidate.id,
         )

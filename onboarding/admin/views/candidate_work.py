@@ -17,7 +17,7 @@ from onboarding.pathway import dossier, situation
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError, RuleViolation
-from onboarding.pathway.models import Activity, DossierItemStatus, Enrollment
+from onboarding.pathway.models import Activity, AuditAction, DossierItemStatus, Enrollment
 from onboarding.web_changes import apply, flashed
 
 # How far ahead the candidate page offers activities.
@@ -102,7 +102,7 @@ class CandidateWorkMixin:
                 db.session, candidate, activity,
                 actor=current_user._get_current_object(), today=today(),
             )  # fmt: skip
-            self._audit("enrol", activity, ["enrollments"])
+            self._audit(AuditAction.ENROL, activity, ["enrollments"])
 
         if not apply(enrol):
             return self._work_page(candidate, "enrol")
@@ -143,7 +143,7 @@ class CandidateWorkMixin:
                 if (item.status, item.received_on) != before:
                     changed.append(item)
             for item in changed:
-                self._audit("update", item, ["status", "received_on"])
+                self._audit(AuditAction.UPDATE, item, ["status", "received_on"])
 
         if not apply(mark_all, show=flashed("Rien n'a été enregistré. ")):
             return self._work_page(candidate, "dossier")

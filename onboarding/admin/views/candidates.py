@@ -22,6 +22,7 @@ from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.geography import department_of
 from onboarding.pathway.identifiers import phone_variants
 from onboarding.pathway.models import (
+    AuditAction,
     Candidate,
     CandidateStatus,
     Commune,
@@ -314,7 +315,7 @@ class CandidateView(
             if self._duplicates_to_confirm(referral):
                 return None
             candidate = refer_candidate(db.session, referral, today=today())
-            self._audit("create", candidate, list(IDENTITY_FIELDS))
+            self._audit(AuditAction.CREATE, candidate, list(IDENTITY_FIELDS))
             return candidate
 
         done = apply(create, show=self._beside_field(form))
@@ -337,6 +338,6 @@ class CandidateView(
                 if getattr(model, name) != value:
                     setattr(model, name, value)
                     changed.append(name)
-            self._audit("update", model, changed)
+            self._audit(AuditAction.UPDATE, model, changed)
 
         return bool(apply(update, show=self._beside_field(form)))

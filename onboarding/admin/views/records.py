@@ -12,6 +12,7 @@ from onboarding.pathway.clock import today
 from onboarding.pathway.models import (
     AgrementDecision,
     Attendance,
+    AuditAction,
     DecisionOutcome,
     DossierItem,
     DossierItemKind,
@@ -67,7 +68,7 @@ class EnrollmentView(StaffModelView):
 
     def delete_model(self, model):
         def cancel():
-            self._audit("delete", model, [])
+            self._audit(AuditAction.DELETE, model, [])
             enrolment.cancel_enrollment(db.session, model)
 
         return bool(apply(cancel))
@@ -102,7 +103,7 @@ class DossierItemView(StaffModelView):
         def mark():
             dossier.mark_item(model, form.status.data, on=form.received_on.data, today=today())
             model.note = (form.note.data or "").strip()
-            self._audit("update", model, ["status", "received_on", "note"])
+            self._audit(AuditAction.UPDATE, model, ["status", "received_on", "note"])
 
         return bool(apply(mark))
 

@@ -1,16 +1,24 @@
 """Admins only: staff accounts, the pathway's configurable steps, and the audit log."""
 
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import Optional
 
 from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
-from onboarding.admin.wording import action_name, field_names, object_name
+from onboarding.admin.wording import field_names, object_name
 from onboarding.extensions import db
 from onboarding.pathway import second_factor, staff
 from onboarding.pathway.errors import PathwayError
-from onboarding.pathway.models import ActivityKind, AuditLog, PathwayStep, Role, StaffUser
+from onboarding.pathway.models import (
+    ActivityKind,
+    AuditAction,
+    AuditLog,
+    PathwayStep,
+    Role,
+    StaffUser,
+)
 from onboarding.web_changes import apply
 
 ADMINISTRATION = "Administration"
@@ -64,7 +72,7 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 departments=form.departments.data or "",
                 full_name=form.full_name.data or "",
             )
-            self._audit("create", user, ["email", "role", "departments", "full_name"])
+            self._audit(AuditAction.CREATE, user, ["email", "role", "departments", "full_name"])
             return user
 
         done = apply(create)
@@ -96,7 +104,7 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 if getattr(model, name) != value:
                     setattr(model, name, value)
                     changed.append(name)
-            self._audit("update", model, changed)
+            self._audit(AuditAction.UPDATE, model, changed)
 
         return bool(apply(update))
 
@@ -141,10 +149,13 @@ class AuditLogView(AdminOnlyMixin, StaffModelView):
     column_formatters = {
         "fields": lambda v, c, m, n: field_names(m.fields),
         "object_type": lambda v, c, m, n: object_name(m.object_type),
-        "action": lambda v, c, m, n: action_name(m.action),
+        "action": lambda v, c, m, n: AuditAction.label_of(m.action),
     }
     column_default_sort = ("id", True)
-    column_filters = ("object_type", "action")
+    column_filters = (
+        "object_type",
+        FilterEqual(AuditLog.action, "Action", options=AuditAction.choices()),
+    )
 
     def __init__(self):
         super().__init__(AuditLog, name="Journal", endpoint="audit_log", category=ADMINISTRATION)

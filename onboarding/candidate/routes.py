@@ -198,15 +198,7 @@ def excuse(activity_id: int):
     row = _own_enrollment(activity_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-
-    def excuse_self():
-        enrollment.excuse(db.session, row, today=today(), by_candidate=True)
-        audit.record(
-            db.session, actor=None, action=AuditAction.CANDIDATE_EXCUSE, object_type="Enrollment",
-            object_id=row.id, fields=["attendance"],
-        )  # fmt: skip
-
-    if apply(excuse_self):
+    if apply(lambda: enrollment.excuse(db.session, row, today=today(), by_candidate=True)):
         flash(
             f"C'est noté : vous ne viendrez pas à « {row.activity.title} ». "
             "Votre conseiller en est prévenu. Si vous changez d'avis, vous pouvez reprendre "
@@ -222,18 +214,7 @@ def take_back(activity_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
 
-    def come_back():
-        enrollment.take_back(db.session, row, today=today())
-        audit.record(
-            db.session,
-            actor=None,
-            action=AuditAction.CANDIDATE_TAKE_BACK,
-            object_type="Enrollment",
-            object_id=row.id,
-            fields=["attendance"],
-        )
-
-    if apply(come_back):
+    if apply(lambda: enrollment.take_back(db.session, row, today=today())):
         flash(f"C'est noté : vous venez finalement à « {row.activity.title} ».", "success")
     return redirect(url_for(".home", _anchor="activites"))
 

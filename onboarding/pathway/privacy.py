@@ -68,9 +68,10 @@ def _row(obj, *, leave_out: tuple[str, ...] = ()) -> dict:
     }
 
 
-def export_candidate(session: Session, candidate: Candidate) -> dict:
+def export_candidate(session: Session, candidate: Candidate, *, actor: StaffUser | None) -> dict:
     """Every row about the candidate, as JSON-ready values. Parents' requests to her as a carer
-    are the parents' data: only their dates and outcomes are listed."""
+    are the parents' data: only their dates and outcomes are listed. The audit log keeps who
+    took the export (after it: the export lists the rows written before)."""
     audit_rows = session.scalars(
         select(AuditLog)
         .where(AuditLog.object_type == "Candidate", AuditLog.object_id == str(candidate.id))
@@ -109,6 +110,10 @@ def export_candidate(session: Session, candidate: Candidate) -> dict:
                 {"created_at": _plain(r.created_at), "outcome": r.outcome.value} for r in requests
             ],
         }
+    audit.record(
+        session, actor=actor, action=AuditAction.EXPORT_PERSONAL_DATA, object_type="Candidate",
+        object_id=candidate.id,
+    )  # fmt: skip
     return export
 
 

@@ -18,6 +18,7 @@ from onboarding.pathway.models import (
     Activity,
     ActivityKind,
     Attendance,
+    AuditLog,
     Candidate,
     CandidateStatus,
     Enrollment,
@@ -134,6 +135,12 @@ def test_excuse_in_advance_marks_excused_without_hours(session, today):
     assert row.hours_credited == 0
     assert row.excused_by_candidate
     assert row.marked_at is not None
+    # The domain keeps it in the audit log, whoever calls it.
+    logged = session.scalars(select(AuditLog).where(AuditLog.object_id == str(row.id))).all()
+    assert [(e.action, e.actor) for e in logged] == [("candidate_excuse", None)]
+    enrollment.take_back(session, row, today=today)
+    logged = session.scalars(select(AuditLog).where(AuditLog.object_id == str(row.id))).all()
+    assert [e.action for e in logged] == ["candidate_excuse", "candidate_take_back"]
 
 
 def test_excuse_for_a_past_activity_refused(session, today):

@@ -13,9 +13,8 @@ from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.candidate import links
 from onboarding.documents import papers
 from onboarding.extensions import db
-from onboarding.pathway import audit, privacy, situation, transitions
+from onboarding.pathway import privacy, situation, transitions
 from onboarding.pathway.clock import today
-from onboarding.pathway.models import AuditAction
 from onboarding.pathway.outputs import Output
 from onboarding.pathway.progress import candidate_progress
 from onboarding.web_changes import apply
@@ -108,13 +107,8 @@ class CandidatePageMixin:
     def personal_data_export_view(self, candidate_id: int):
         require(Output.PERSONAL_DATA)
         candidate = self._personal_data_candidate(candidate_id)
-        export = privacy.export_candidate(db.session, candidate)
-        audit.record(
-            db.session,
-            actor=current_user._get_current_object(),
-            action=AuditAction.EXPORT_PERSONAL_DATA,
-            object_type="Candidate",
-            object_id=candidate.id,
+        export = privacy.export_candidate(
+            db.session, candidate, actor=current_user._get_current_object()
         )
         db.session.commit()
         body = json.dumps(export, ensure_ascii=False, indent=2, sort_keys=True)

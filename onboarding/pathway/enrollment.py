@@ -89,6 +89,10 @@ def enroll(
     session.add(enrollment)
     session.flush()
     notifications.enrollment_made(session, enrollment)
+    audit.record(
+        session, actor=actor, action=AuditAction.ENROL, object_type="Activity",
+        object_id=activity.id, fields=["enrollments"],
+    )  # fmt: skip
     return enrollment
 
 
@@ -219,9 +223,15 @@ def _checked_mark(activity: Activity, mark: Mark, name: str) -> tuple[Attendance
 
 
 def take_roll_call(
-    session: Session, activity: Activity, marks: list[Mark], *, today: date
+    session: Session,
+    activity: Activity,
+    marks: list[Mark],
+    *,
+    today: date,
+    actor: StaffUser | None = None,
 ) -> list[Enrollment]:
-    """Mark every line, or none: the whole form is checked before anything is written."""
+    """Mark every line, or none: the whole form is checked before anything is written; the
+    audit log keeps who took it."""
     if activity.date > today:
         raise RuleViolation("La présence se relève le jour de l'activité ou après.")
     by_id = {e.id: e for e in activity.enrollments}
@@ -236,4 +246,8 @@ def take_roll_call(
         enrollment.attendance = attendance
         enrollment.hours_credited = hours
         enrollment.marked_at = now
+    audit.record(
+        session, actor=actor, action=AuditAction.ROLL_CALL, object_type="Activity",
+        object_id=activity.id, fields=["attendance", "hours_credited"],
+    )  # fmt: skip
     return [enrollment for enrollment, _, _ in checked]

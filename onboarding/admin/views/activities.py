@@ -31,7 +31,6 @@ from onboarding.pathway.models import (
     Activity,
     ActivityKind,
     Attendance,
-    AuditAction,
     Candidate,
     Commune,
     Enrollment,
@@ -228,12 +227,13 @@ class ActivityView(StaffModelView):
             )
             for row in activity.enrollments
         ]
-
-        def roll_call():
-            enrolment.take_roll_call(db.session, activity, marks, today=today())
-            self._audit(AuditAction.ROLL_CALL, activity, ["attendance", "hours_credited"])
-
-        if not apply(roll_call, show=flashed("Rien n'a été enregistré. ")):
+        actor = current_user._get_current_object()
+        if not apply(
+            lambda: enrolment.take_roll_call(
+                db.session, activity, marks, today=today(), actor=actor
+            ),
+            show=flashed("Rien n'a été enregistré. "),
+        ):
             return self._page(activity)
         flash(f"Présences enregistrées pour {counted(len(marks), 'personne')}.", "success")
         return self._page(activity)
@@ -274,8 +274,6 @@ class ActivityView(StaffModelView):
                 refused.append(error.message)
                 continue
             enrolled.append(candidate.full_name)
-        if enrolled:
-            self._audit(AuditAction.ENROL, activity, ["enrollments"])
         db.session.commit()
         if enrolled:
             flash(f"Inscription enregistrée : {', '.join(enrolled)}.", "success")

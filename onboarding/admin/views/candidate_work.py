@@ -96,15 +96,10 @@ class CandidateWorkMixin:
                 "Cette activité a lieu dans un autre département que celui de la personne.", "error"
             )
             return self._work_page(candidate, "enrol")
-
-        def enrol():
-            enrolment.enroll(
-                db.session, candidate, activity,
-                actor=current_user._get_current_object(), today=today(),
-            )  # fmt: skip
-            self._audit(AuditAction.ENROL, activity, ["enrollments"])
-
-        if not apply(enrol):
+        actor = current_user._get_current_object()
+        if not apply(
+            lambda: enrolment.enroll(db.session, candidate, activity, actor=actor, today=today())
+        ):
             return self._work_page(candidate, "enrol")
         flash(
             f"{candidate.full_name} est inscrit(e) à « {activity.title} » du "

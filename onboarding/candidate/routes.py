@@ -378,7 +378,7 @@ def profile():
 
     def save_profile():
         commune = find_commune(db.session, form.postcode.data, form.commune_name.data)
-        changed = carers.update_profile(
+        carers.update_profile(
             db.session,
             carer,
             carers.ProfileInput(
@@ -392,11 +392,6 @@ def profile():
             ),
             now=utcnow(),
         )
-        if changed:
-            audit.record(
-                db.session, actor=None, action=AuditAction.CARER_UPDATE, object_type="Carer",
-                object_id=carer.id, fields=changed,
-            )  # fmt: skip
 
     if not apply(save_profile, show=beside_field(form, {"commune": "postcode"})):
         return _availability_page(carer, form)

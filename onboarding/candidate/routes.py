@@ -23,7 +23,7 @@ from onboarding.candidate.forms import ActionForm, ContactForm, ProfileForm, Vac
 from onboarding.documents import papers
 from onboarding.documents.rendering import DocumentTooLarge
 from onboarding.extensions import db, limiter
-from onboarding.pathway import access, audit, carers, enrollment, shown, situation
+from onboarding.pathway import access, carers, enrollment, shown, situation
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.clock import today
 from onboarding.pathway.commune_search import find_commune
@@ -32,7 +32,6 @@ from onboarding.pathway.errors import PathwayError, RuleViolation
 from onboarding.pathway.models import (
     Activity,
     Attendance,
-    AuditAction,
     Candidate,
     Carer,
     DossierItemStatus,
@@ -293,21 +292,10 @@ def contact():
     form = ContactForm(obj=None if request.method == "POST" else candidate)
     if form.validate_on_submit():
         details = ContactDetails(form.email.data, form.phone.data, form.address.data)
-
-        def correct():
-            changed = correct_contact_details(candidate, details)
-            if changed:
-                audit.record(
-                    db.session,
-                    actor=None,
-                    action=AuditAction.CANDIDATE_UPDATE,
-                    object_type="Candidate",
-                    object_id=candidate.id,
-                    fields=changed,
-                )
-            return changed
-
-        done = apply(correct, show=beside_field(form))
+        done = apply(
+            lambda: correct_contact_details(db.session, candidate, details),
+            show=beside_field(form),
+        )
         if done:
             flash(
                 "Vos coordonnées sont enregistrées." if done.value else "Rien n'a changé.",

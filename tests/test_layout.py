@@ -140,3 +140,76 @@ def test_the_layering_check_sees_a_query_written_in_a_view(tmp_path):
         "imports onboarding.pathway.models",
         "uses session.execute (line 4)",
     ]
+
+
+# --- one way to write: web code applies changes through web_changes and names audit actions ----
+WEB_PACKAGES = [p for p in (ROOT / "onboarding").iterdir() if p.is_dir() and p.name != "pathway"]
+REFUSALS = {"PathwayError", "RuleViolation", "ReasonRequired", "TransitionNotAllowed",
+            "ActivityFull", "DuplicateError"}  # fmt: skip
+
+
+def _caught(handler: ast.ExceptHandler) -> set[str]:
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return {
+        node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "") for node in types
+    }
+
+
+def _is_session_commit(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "commit"
+        and isinstance(node.func.value, ast.Attribute)
+        and node.func.value.attr == "session"
+    )
+
+
+def _written_by_hand(path: Path) -> list[str]:
+    """Commits beside a hand-written refusal handler, and audit actions given as strings."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Try) and any(_caught(h) & REFUSALS for h in node.handlers):
+            commits = [n for part in (*node.body, *node.orelse) for n in ast.walk(part)]
+            found += [
+                f"commits inside try/except PathwayError (line {n.lineno})"
+                for n in commits
+                if _is_session_commit(n)
+            ]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            action = None
+            if node.func.attr == "record":
+                action = next((k.value for k in node.keywords if k.arg == "action"), None)
+            elif node.func.attr == "_audit" and node.args:
+                action = node.args[0]
+            if isinstance(action, ast.Constant) and isinstance(action.value, str):
+                found.append(f"audit action as a string (line {node.lineno})")
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for package in WEB_PACKAGES for p in package.rglob("*.py")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_web_code_applies_changes_through_web_changes(path):
+    assert _written_by_hand(path) == [], f"{path.relative_to(ROOT)}: use web_changes.apply"
+
+
+def test_the_one_way_to_write_check_sees_a_hand_written_sequence(tmp_path):
+    view = tmp_path / "view.py"
+    view.write_text(
+        "try:\n"
+        "    change()\n"
+        "    audit.record(db.session, actor=None, action='update', object_type='X', object_id=1)\n"
+        "    db.session.commit()\n"
+        "except (ValueError, errors.RuleViolation):\n"
+        "    db.session.rollback()\n"
+        "self._audit('create', model, [])\n"
+        "self._audit(AuditAction.CREATE, model, [])\n"
+    )
+    assert sorted(_written_by_hand(view)) == [
+        "audit action as a string (line 3)",
+        "audit action as a string (line 7)",
+        "commits inside try/except PathwayError (line 4)",
+    ]

@@ -45,6 +45,7 @@ from onboarding.formatting import (
 )
 from onboarding.pathway import audit
 from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.models import AuditAction
 from onboarding.pathway.outputs import Output, may_take_out
 from onboarding.pathway.scope import department_filter
 
@@ -351,17 +352,6 @@ class StaffModelView(SecuredViewMixin, ModelView):
             kept.append((idx, name, value))
         return kept if self._filters else None
 
-    def save_or_refuse(self, change) -> bool:
-        """Run `change()` and commit; a domain refusal rolls back and shows its French message."""
-        try:
-            change()
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return False
-        return True
-
     def handle_view_exception(self, exc):
         """A domain refusal raised while saving shows its French message; nothing is saved.
 
@@ -408,12 +398,12 @@ class StaffModelView(SecuredViewMixin, ModelView):
         state = sa_inspect(model)
         fields = [attr.key for attr in state.attrs if attr.history.has_changes()]
         db.session.flush()
-        self._audit("create" if is_created else "update", model, fields)
+        self._audit(AuditAction.CREATE if is_created else AuditAction.UPDATE, model, fields)
 
     def on_model_delete(self, model):
-        self._audit("delete", model, [])
+        self._audit(AuditAction.DELETE, model, [])
 
-    def _audit(self, action: str, model, fields: list[str]) -> None:
+    def _audit(self, action: AuditAction, model, fields: list[str]) -> None:
         audit.record(
             db.session,
             actor=current_user._get_current_object(),

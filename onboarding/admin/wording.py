@@ -83,7 +83,7 @@ LABELS = {
     "claimed_by": "Pris en charge par", "key": "Clé",
 }  # fmt: skip
 
-# The journal names what changed by model and action: in French for the reader.
+# The journal names what changed by model (its actions are AuditAction's labels): in French.
 OBJECT_NAMES = {
     "Candidate": "Personne", "Activity": "Activité", "Enrollment": "Inscription",
     "DossierItem": "Pièce du dossier", "AgrementDecision": "Décision d'agrément",
@@ -91,23 +91,10 @@ OBJECT_NAMES = {
     "Carer": "Assistante maternelle", "Vacancy": "Place", "ContactRequest": "Demande de parent",
     "StaffUser": "Compte", "PathwayStep": "Étape du parcours",
 }  # fmt: skip
-ACTION_NAMES = {
-    "create": "Création", "update": "Modification", "delete": "Suppression",
-    "enrol": "Inscription", "roll_call": "Relevé de présence",
-    "access_link": "Lien d'accès personnel", "anonymise": "Anonymisation",
-    "export_personal_data": "Export des données personnelles", "purge": "Purge",
-    "candidate_excuse": "Absence signalée par la personne",
-    "candidate_update": "Coordonnées changées par la personne",
-    "carer_update": "Profil changé par l'assistante maternelle",
-}  # fmt: skip
 
 
 def object_name(name: str) -> str:
     return OBJECT_NAMES.get(name, name)
-
-
-def action_name(name: str) -> str:
-    return ACTION_NAMES.get(name, name)
 
 
 def field_names(names) -> str:

@@ -10,8 +10,8 @@ from onboarding.auth.forms import ForgottenPasswordForm, NewPasswordForm
 from onboarding.extensions import db, limiter
 from onboarding.pathway import password_reset
 from onboarding.pathway.base import utcnow
-from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.staff import check_password, find_by_email
+from onboarding.web_changes import apply
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +81,13 @@ def reset_password(token: str):
         return redirect(url_for("auth.forgotten_password"))
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
+
+        def set_new_password():
             check_password(form.password.data)
-        except RuleViolation as error:
-            form.password.errors.append(error.message)
-        else:
             # A new hash and a new session version: this link and every session end.
             user.set_password(form.password.data)
-            db.session.commit()
+
+        if apply(set_new_password, show=lambda error: form.password.errors.append(error.message)):
             flash(PASSWORD_CHANGED, "info")
             return redirect(url_for("auth.login"))
     return render_template("auth/new_password.html", form=form, token=token)

@@ -19,9 +19,9 @@ from onboarding.auth.forms import CodeForm
 from onboarding.extensions import db, limiter
 from onboarding.pathway import second_factor as factor
 from onboarding.pathway.base import utcnow
-from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import StaffUser
 from onboarding.redirects import local_target
+from onboarding.web_changes import apply
 
 PENDING = "pending_sign_in"
 SETUP_SECRET = "totp_setup_secret"
@@ -139,13 +139,12 @@ def second_factor_setup():
     form = CodeForm()
     form.code.label.text = "Code à 6 chiffres affiché par l'application"
     if form.validate_on_submit():
-        try:
-            codes = factor.enable(db.session, user, secret, form.code.data, utcnow())
-        except RuleViolation as error:
-            db.session.rollback()
-            form.code.errors.append(error.message)
-        else:
-            db.session.commit()
+        done = apply(
+            lambda: factor.enable(db.session, user, secret, form.code.data, utcnow()),
+            show=lambda error: form.code.errors.append(error.message),
+        )
+        if done:
+            codes = done.value
             session.pop(SETUP_SECRET, None)
             next_target = url_for("admin.index")
             if pending is not None:

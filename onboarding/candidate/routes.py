@@ -23,7 +23,7 @@ from onboarding.candidate.forms import ActionForm, ContactForm, ProfileForm, Vac
 from onboarding.documents import papers
 from onboarding.documents.rendering import DocumentTooLarge
 from onboarding.extensions import db, limiter
-from onboarding.pathway import access, audit, carers, enrollment, shown, situation
+from onboarding.pathway import access, carers, enrollment, shown, situation
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.clock import today
 from onboarding.pathway.commune_search import find_commune
@@ -50,6 +50,7 @@ from onboarding.pathway.schedule import (
     half_day_mask,
     half_day_names,
 )
+from onboarding.web_changes import apply, beside_field
 
 SESSION_KEYS = ("candidate_id", "candidate_link", "candidate_session")
 STRUCTURE = "Parcours Assmat – France Travail et Caf"
@@ -196,17 +197,7 @@ def excuse(activity_id: int):
     row = _own_enrollment(activity_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        enrollment.excuse(db.session, row, today=today(), by_candidate=True)
-        audit.record(
-            db.session, actor=None, action="candidate_excuse", object_type="Enrollment",
-            object_id=row.id, fields=["attendance"],
-        )  # fmt: skip
-        db.session.commit()
-    except PathwayError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if apply(lambda: enrollment.excuse(db.session, row, today=today(), by_candidate=True)):
         flash(
             f"C'est noté : vous ne viendrez pas à « {row.activity.title} ». "
             "Votre conseiller en est prévenu. Si vous changez d'avis, vous pouvez reprendre "
@@ -221,17 +212,8 @@ def take_back(activity_id: int):
     row = _own_enrollment(activity_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        enrollment.take_back(db.session, row, today=today())
-        audit.record(
-            db.session, actor=None, action="candidate_take_back", object_type="Enrollment",
-            object_id=row.id, fields=["attendance"],
-        )  # fmt: skip
-        db.session.commit()
-    except PathwayError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+
+    if apply(lambda: enrollment.take_back(db.session, row, today=today())):
         flash(f"C'est noté : vous venez finalement à « {row.activity.title} ».", "success")
     return redirect(url_for(".home", _anchor="activites"))
 
@@ -303,35 +285,21 @@ def completion_attestation():
     )
 
 
-# --- forms: a refusal from the domain goes beside its field ----------------------------------
-def _refuse(form, error: PathwayError, aliases: dict[str, str] | None = None) -> None:
-    db.session.rollback()
-    name = (aliases or {}).get(error.field, error.field)
-    if name and name in form:
-        form[name].errors = [*form[name].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
+# --- forms: a refusal from the domain goes beside its field (web_changes.beside_field) ------
 @bp.route("/coordonnees", methods=["GET", "POST"])
 def contact():
     candidate = g.candidate
     form = ContactForm(obj=None if request.method == "POST" else candidate)
     if form.validate_on_submit():
         details = ContactDetails(form.email.data, form.phone.data, form.address.data)
-        try:
-            changed = correct_contact_details(candidate, details)
-            if changed:
-                audit.record(
-                    db.session, actor=None, action="candidate_update", object_type="Candidate",
-                    object_id=candidate.id, fields=changed,
-                )  # fmt: skip
-            db.session.commit()
-        except PathwayError as error:
-            _refuse(form, error)
-        else:
+        done = apply(
+            lambda: correct_contact_details(db.session, candidate, details),
+            show=beside_field(form),
+        )
+        if done:
             flash(
-                "Vos coordonnées sont enregistrées." if changed else "Rien n'a changé.", "success"
+                "Vos coordonnées sont enregistrées." if done.value else "Rien n'a changé.",
+                "success",
             )
             return redirect(url_for(".contact"))
     return render_template("candidate/contact.html", candidate=candidate, form=form)
@@ -395,9 +363,10 @@ def profile():
     form = _profile_form(carer)
     if not form.validate_on_submit():
         return _availability_page(carer, form)
-    try:
+
+    def save_profile():
         commune = find_commune(db.session, form.postcode.data, form.commune_name.data)
-        changed = carers.update_profile(
+        carers.update_profile(
             db.session,
             carer,
             carers.ProfileInput(
@@ -411,14 +380,8 @@ def profile():
             ),
             now=utcnow(),
         )
-        if changed:
-            audit.record(
-                db.session, actor=None, action="carer_update", object_type="Carer",
-                object_id=carer.id, fields=changed,
-            )  # fmt: skip
-        db.session.commit()
-    except PathwayError as error:
-        _refuse(form, error, {"commune": "postcode"})
+
+    if not apply(save_profile, show=beside_field(form, {"commune": "postcode"})):
         return _availability_page(carer, form)
     flash(
         "Votre profil est publié : les parents le voient."
@@ -506,15 +469,15 @@ def _save_vacancy(vacancy: Vacancy | None):
         form.half_days.data = half_day_names(vacancy.half_days)
     if not form.validate_on_submit():
         return _vacancy_page(form, vacancy)
-    try:
+
+    def save():
         data = _vacancy_input(form)
         if vacancy is None:
             carers.add_vacancy(db.session, carer, data, today=today())
         else:
             carers.update_vacancy(vacancy, data, today=today())
-        db.session.commit()
-    except PathwayError as error:
-        _refuse(form, error)
+
+    if not apply(save, show=beside_field(form)):
         return _vacancy_page(form, vacancy)
     flash(
         "La place est enregistrée. Pensez à confirmer vos disponibilités quand tout est à jour.",

@@ -124,7 +124,7 @@ class Player:
         self.enrollments += 1
         if isinstance(event, Attend):
             mark = enrollment.Mark(row.id, event.attendance.value, event.hours)
-            enrollment.take_roll_call(self.session, activity, [mark], today=self.today)
+            enrollment.take_roll_call(self.session, activity, [mark], today=self.today, actor=actor)
         elif event.excused:
             enrollment.excuse(self.session, row, today=self.today, by_candidate=True)
 

@@ -9,6 +9,7 @@ from onboarding.pathway import audit, deadlines, shown
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import (
     AgrementDecision,
+    AuditAction,
     Candidate,
     CandidateStatus,
     Carer,
@@ -158,7 +159,7 @@ def record_renewal(
         audit.record(
             session,
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="AgrementDecision",
             object_id=decision.id,
             fields=["candidate_id", "outcome", "decided_on", "capacity", "is_renewal"],
@@ -172,6 +173,6 @@ def _audit(session: Session, actor: StaffUser | None, carer: Carer, fields: list
         return
     session.flush()
     audit.record(
-        session, actor=actor, action="update", object_type="Carer", object_id=carer.id,
+        session, actor=actor, action=AuditAction.UPDATE, object_type="Carer", object_id=carer.id,
         fields=fields,
     )  # fmt: skip

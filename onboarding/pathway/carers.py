@@ -7,9 +7,16 @@ from datetime import date, datetime, time
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import training  # a module: it imports the models, which import us
+from onboarding.pathway import audit, training  # modules: it imports the models, which import us
 from onboarding.pathway.errors import RuleViolation
-from onboarding.pathway.models import AgrementDecision, Candidate, Carer, Commune, Vacancy
+from onboarding.pathway.models import (
+    AgrementDecision,
+    AuditAction,
+    Candidate,
+    Carer,
+    Commune,
+    Vacancy,
+)
 from onboarding.pathway.schedule import FULL_WEEK, HALF_DAY_LABELS, HALF_DAYS
 
 # Product rules: unconfirmed for 6 months is stale; approved within 12 months is new.
@@ -235,7 +242,8 @@ class ProfileInput:
 def update_profile(
     session: Session, carer: Carer, data: ProfileInput, *, now: datetime
 ) -> list[str]:
-    """Check everything, then change the profile; returns the names of the fields changed."""
+    """Check everything, then change the profile (the carer's own change, kept in the audit
+    log); returns the names of the fields changed."""
     presentation = (data.presentation or "").strip()
     if len(presentation) > PRESENTATION_MAX:
         raise RuleViolation(
@@ -280,4 +288,10 @@ def update_profile(
     changed = [name for name, value in values.items() if getattr(carer, name) != value]
     for name in changed:
         setattr(carer, name, values[name])
+    if changed:
+        # Her own change: no staff member to name.
+        audit.record(
+            session, actor=None, action=AuditAction.CARER_UPDATE, object_type="Carer",
+            object_id=carer.id, fields=changed,
+        )  # fmt: skip
     return changed

@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
+from onboarding.pathway import audit
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.identifiers import is_phone, normalize_phone
-from onboarding.pathway.models import Candidate
+from onboarding.pathway.models import AuditAction, Candidate
 from onboarding.pathway.referral import normalize_email
 
 ADDRESS_MAX = 200
@@ -39,8 +42,11 @@ def clean_contact_details(details: ContactDetails) -> ContactDetails:
     return ContactDetails(email, phone, address)
 
 
-def correct_contact_details(candidate: Candidate, details: ContactDetails) -> list[str]:
-    """Check, then change; returns the names of the fields changed (for the audit log)."""
+def correct_contact_details(
+    session: Session, candidate: Candidate, details: ContactDetails
+) -> list[str]:
+    """Check, then change, and keep the change in the audit log (her own: no staff member to
+    name); returns the names of the fields changed."""
     cleaned = clean_contact_details(details)
     changed = [name for name in FIELDS if getattr(candidate, name) != getattr(cleaned, name)]
     for name in changed:
@@ -56,4 +62,9 @@ def correct_contact_details(candidate: Candidate, details: ContactDetails) -> li
             carer.show_phone = carer.phone is not None
         if not carer.address:
             carer.show_address = False
+    if changed:
+        audit.record(
+            session, actor=None, action=AuditAction.CANDIDATE_UPDATE, object_type="Candidate",
+            object_id=candidate.id, fields=changed,
+        )  # fmt: skip
     return changed

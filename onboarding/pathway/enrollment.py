@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import clock, notifications
+from onboarding.pathway import audit, clock, notifications
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.errors import ActivityFull, DuplicateError, RuleViolation
 from onboarding.pathway.immersion import convention_covering
@@ -15,6 +15,7 @@ from onboarding.pathway.models import (
     Activity,
     ActivityKind,
     Attendance,
+    AuditAction,
     Candidate,
     CandidateStatus,
     Enrollment,
@@ -88,6 +89,10 @@ def enroll(
     session.add(enrollment)
     session.flush()
     notifications.enrollment_made(session, enrollment)
+    audit.record(
+        session, actor=actor, action=AuditAction.ENROL, object_type="Activity",
+        object_id=activity.id, fields=["enrollments"],
+    )  # fmt: skip
     return enrollment
 
 
@@ -136,7 +141,8 @@ def excuse(session: Session, enrollment: Enrollment, *, today: date, by_candidat
     """The candidate (or their coordinator) says in advance they cannot attend.
 
     Before the activity's day the seat goes back to the activity, for someone else; the
-    candidate's coordinator is told when the candidate said it herself."""
+    candidate's coordinator is told when the candidate said it herself, and the audit log
+    keeps it."""
     if enrollment.activity.date < today:
         raise RuleViolation("Cette activité a déjà eu lieu.")
     if enrollment.attendance != Attendance.PENDING:
@@ -149,6 +155,7 @@ def excuse(session: Session, enrollment: Enrollment, *, today: date, by_candidat
         _release_seat(session, enrollment.activity)
     if by_candidate:
         notifications.absence_said(session, enrollment)
+        _audit_by_candidate(session, enrollment, AuditAction.CANDIDATE_EXCUSE)
 
 
 def take_back(session: Session, enrollment: Enrollment, *, today: date) -> None:
@@ -170,6 +177,14 @@ def take_back(session: Session, enrollment: Enrollment, *, today: date) -> None:
     enrollment.hours_credited = None
     enrollment.excused_by_candidate = False
     enrollment.marked_at = None
+    _audit_by_candidate(session, enrollment, AuditAction.CANDIDATE_TAKE_BACK)
+
+
+def _audit_by_candidate(session: Session, enrollment: Enrollment, action: AuditAction) -> None:
+    audit.record(
+        session, actor=None, action=action, object_type="Enrollment", object_id=enrollment.id,
+        fields=["attendance"],
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -208,9 +223,15 @@ def _checked_mark(activity: Activity, mark: Mark, name: str) -> tuple[Attendance
 
 
 def take_roll_call(
-    session: Session, activity: Activity, marks: list[Mark], *, today: date
+    session: Session,
+    activity: Activity,
+    marks: list[Mark],
+    *,
+    today: date,
+    actor: StaffUser | None = None,
 ) -> list[Enrollment]:
-    """Mark every line, or none: the whole form is checked before anything is written."""
+    """Mark every line, or none: the whole form is checked before anything is written; the
+    audit log keeps who took it."""
     if activity.date > today:
         raise RuleViolation("La présence se relève le jour de l'activité ou après.")
     by_id = {e.id: e for e in activity.enrollments}
@@ -225,4 +246,8 @@ def take_roll_call(
         enrollment.attendance = attendance
         enrollment.hours_credited = hours
         enrollment.marked_at = now
+    audit.record(
+        session, actor=actor, action=AuditAction.ROLL_CALL, object_type="Activity",
+        object_id=activity.id, fields=["attendance", "hours_credited"],
+    )  # fmt: skip
     return [enrollment for enrollment, _, _ in checked]

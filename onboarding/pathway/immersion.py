@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 from onboarding.pathway import audit
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.identifiers import is_siret, normalize_siret
-from onboarding.pathway.models import Candidate, ImmersionConvention, ImmersionPurpose, StaffUser
+from onboarding.pathway.models import (
+    AuditAction,
+    Candidate,
+    ImmersionConvention,
+    ImmersionPurpose,
+    StaffUser,
+)
 
 MAX_CONVENTIONS_PER_HOST = 2
 MAX_DAYS_PER_HOST = 60
@@ -155,7 +161,7 @@ def create_convention(
         audit.record(
             session,
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="ImmersionConvention",
             object_id=convention.id,
             fields=["candidate_id", "host_siret", "purpose", "starts_on", "ends_on", *texts],

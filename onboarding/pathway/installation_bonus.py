@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from onboarding.pathway import audit, training
 from onboarding.pathway.errors import RuleViolation
-from onboarding.pathway.models import Carer, StaffUser
+from onboarding.pathway.models import AuditAction, Carer, StaffUser
 
 AMOUNT_EUROS = 1200
 # caf.fr: at least 2 months of activity when asking; asked within 1 year of the first agrément.
@@ -135,6 +135,10 @@ def may_claim_clause(today: date):
 def _audit(session: Session, actor: StaffUser | None, carer: Carer, fields: list[str]) -> None:
     if actor is not None:
         audit.record(
-            session, actor=actor, action="update", object_type="Carer", object_id=carer.id,
+            session,
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="Carer",
+            object_id=carer.id,
             fields=fields,
-        )  # fmt: skip
+        )

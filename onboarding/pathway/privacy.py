@@ -15,6 +15,7 @@ from onboarding.pathway import access, audit
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import (
+    AuditAction,
     AuditLog,
     Candidate,
     CandidateStatus,
@@ -67,9 +68,10 @@ def _row(obj, *, leave_out: tuple[str, ...] = ()) -> dict:
     }
 
 
-def export_candidate(session: Session, candidate: Candidate) -> dict:
+def export_candidate(session: Session, candidate: Candidate, *, actor: StaffUser | None) -> dict:
     """Every row about the candidate, as JSON-ready values. Parents' requests to her as a carer
-    are the parents' data: only their dates and outcomes are listed."""
+    are the parents' data: only their dates and outcomes are listed. The audit log keeps who
+    took the export (after it: the export lists the rows written before)."""
     audit_rows = session.scalars(
         select(AuditLog)
         .where(AuditLog.object_type == "Candidate", AuditLog.object_id == str(candidate.id))
@@ -108,6 +110,10 @@ def export_candidate(session: Session, candidate: Candidate) -> dict:
                 {"created_at": _plain(r.created_at), "outcome": r.outcome.value} for r in requests
             ],
         }
+    audit.record(
+        session, actor=actor, action=AuditAction.EXPORT_PERSONAL_DATA, object_type="Candidate",
+        object_id=candidate.id,
+    )  # fmt: skip
     return export
 
 
@@ -153,7 +159,7 @@ def anonymise_candidate(session: Session, candidate: Candidate, *, actor: StaffU
     audit.record(
         session,
         actor=actor,
-        action="anonymise",
+        action=AuditAction.ANONYMISE,
         object_type="Candidate",
         object_id=candidate.id,
         fields=[],
@@ -239,7 +245,7 @@ def _delete_contact_requests(session: Session, ids: list[int]) -> None:
         audit.record(
             session,
             actor=None,
-            action="purge",
+            action=AuditAction.PURGE,
             object_type="ContactRequest",
             object_id=f"{len(ids)} rows",
         )
@@ -267,7 +273,7 @@ def _drop_links(session: Session, ids: list[int]) -> None:
         audit.record(
             session,
             actor=None,
-            action="purge",
+            action=AuditAction.PURGE,
             object_type="Candidate",
             object_id=f"{len(ids)} expired links",
         )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from onboarding.pathway import audit
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import (
+    AuditAction,
     Candidate,
     CandidateStatus,
     StaffUser,
@@ -172,7 +173,7 @@ def _audit(session: Session, training: Training, actor: StaffUser | None, fields
     audit.record(
         session,
         actor=actor,
-        action="create",
+        action=AuditAction.CREATE,
         object_type="Training",
         object_id=training.id,
         fields=["candidate_id", *fields],

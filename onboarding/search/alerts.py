@@ -9,9 +9,9 @@ from wtforms.validators import Length
 from onboarding.extensions import db, limiter
 from onboarding.pathway import alerts
 from onboarding.pathway.clock import now, today
-from onboarding.pathway.errors import RuleViolation
 from onboarding.search import bp
 from onboarding.search.params import parse_search
+from onboarding.web_changes import apply, unshown
 
 # An alert is offered when a search finds fewer carers than this.
 THIN = 5
@@ -41,16 +41,17 @@ def create_alert():
     if form.website.data:
         # A robot: answered as a person would be, nothing stored.
         return render_template("search/alert.html", state="created")
-    try:
-        alerts.create_alert(
+    done = apply(
+        lambda: alerts.create_alert(
             db.session,
             alerts.AlertInput(form.email.data or "", bool(form.consent.data), query),
             now=now(),
-        )
-    except RuleViolation as error:
-        db.session.rollback()
-        return render_template("search/alert.html", state="invalid", message=error.message), 400
-    db.session.commit()
+        ),
+        show=unshown,
+    )
+    if not done:
+        message = done.refusal.message
+        return render_template("search/alert.html", state="invalid", message=message), 400
     return render_template("search/alert.html", state="created")
 
 

@@ -11,7 +11,6 @@ from onboarding.pathway import commune_search, contact, search
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.carers import is_newly_approved
 from onboarding.pathway.clock import today
-from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.schedule import (
     DAYS,
     HALF_DAY_LABELS,
@@ -26,6 +25,7 @@ from onboarding.search import bp
 from onboarding.search.alerts import alert_context
 from onboarding.search.forms import ContactForm
 from onboarding.search.params import ParamsInput, parse_date, parse_search, query_parameters
+from onboarding.web_changes import apply
 
 log = logging.getLogger(__name__)
 PLACE_LENGTH = 120
@@ -253,16 +253,19 @@ def carer_page(carer_id: int):
     for field, message in rule_errors.items():
         if not getattr(form, field).errors:
             getattr(form, field).errors.append(message)
-    if valid and commune is not None and not rule_errors:
-        try:
-            contact.request_contact(db.session, carer, data, today=today(), now=utcnow())
-        except RuleViolation as error:  # the same rules as above: never stores a broken request
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            db.session.commit()
-            # The outbox tells her (or, without her email, the coordinators) right away.
-            notified = bool(carer.email)
-            return redirect(url_for(".contact_sent", carer_id=carer.id, prevenue=int(notified)))
+    # The same rules as above: a refusal never stores a broken request.
+    if (
+        valid
+        and commune is not None
+        and not rule_errors
+        and apply(
+            lambda: contact.request_contact(db.session, carer, data, today=today(), now=utcnow()),
+            show=lambda error: getattr(form, error.field).errors.append(error.message),
+        )
+    ):
+        # The outbox tells her (or, without her email, the coordinators) right away.
+        notified = bool(carer.email)
+        return redirect(url_for(".contact_sent", carer_id=carer.id, prevenue=int(notified)))
     return render_template("search/carer.html", **_carer_context(carer, form)), 200
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from onboarding.admin.base import StaffModelView
 from onboarding.pathway import audit, immersion
 from onboarding.pathway.base import Model
-from onboarding.pathway.models import Activity, ActivityKind, Candidate, Vacancy
+from onboarding.pathway.models import Activity, ActivityKind, AuditAction, Candidate, Vacancy
 from onboarding.pathway.schedule import WORKING_WEEK
 from tests import builders
 
@@ -155,7 +155,7 @@ def every_model(world, session):
     )  # fmt: skip
     builders.attend(session, world.candidate_33, activity, hours=Decimal("1.5"))
     audit.record(
-        session, actor=world.admin, action="update", object_type="Candidate",
+        session, actor=world.admin, action=AuditAction.UPDATE, object_type="Candidate",
         object_id=world.candidate_33.id, fields=["phone"],
     )  # fmt: skip
     world.request_24.half_days = WORKING_WEEK

@@ -190,6 +190,9 @@ def test_publishing_the_profile_records_the_consent(place, space, session):
     assert carer.publication_consent_version == carers.PUBLICATION_CONSENT_VERSION
     assert carer.publication_consent_at is not None
     assert "Votre profil est publié" in text(space.client.get("/candidat/disponibilites"))
+    entry = session.scalar(select(AuditLog).where(AuditLog.action == "carer_update"))
+    assert (entry.object_id, entry.actor) == (str(carer.id), None)
+    assert "is_published" in entry.fields
 
 
 def test_a_postcode_covering_several_communes_asks_for_the_name(place, space, session):

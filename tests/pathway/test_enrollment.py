@@ -18,6 +18,7 @@ from onboarding.pathway.models import (
     Activity,
     ActivityKind,
     Attendance,
+    AuditLog,
     Candidate,
     CandidateStatus,
     Enrollment,
@@ -134,6 +135,14 @@ def test_excuse_in_advance_marks_excused_without_hours(session, today):
     assert row.hours_credited == 0
     assert row.excused_by_candidate
     assert row.marked_at is not None
+    # The domain keeps it in the audit log, whoever calls it.
+    of_row = select(AuditLog).where(
+        AuditLog.object_type == "Enrollment", AuditLog.object_id == str(row.id)
+    )
+    assert [(e.action, e.actor) for e in session.scalars(of_row)] == [("candidate_excuse", None)]
+    enrollment.take_back(session, row, today=today)
+    logged = session.scalars(of_row).all()
+    assert [e.action for e in logged] == ["candidate_excuse", "candidate_take_back"]
 
 
 def test_excuse_for_a_past_activity_refused(session, today):
@@ -183,6 +192,22 @@ def test_roll_call_credits_the_duration_or_the_hours_typed(session, today, three
         (Attendance.ABSENT, Decimal(0)),
     ]
     assert all(e.marked_at is not None for e in (a, b, c))
+
+
+def test_enrolments_and_the_roll_call_are_recorded_by_the_domain(
+    session, today, three_enrolled, coordinator_33
+):
+    activity, (a, b, c) = three_enrolled
+    of_activity = select(AuditLog.action, AuditLog.actor_id).where(
+        AuditLog.object_type == "Activity", AuditLog.object_id == str(activity.id)
+    )
+    assert session.execute(of_activity).all() == [("enrol", None)] * 3
+    with pytest.raises(RuleViolation):
+        enrollment.take_roll_call(session, activity, [Mark(a.id, "late")], today=today)
+    marks = [Mark(row.id, "attended") for row in (a, b, c)]
+    enrollment.take_roll_call(session, activity, marks, today=today, actor=coordinator_33)
+    session.flush()
+    assert session.execute(of_activity).all()[3:] == [("roll_call", coordinator_33.id)]
 
 
 def test_roll_call_accepts_hours_equal_to_the_duration(session, today, three_enrolled):

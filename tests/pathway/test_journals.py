@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from onboarding.pathway import audit, transitions
 from onboarding.pathway.models import (
     AppendOnlyError,
+    AuditAction,
     AuditLog,
     Candidate,
     CandidateStatus,
@@ -42,9 +43,13 @@ def test_a_transition_log_row_cannot_be_deleted(session, today):
 
 def test_an_audit_row_is_appended_then_neither_changed_nor_deleted(session, coordinator_33):
     entry = audit.record(
-        session, actor=coordinator_33, action="update", object_type="Candidate", object_id=12,
+        session,
+        actor=coordinator_33,
+        action=AuditAction.UPDATE,
+        object_type="Candidate",
+        object_id=12,
         fields=["phone", "email"],
-    )  # fmt: skip
+    )
     session.commit()
     assert (entry.object_id, entry.fields, entry.actor) == (
         "12",
@@ -93,3 +98,25 @@ def test_a_transition_may_assign_the_status_and_the_guard_is_back_after(session,
     assert candidate.status == CandidateStatus.IN_PATHWAY
     with pytest.raises(StatusAssignmentError):
         candidate.status = CandidateStatus.REFERRED
+
+
+def test_every_audit_action_has_its_own_french_label():
+    labels = [action.label for action in AuditAction]
+    assert all(action.label and action.label != action.value for action in AuditAction)
+    assert len(set(labels)) == len(labels)
+    assert AuditAction.label_of("candidate_excuse") == "Absence signalée par la personne"
+    # A value no longer in the enumeration (an older row) is shown as it was stored.
+    assert AuditAction.label_of("gone") == "gone"
+
+
+def test_an_audit_row_takes_an_audit_action_and_refuses_a_bare_string(session, coordinator_33):
+    with pytest.raises(TypeError, match="AuditAction"):
+        audit.record(
+            session, actor=coordinator_33, action="update", object_type="Candidate", object_id=1
+        )
+    entry = audit.record(
+        session, actor=coordinator_33, action=AuditAction.ROLL_CALL, object_type="Activity",
+        object_id=3,
+    )  # fmt: skip
+    session.commit()
+    assert session.get(AuditLog, entry.id).action == "roll_call"

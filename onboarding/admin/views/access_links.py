@@ -14,8 +14,9 @@ from onboarding.candidate import links
 from onboarding.documents.rendering import render_pdf
 from onboarding.extensions import db
 from onboarding.pathway import audit
-from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.models import AuditAction
 from onboarding.pathway.outputs import Output
+from onboarding.web_changes import apply
 
 BULK_TITLE = "Générer et envoyer les liens d'accès personnels"
 
@@ -27,7 +28,7 @@ class LinksForm(PanelForm):
 class AccessLinkMixin:
     def _record_link(self, candidate) -> None:
         audit.record(
-            db.session, actor=current_user._get_current_object(), action="access_link",
+            db.session, actor=current_user._get_current_object(), action=AuditAction.ACCESS_LINK,
             object_type="Candidate", object_id=candidate.id, fields=["access_nonce"],
         )  # fmt: skip
 
@@ -62,13 +63,12 @@ class AccessLinkMixin:
         page = url_for(".details_view", id=candidate.id)
         if not LinksForm().validate_on_submit():
             abort(400)
-        try:
+
+        def send():
             links.send_personal_link(candidate, sender=str(current_user))
             self._record_link(candidate)
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+
+        if not apply(send):
             return redirect(page)
         flash(
             f"Lien personnel envoyé à {candidate.email}, valable jusqu'au "

@@ -36,6 +36,7 @@ from onboarding.pathway.models import (
     Enrollment,
 )
 from onboarding.pathway.outputs import Output
+from onboarding.web_changes import apply, flashed
 
 CLOSED = enrolment.CLOSED_STATUSES
 
@@ -226,13 +227,13 @@ class ActivityView(StaffModelView):
             )
             for row in activity.enrollments
         ]
-        try:
-            enrolment.take_roll_call(db.session, activity, marks, today=today())
-            self._audit("roll_call", activity, ["attendance", "hours_credited"])
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(f"Rien n'a été enregistré. {error.message}", "error")
+        actor = current_user._get_current_object()
+        if not apply(
+            lambda: enrolment.take_roll_call(
+                db.session, activity, marks, today=today(), actor=actor
+            ),
+            show=flashed("Rien n'a été enregistré. "),
+        ):
             return self._page(activity)
         flash(f"Présences enregistrées pour {counted(len(marks), 'personne')}.", "success")
         return self._page(activity)
@@ -273,8 +274,6 @@ class ActivityView(StaffModelView):
                 refused.append(error.message)
                 continue
             enrolled.append(candidate.full_name)
-        if enrolled:
-            self._audit("enrol", activity, ["enrollments"])
         db.session.commit()
         if enrolled:
             flash(f"Inscription enregistrée : {', '.join(enrolled)}.", "success")

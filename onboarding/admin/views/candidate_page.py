@@ -13,11 +13,11 @@ from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.candidate import links
 from onboarding.documents import papers
 from onboarding.extensions import db
-from onboarding.pathway import audit, privacy, situation, transitions
+from onboarding.pathway import privacy, situation, transitions
 from onboarding.pathway.clock import today
-from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.outputs import Output
 from onboarding.pathway.progress import candidate_progress
+from onboarding.web_changes import apply
 
 
 class CandidatePageMixin:
@@ -79,18 +79,15 @@ class CandidatePageMixin:
         if "capacity" in values and values["capacity"] is None:
             flash("Indiquez le nombre d'enfants accueillis simultanément.", "error")
             return redirect(page)
-        try:
-            getattr(transitions, name)(
+        if not apply(
+            lambda: getattr(transitions, name)(
                 db.session,
                 candidate,
                 actor=current_user._get_current_object(),
                 today=today(),
                 **values,
             )
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        ):
             return redirect(page)
         label = transitions.TRANSITIONS[name].label
         flash(f"« {label} » : c'est enregistré. Statut : {candidate.status.label}.", "success")
@@ -110,13 +107,8 @@ class CandidatePageMixin:
     def personal_data_export_view(self, candidate_id: int):
         require(Output.PERSONAL_DATA)
         candidate = self._personal_data_candidate(candidate_id)
-        export = privacy.export_candidate(db.session, candidate)
-        audit.record(
-            db.session,
-            actor=current_user._get_current_object(),
-            action="export_personal_data",
-            object_type="Candidate",
-            object_id=candidate.id,
+        export = privacy.export_candidate(
+            db.session, candidate, actor=current_user._get_current_object()
         )
         db.session.commit()
         body = json.dumps(export, ensure_ascii=False, indent=2, sort_keys=True)
@@ -131,14 +123,11 @@ class CandidatePageMixin:
     def anonymise_view(self, candidate_id: int):
         candidate = self._personal_data_candidate(candidate_id)
         page = url_for(".details_view", id=candidate.id)
-        try:
-            privacy.anonymise_candidate(
+        if not apply(
+            lambda: privacy.anonymise_candidate(
                 db.session, candidate, actor=current_user._get_current_object()
             )
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        ):
             return redirect(page)
         flash("La fiche est anonymisée : l'identité est effacée, les chiffres restent.", "success")
         return redirect(page)

@@ -17,7 +17,8 @@ from onboarding.pathway import dossier, situation
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError, RuleViolation
-from onboarding.pathway.models import Activity, DossierItemStatus, Enrollment
+from onboarding.pathway.models import Activity, AuditAction, DossierItemStatus, Enrollment
+from onboarding.web_changes import apply, flashed
 
 # How far ahead the candidate page offers activities.
 ENROL_AHEAD_DAYS = 180
@@ -95,16 +96,10 @@ class CandidateWorkMixin:
                 "Cette activité a lieu dans un autre département que celui de la personne.", "error"
             )
             return self._work_page(candidate, "enrol")
-        try:
-            enrolment.enroll(
-                db.session, candidate, activity,
-                actor=current_user._get_current_object(), today=today(),
-            )  # fmt: skip
-            self._audit("enrol", activity, ["enrollments"])
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        actor = current_user._get_current_object()
+        if not apply(
+            lambda: enrolment.enroll(db.session, candidate, activity, actor=actor, today=today())
+        ):
             return self._work_page(candidate, "enrol")
         flash(
             f"{candidate.full_name} est inscrit(e) à « {activity.title} » du "
@@ -122,7 +117,8 @@ class CandidateWorkMixin:
             return self._work_page(candidate, "dossier")
         now = today()
         changed = []
-        try:
+
+        def mark_all():
             for item in candidate.dossier_items:
                 status = request.form.get(f"status-{item.id}")
                 if status is None:
@@ -142,11 +138,9 @@ class CandidateWorkMixin:
                 if (item.status, item.received_on) != before:
                     changed.append(item)
             for item in changed:
-                self._audit("update", item, ["status", "received_on"])
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(f"Rien n'a été enregistré. {error.message}", "error")
+                self._audit(AuditAction.UPDATE, item, ["status", "received_on"])
+
+        if not apply(mark_all, show=flashed("Rien n'a été enregistré. ")):
             return self._work_page(candidate, "dossier")
         if changed:
             flash(f"Pièces du dossier enregistrées ({len(changed)} modifiée(s)).", "success")

@@ -22,6 +22,7 @@ from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.geography import department_of
 from onboarding.pathway.identifiers import phone_variants
 from onboarding.pathway.models import (
+    AuditAction,
     Candidate,
     CandidateStatus,
     Commune,
@@ -31,6 +32,7 @@ from onboarding.pathway.models import (
 )
 from onboarding.pathway.progress import progress_by_candidate
 from onboarding.pathway.referral import Referral, clean_referral, refer_candidate
+from onboarding.web_changes import apply, beside_field
 
 IDENTITY_FIELDS = (
     "first_name", "last_name", "birth_date", "email", "phone", "address", "commune_insee",
@@ -271,12 +273,9 @@ class CandidateView(
         if referral.commune_insee and not covers(department_of(referral.commune_insee)):
             raise PathwayError("Cette commune n'est pas dans vos départements.", field="commune")
 
-    def _show_error(self, form, error: PathwayError) -> None:
-        db.session.rollback()
+    def _beside_field(self, form):
         # Ajax fields are left alone: Flask-Admin's template cannot show an error beside them.
-        if error.field and error.field in form and error.field not in self.form_ajax_refs:
-            form[error.field].errors = [*form[error.field].errors, error.message]
-        flash(error.message, "error")
+        return beside_field(form, dict.fromkeys(self.form_ajax_refs), also_flash=True)
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
@@ -310,26 +309,26 @@ class CandidateView(
         return True
 
     def create_model(self, form):
-        try:
+        def create():
             referral = self._referral_from_form(form)
             self._check_scope(referral)
             if self._duplicates_to_confirm(referral):
-                flash(
-                    "Cette personne est peut-être déjà suivie : vérifiez les fiches ci-dessous "
-                    "avant d'enregistrer.",
-                    "warning",
-                )
-                return False
+                return None
             candidate = refer_candidate(db.session, referral, today=today())
-            self._audit("create", candidate, list(IDENTITY_FIELDS))
-            db.session.commit()
-        except PathwayError as error:
-            self._show_error(form, error)
-            return False
-        return candidate
+            self._audit(AuditAction.CREATE, candidate, list(IDENTITY_FIELDS))
+            return candidate
+
+        done = apply(create, show=self._beside_field(form))
+        if done and done.value is None:
+            flash(
+                "Cette personne est peut-être déjà suivie : vérifiez les fiches ci-dessous "
+                "avant d'enregistrer.",
+                "warning",
+            )
+        return done.value or False
 
     def update_model(self, form, model):
-        try:
+        def update():
             referral = self._referral_from_form(form)
             self._check_scope(referral)
             cleaned = clean_referral(db.session, referral, today=today(), current=model)
@@ -339,9 +338,6 @@ class CandidateView(
                 if getattr(model, name) != value:
                     setattr(model, name, value)
                     changed.append(name)
-            self._audit("update", model, changed)
-            db.session.commit()
-        except PathwayError as error:
-            self._show_error(form, error)
-            return False
-        return True
+            self._audit(AuditAction.UPDATE, model, changed)
+
+        return bool(apply(update, show=self._beside_field(form)))

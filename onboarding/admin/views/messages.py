@@ -10,7 +10,13 @@ from onboarding.admin.views.staff import ADMINISTRATION, AdminOnlyMixin
 from onboarding.extensions import db
 from onboarding.formatting import date_time
 from onboarding.pathway import clock, outbox
-from onboarding.pathway.models import Channel, MessageKind, MessageStatus, OutboxMessage
+from onboarding.pathway.models import (
+    AuditAction,
+    Channel,
+    MessageKind,
+    MessageStatus,
+    OutboxMessage,
+)
 
 
 def _label(value) -> str:
@@ -63,7 +69,7 @@ class OutboxView(AdminOnlyMixin, StaffModelView):
         for message in messages:
             if message.status in outbox.RETRYABLE:
                 outbox.retry(message, now=clock.now())
-                self._audit("retry", message, ["status"])
+                self._audit(AuditAction.RETRY, message, ["status"])
                 retried += 1
             else:
                 skipped += 1

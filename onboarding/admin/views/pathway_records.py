@@ -25,10 +25,10 @@ from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.pathway import agrement, immersion, installation_bonus, training, transitions
 from onboarding.pathway.clock import today
-from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import Candidate, ImmersionConvention
 from onboarding.pathway.outputs import Output
 from onboarding.pathway.progress import candidate_progress
+from onboarding.web_changes import apply
 
 
 def _actor():
@@ -86,14 +86,8 @@ class PathwayRecordsMixin:
         page = url_for(".details_view", id=candidate.id) + f"#{anchor}"
         if _form_errors(form):
             return redirect(page)
-        try:
-            change(form)
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(page)
-        flash(success, "success")
+        if apply(lambda: change(form)):
+            flash(success, "success")
         return redirect(page)
 
     # --- PMSMP conventions --------------------------------------------------------------
@@ -201,15 +195,13 @@ class PathwayRecordsMixin:
             if len(chosen) != len(wanted):
                 # An id typed by hand: outside the scope, or not in training.
                 abort(404)
-            try:
-                rows = training.record_session(
+            done = apply(
+                lambda: training.record_session(
                     db.session, chosen, today=today(), actor=_actor(), **self._course_values(form)
                 )
-                db.session.commit()
-            except PathwayError as error:
-                db.session.rollback()
-                flash(error.message, "error")
-            else:
+            )
+            if done:
+                rows = done.value
                 flash(
                     f"Session enregistrée pour {len(rows)} personne{'s' if len(rows) > 1 else ''}.",
                     "success",
@@ -310,21 +302,22 @@ class PathwayRecordsMixin:
             return redirect(page)
         now = today()
         reason = form.reason.data or ""
-        try:
+
+        def attest():
             transitions.attest_completion(
                 db.session, candidate, actor=_actor(), today=now, reason=reason
             )
-            data = papers.completion_attestation(
+            return papers.completion_attestation(
                 candidate,
                 candidate_progress(db.session, candidate.id, now),
                 issuer(candidate.department_code),
                 reason=reason,
             )
-            db.session.commit()
-        except PathwayError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+
+        done = apply(attest)
+        if not done:
             return redirect(page)
         return pdf_response(
-            data, file_name("attestation-fin-parcours", candidate.first_name, candidate.last_name)
+            done.value,
+            file_name("attestation-fin-parcours", candidate.first_name, candidate.last_name),
         )

@@ -12,12 +12,14 @@ from onboarding.pathway.clock import today
 from onboarding.pathway.models import (
     AgrementDecision,
     Attendance,
+    AuditAction,
     DecisionOutcome,
     DossierItem,
     DossierItemKind,
     DossierItemStatus,
     Enrollment,
 )
+from onboarding.web_changes import apply
 
 CANDIDATE_LABELS = {"candidate": "Personne", "activity": "Activité"}
 
@@ -66,10 +68,10 @@ class EnrollmentView(StaffModelView):
 
     def delete_model(self, model):
         def cancel():
-            self._audit("delete", model, [])
+            self._audit(AuditAction.DELETE, model, [])
             enrolment.cancel_enrollment(db.session, model)
 
-        return self.save_or_refuse(cancel)
+        return bool(apply(cancel))
 
 
 class DossierItemView(StaffModelView):
@@ -101,9 +103,9 @@ class DossierItemView(StaffModelView):
         def mark():
             dossier.mark_item(model, form.status.data, on=form.received_on.data, today=today())
             model.note = (form.note.data or "").strip()
-            self._audit("update", model, ["status", "received_on", "note"])
+            self._audit(AuditAction.UPDATE, model, ["status", "received_on", "note"])
 
-        return self.save_or_refuse(mark)
+        return bool(apply(mark))
 
 
 class DecisionView(StaffModelView):

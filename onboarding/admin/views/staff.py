@@ -1,17 +1,25 @@
 """Admins only: staff accounts, the pathway's configurable steps, and the audit log."""
 
-from flask import flash
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import Optional
 
 from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
-from onboarding.admin.wording import action_name, field_names, object_name
+from onboarding.admin.wording import field_names, object_name
 from onboarding.extensions import db
 from onboarding.pathway import second_factor, staff
 from onboarding.pathway.errors import PathwayError
-from onboarding.pathway.models import ActivityKind, AuditLog, PathwayStep, Role, StaffUser
+from onboarding.pathway.models import (
+    ActivityKind,
+    AuditAction,
+    AuditLog,
+    PathwayStep,
+    Role,
+    StaffUser,
+)
+from onboarding.web_changes import apply
 
 ADMINISTRATION = "Administration"
 
@@ -54,13 +62,8 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
         del form.reset_second_factor
         return form
 
-    def _fail(self, error: PathwayError) -> bool:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-
     def create_model(self, form):
-        try:
+        def create():
             user = staff.create_staff_user(
                 db.session,
                 email=form.email.data or "",
@@ -70,14 +73,16 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 full_name=form.full_name.data or "",
             )
             user.phone = staff.checked_phone(form.phone.data)
-            self._audit("create", user, ["email", "role", "departments", "full_name", "phone"])
-            db.session.commit()
-        except PathwayError as error:
-            return self._fail(error)
-        return user
+            self._audit(
+                AuditAction.CREATE, user, ["email", "role", "departments", "full_name", "phone"]
+            )
+            return user
+
+        done = apply(create)
+        return done.value if done else False
 
     def update_model(self, form, model):
-        try:
+        def update():
             role = Role(form.role.data)
             codes = staff.parse_departments(form.departments.data or "")
             if role != Role.ADMIN and not codes:
@@ -103,11 +108,9 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 if getattr(model, name) != value:
                     setattr(model, name, value)
                     changed.append(name)
-            self._audit("update", model, changed)
-            db.session.commit()
-        except PathwayError as error:
-            return self._fail(error)
-        return True
+            self._audit(AuditAction.UPDATE, model, changed)
+
+        return bool(apply(update))
 
 
 class PathwayStepView(AdminOnlyMixin, StaffModelView):
@@ -150,10 +153,13 @@ class AuditLogView(AdminOnlyMixin, StaffModelView):
     column_formatters = {
         "fields": lambda v, c, m, n: field_names(m.fields),
         "object_type": lambda v, c, m, n: object_name(m.object_type),
-        "action": lambda v, c, m, n: action_name(m.action),
+        "action": lambda v, c, m, n: AuditAction.label_of(m.action),
     }
     column_default_sort = ("id", True)
-    column_filters = ("object_type", "action")
+    column_filters = (
+        "object_type",
+        FilterEqual(AuditLog.action, "Action", options=AuditAction.choices()),
+    )
 
     def __init__(self):
         super().__init__(AuditLog, name="Journal", endpoint="audit_log", category=ADMINISTRATION)

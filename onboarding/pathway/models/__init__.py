@@ -33,7 +33,7 @@ from onboarding.pathway.models.carers import (
     ContactRequest,
     Vacancy,
 )
-from onboarding.pathway.models.logs import AppendOnlyError, AuditLog, TransitionLog
+from onboarding.pathway.models.logs import AppendOnlyError, AuditAction, AuditLog, TransitionLog
 from onboarding.pathway.models.messages import (
     Channel,
     MessageKind,
@@ -49,6 +49,7 @@ __all__ = [
     "AgrementDecision",
     "AppendOnlyError",
     "Attendance",
+    "AuditAction",
     "AuditLog",
     "Candidate",
     "CandidateStatus",

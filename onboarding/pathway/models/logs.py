@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from onboarding.pathway.base import Model, UTCDateTime, choice_column_type, utcnow
+from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
 from onboarding.pathway.models.candidates import CandidateStatus
 
 if TYPE_CHECKING:
@@ -45,6 +45,33 @@ class TransitionLog(Model):
         return f"<TransitionLog {self.candidate_id} {self.name}>"
 
 
+class AuditAction(Choice):
+    """What a row of the audit log records; its value is what the column stores."""
+
+    CREATE = ("create", "Création")
+    UPDATE = ("update", "Modification")
+    DELETE = ("delete", "Suppression")
+    ENROL = ("enrol", "Inscription")
+    ROLL_CALL = ("roll_call", "Relevé de présence")
+    RETRY = ("retry", "Nouvel essai d'envoi")
+    ACCESS_LINK = ("access_link", "Lien d'accès personnel")
+    ANONYMISE = ("anonymise", "Anonymisation")
+    EXPORT_PERSONAL_DATA = ("export_personal_data", "Extraction des données personnelles")
+    PURGE = ("purge", "Purge")
+    CANDIDATE_EXCUSE = ("candidate_excuse", "Absence signalée par la personne")
+    CANDIDATE_TAKE_BACK = ("candidate_take_back", "Inscription reprise par la personne")
+    CANDIDATE_UPDATE = ("candidate_update", "Coordonnées changées par la personne")
+    CARER_UPDATE = ("carer_update", "Profil changé par l'assistante maternelle")
+
+    @classmethod
+    def label_of(cls, value: str) -> str:
+        """The French label of a stored value; an unknown one (an older row) as it is."""
+        try:
+            return cls(value).label
+        except ValueError:
+            return value
+
+
 class AuditLog(Model):
     """Who changed what, when. Field names only: the values may be personal data."""
 
@@ -53,6 +80,7 @@ class AuditLog(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="RESTRICT"))
+    # An AuditAction's value, kept as a plain string: a new action needs no migration.
     action: Mapped[str] = mapped_column(String(40))
     object_type: Mapped[str] = mapped_column(String(50))
     object_id: Mapped[str] = mapped_column(String(50))

@@ -112,15 +112,17 @@ def _insert(session: Session, kind: MessageKind, where, occasion, now: datetime)
     return len(session.execute(statement).all())
 
 
-# Coordinators' digest: Monday, from 7 o'clock (Paris).
+# Coordinators' digest: Monday morning, from 7 o'clock to noon (Paris); send-due runs every
+# minute, so it is queued at 7.
 DIGEST_WEEKDAY = 0
 DIGEST_HOUR = 7
+DIGEST_UNTIL_HOUR = 12
 
 
 def queue_digests(session: Session, *, now: datetime) -> int:
-    """Monday from 7 o'clock: one digest a week for each active coordinator."""
+    """Monday morning: one digest a week for each active coordinator."""
     local = now.astimezone(clock.PARIS)
-    if local.weekday() != DIGEST_WEEKDAY or local.hour < DIGEST_HOUR:
+    if local.weekday() != DIGEST_WEEKDAY or not DIGEST_HOUR <= local.hour < DIGEST_UNTIL_HOUR:
         return 0
     week = f"{local.isocalendar().year}-W{local.isocalendar().week:02d}"
     queued = 0

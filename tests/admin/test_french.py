@@ -14,9 +14,16 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from onboarding.admin.base import StaffModelView
-from onboarding.pathway import audit, immersion
+from onboarding.pathway import audit, clock, immersion, outbox
 from onboarding.pathway.base import Model
-from onboarding.pathway.models import Activity, ActivityKind, AuditAction, Candidate, Vacancy
+from onboarding.pathway.models import (
+    Activity,
+    ActivityKind,
+    AuditAction,
+    Candidate,
+    MessageKind,
+    Vacancy,
+)
 from onboarding.pathway.schedule import WORKING_WEEK
 from tests import builders
 
@@ -157,6 +164,10 @@ def every_model(world, session):
     audit.record(
         session, actor=world.admin, action=AuditAction.UPDATE, object_type="Candidate",
         object_id=world.candidate_33.id, fields=["phone"],
+    )  # fmt: skip
+    outbox.enqueue(
+        session, MessageKind.ENROLLMENT_INVITATION, subject_id=1, due_at=clock.now(),
+        candidate_id=world.candidate_33.id,
     )  # fmt: skip
     world.request_24.half_days = WORKING_WEEK
     world.request_24.needs = 3

@@ -35,8 +35,10 @@ def test_each_coordinator_gets_her_week_on_monday_morning_once(session, smtp, me
         assert send_due(session).queued == 0
     with clock.frozen_at(at(MONDAY, 7)):
         send_due(session)
-    with clock.frozen_at(at(MONDAY, 15)):
+    with clock.frozen_at(at(MONDAY, 11)):
         send_due(session)
+    with clock.frozen_at(at(MONDAY, 12)):
+        assert send_due(session).queued == 0
 
     digests = [m for m in smtp.messages()[before:] if "cette semaine" in m["Subject"]]
     assert [m["To"] for m in digests] == ["coord33@example.org"]

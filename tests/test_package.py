@@ -93,6 +93,8 @@ def test_installed_from_the_wheel_it_serves_sign_in_and_search(wheel, tmp_path):
         "PATH": os.environ.get("PATH", ""),
         "ONBOARDING_ENV": "production",
         "SECRET_KEY": "wheel-test",
+        # One process here: rate-limit counters in memory are then allowed in production.
+        "SINGLE_PROCESS": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite'}",
     }
     away = tmp_path / "elsewhere"

@@ -39,9 +39,11 @@ def test_every_limit_holds_across_four_workers_on_redis(redis_url, tmp_path, cap
     for outcome in result.outcomes:
         assert outcome.holds(), str(outcome)
         assert outcome.refused > 0, str(outcome)
-        # Requests of every scenario reached several processes: one process's counters would
-        # not have been enough to hold the limit.
-        assert result.workers_seen[outcome.name] >= 2, result.workers_seen
+    # The scenarios sent from several threads at once reached several processes: one process's
+    # counters would not have been enough to hold their limits. (Those sent one after another
+    # may all be taken by the same idle worker: gunicorn's workers accept in turn as they wish.)
+    for name in ("API calls per address", "contact requests per address"):
+        assert result.workers_seen[name] >= 2, result.workers_seen
     [contacts] = [o for o in result.outcomes if o.name == "contact requests per address"]
     assert result.contacts_stored == contacts.passed
 

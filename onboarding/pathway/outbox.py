@@ -101,7 +101,11 @@ def recover_interrupted(session: Session, *, now: datetime) -> int:
 
 
 def claim_due(session: Session, *, sender: str, now: datetime, limit: int) -> list[int]:
-    """Claim up to `limit` messages due now, oldest first; the caller commits at once."""
+    """Claim up to `limit` messages due now, oldest first; the caller commits at once.
+
+    The rows are chosen once, in a CTE (with FOR UPDATE SKIP LOCKED on PostgreSQL, which then
+    materialises it): as a plain `IN (subquery)`, PostgreSQL may run the locking subquery again
+    for each row it updates, and one sender would claim every message in one go."""
     due = (
         select(OutboxMessage.id)
         .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.due_at <= now)
@@ -110,9 +114,10 @@ def claim_due(session: Session, *, sender: str, now: datetime, limit: int) -> li
     )
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
+    chosen = due.cte("due")
     result = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .where(OutboxMessage.id == chosen.c.id)
         # Read again under the row lock: a row another sender claimed meanwhile is left alone.
         .where(OutboxMessage.status == MessageStatus.PENDING)
         .values(

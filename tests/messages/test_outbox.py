@@ -404,3 +404,34 @@ def test_an_enrolment_recorded_after_the_activity_sends_nothing(session, meeting
     session.commit()
     enrol(session, candidate, activity)
     assert rows(session) == []
+
+
+def test_a_claim_takes_at_most_its_batch(session):
+    from onboarding.pathway import notifications
+    from onboarding.pathway.models import ContactRequest
+
+    carer = builders_approved_carer(session)
+    for number in range(7):
+        request = ContactRequest(
+            carer=carer, parent_name=f"P{number}", email=f"p{number}@example.org",
+            commune_insee="33063", child_birth_date=date(2025, 9, 1),
+            start_date=date(2026, 9, 1), consent_at=clock.now(), consent_version="t",
+        )  # fmt: skip
+        session.add(request)
+        session.flush()
+        notifications.contact_requested(session, request)
+    session.commit()
+    first = outbox.claim_due(session, sender="a", now=clock.now(), limit=3)
+    session.commit()
+    second = outbox.claim_due(session, sender="b", now=clock.now(), limit=3)
+    session.commit()
+    assert len(first) == 3
+    assert len(second) == 3
+    assert not set(first) & set(second)
+
+
+def builders_approved_carer(session):
+    from onboarding.pathway.models import CandidateStatus
+    from tests import builders
+
+    return builders.make_candidate(session, CandidateStatus.APPROVED, first_name="Inès").carer

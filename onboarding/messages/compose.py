@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from onboarding import formatting
 from onboarding.candidate.calendar import calendar_file
+from onboarding.candidate.links import new_personal_link, valid_until
 from onboarding.mail import Attachment
 from onboarding.pathway import clock
 from onboarding.pathway.enrollment import seat_was_released
@@ -117,22 +118,23 @@ def _contact_acknowledgement(session: Session, message: OutboxMessage) -> Compos
     return Composed(to, "Votre demande de mise en relation est bien transmise", text, html)
 
 
-def _access_link(session: Session, message: OutboxMessage) -> Composed:
-    from onboarding.candidate.links import new_personal_link, valid_until
+def _fresh_link(candidate: Candidate) -> dict:
+    """A new personal link for the message (issued now: a failed delivery rolls it back, and the
+    previous link stays valid), with its last day and the person to contact."""
+    return {
+        "url": new_personal_link(candidate),
+        "valid_until": valid_until(candidate),
+        "coordinator": candidate.coordinator,
+    }
 
+
+def _access_link(session: Session, message: OutboxMessage) -> Composed:
     candidate = session.get(Candidate, message.subject_id)
     if candidate is None or candidate.anonymised_at is not None:
         raise Obsolete("candidate_gone")
     to = _recipient(message.channel, candidate.email, candidate.phone)
-    # Issued now: the delivery's failure rolls it back, and the previous link stays valid.
-    url = new_personal_link(candidate)
     text, html = _render(
-        message.kind,
-        message.channel,
-        candidate=candidate,
-        url=url,
-        valid_until=valid_until(candidate),
-        coordinator=candidate.coordinator,
+        message.kind, message.channel, candidate=candidate, **_fresh_link(candidate)
     )
     return Composed(to, "Votre nouveau lien personnel – Parcours Assmat", text, html)
 
@@ -163,7 +165,6 @@ def _absence_notice(session: Session, message: OutboxMessage) -> Composed:
 
 
 def _carer_message(session: Session, message: OutboxMessage) -> Composed:
-    from onboarding.candidate.links import new_personal_link, valid_until
     from onboarding.pathway import campaigns
     from onboarding.pathway.carers import STALE_AFTER
 
@@ -193,15 +194,12 @@ def _carer_message(session: Session, message: OutboxMessage) -> Composed:
     if candidate is None or candidate.anonymised_at is not None:
         raise Obsolete("no_space")
     to = _recipient(message.channel, carer.email, carer.phone)
-    url = new_personal_link(candidate)
     text, html = _render(
         message.kind,
         message.channel,
         carer=carer,
-        url=url,
-        valid_until=valid_until(candidate),
         places=len(carer.vacancies),
-        coordinator=candidate.coordinator,
+        **_fresh_link(candidate),
         **context,
     )
     return Composed(to, subject, text, html)

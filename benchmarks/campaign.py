@@ -1,6 +1,6 @@
 """The May confirmation campaign to 250,000 published carers: queued by one `send-due`, then
-sent by one sender process to a local SMTP server, against 10,000 messages a minute sent and
-200 MB of memory for the sender.
+sent by one `send-due` process (its OUTBOX_SENDERS threads) to a local SMTP server, against
+10,000 messages a minute sent and 200 MB of memory for the sender.
 
 Usage: python benchmarks/campaign.py [--carers N] [--send N] [--database-url URL]
     [--summary FILE]
@@ -187,9 +187,10 @@ def main() -> None:
             queue_seconds = time.perf_counter() - started
             print(f"queued {queued:,} in {queue_seconds:.2f} s: {queued / queue_seconds:,.0f}/s")
 
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             result = send_due(db.session, limit=args.send)
             send_seconds = time.perf_counter() - started
+            cpu_ms = (time.process_time() - cpu_started) / max(result.sent, 1) * 1000
         left = db.session.scalar(
             select(func.count())
             .select_from(OutboxMessage)
@@ -204,7 +205,9 @@ def main() -> None:
     print(
         f"sent {result.sent:,} ({received:,} received by the server, {left:,} left) in "
         f"{send_seconds:.1f} s: {result.sent / send_seconds:,.0f}/s, {per_minute:,.0f}/min; "
-        f"sender's peak memory {memory_mb:.0f} MB"
+        f"sender's peak memory {memory_mb:.0f} MB; {app.config['OUTBOX_SENDERS']} senders, "
+        f"{cpu_ms:.1f} ms of the sender's CPU a message (the rest is waiting: the SMTP server's "
+        "answers, and the machine's other processes)"
     )
     misses = []
     if queued != args.carers:
@@ -227,6 +230,7 @@ def main() -> None:
                 "queued_per_second": round(queued / queue_seconds),
                 "sent_per_minute": round(per_minute),
                 "memory_mb": round(memory_mb),
+                "cpu_ms_per_message": round(cpu_ms, 2),
                 "misses": misses,
             },
         )

@@ -221,11 +221,16 @@ def backup_command(path: Path):
 @click.option(
     "--batch", type=click.IntRange(min=1), help="Messages claimed at once (default OUTBOX_BATCH)."
 )
-def send_due_command(limit, batch):
+@click.option(
+    "--senders",
+    type=click.IntRange(min=1, max=16),
+    help="Senders side by side in this run (default OUTBOX_SENDERS).",
+)
+def send_due_command(limit, batch, senders):
     """Send the messages that are due now (safe to run every minute, several at once)."""
     from onboarding.messages.delivery import send_due
 
-    report = send_due(db.session, limit=limit, batch=batch)
+    report = send_due(db.session, limit=limit, batch=batch, senders=senders)
     click.echo(str(report))
 
 

@@ -119,6 +119,9 @@ def defaults(instance_path: str) -> dict:
         "SMS_SENDER_NAME": "ASSMAT",
         # Messages `send-due` claims at once, and how many it sends at most per run.
         "OUTBOX_BATCH": 200,
+        # Senders side by side in one `send-due` run (threads, each with its own database and SMTP
+        # sessions): the mail server's answers are waited for in parallel.
+        "OUTBOX_SENDERS": 2,
         # Retention periods (RGPD), applied by `flask purge`.
         "RETENTION_WITHDRAWN_MONTHS": 24,
         "RETENTION_CONTACT_REQUEST_MONTHS": 6,

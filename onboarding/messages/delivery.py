@@ -6,12 +6,14 @@ message (see onboarding/pathway/outbox.py for the claim and the at-most-once cho
 
 import logging
 import smtplib
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, fields
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from onboarding import mail
+from onboarding.extensions import db
 from onboarding.messages import sms
 from onboarding.messages.compose import Composed, Obsolete, compose
 from onboarding.pathway import alerts, campaigns, clock, outbox
@@ -46,6 +48,10 @@ class Report:
             f"obsolete {self.obsolete}, interrupted {self.interrupted}, "
             f"queued by the calendar {self.queued}"
         )
+
+    def add(self, other: "Report") -> None:
+        for field in fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
 
 class _Channels:
@@ -115,27 +121,93 @@ def _failed(session: Session, message_id: int, sender: str, report: Report, erro
         report.retried += 1
 
 
-def send_due(session: Session, *, limit: int | None = None, batch: int | None = None) -> Report:
-    """Send what is due now, batch by batch, until nothing is due or `limit` messages were
-    handled. Each claim and each outcome is committed at once."""
-    batch = batch or current_app.config["OUTBOX_BATCH"]
+class _Quota:
+    """How many messages the senders of one run may still claim, shared between them."""
+
+    def __init__(self, limit: int | None):
+        self._left = limit
+        self._lock = threading.Lock()
+
+    def take(self, wanted: int) -> int:
+        with self._lock:
+            if self._left is None:
+                return wanted
+            granted = min(wanted, self._left)
+            self._left -= granted
+            return granted
+
+    def give_back(self, unused: int) -> None:
+        with self._lock:
+            if self._left is not None:
+                self._left += unused
+
+
+def _send_loop(session: Session, quota: _Quota, batch: int, report: Report) -> None:
+    """One sender: claims a batch, sends it message by message, until nothing is due."""
     sender = outbox.new_sender_id()
-    report = Report()
-    report.interrupted = outbox.recover_interrupted(session, now=clock.now())
-    report.queued = campaigns.queue_due(session, now=clock.now())
-    report.queued += alerts.check_due(session, now=clock.now(), today=clock.today())
-    session.commit()
-    handled = 0
     channels = _Channels()
     with channels.mail:
-        while limit is None or handled < limit:
-            size = batch if limit is None else min(batch, limit - handled)
+        while size := quota.take(batch):
             claimed = outbox.claim_due(session, sender=sender, now=clock.now(), limit=size)
             session.commit()
+            quota.give_back(size - len(claimed))
             if not claimed:
                 break
             for message_id in claimed:
                 _one(session, channels, message_id, sender, report)
                 session.commit()
-            handled += len(claimed)
+
+
+def _sender_thread(app: Flask, quota: _Quota, batch: int, report: Report, errors: list) -> None:
+    with app.app_context():
+        try:
+            _send_loop(db.session, quota, batch, report)
+        except Exception as error:  # raised again by the run that started the thread
+            errors.append(error)
+        finally:
+            db.session.remove()
+
+
+def send_due(
+    session: Session,
+    *,
+    limit: int | None = None,
+    batch: int | None = None,
+    senders: int | None = None,
+) -> Report:
+    """Send what is due now, batch by batch, until nothing is due or `limit` messages were
+    handled. Each claim and each outcome is committed at once.
+
+    `senders` (default OUTBOX_SENDERS) loops run side by side, each with its own database session,
+    SMTP session and claims: while one waits for the mail server's answer, another composes. They
+    never send the same message, for the same reason as two `send-due` processes."""
+    config = current_app.config
+    batch = batch or config["OUTBOX_BATCH"]
+    senders = senders or config["OUTBOX_SENDERS"]
+    report = Report()
+    report.interrupted = outbox.recover_interrupted(session, now=clock.now())
+    report.queued = campaigns.queue_due(session, now=clock.now())
+    report.queued += alerts.check_due(session, now=clock.now(), today=clock.today())
+    session.commit()
+    quota = _Quota(limit)
+    app = current_app._get_current_object()
+    reports = [Report() for _ in range(senders - 1)]
+    errors: list[Exception] = []
+    threads = [
+        threading.Thread(
+            target=_sender_thread, args=(app, quota, batch, own, errors), name=f"sender-{number}"
+        )
+        for number, own in enumerate(reports, start=2)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        _send_loop(session, quota, batch, report)
+    finally:
+        for thread in threads:
+            thread.join()
+    for own in reports:
+        report.add(own)
+    if errors:
+        raise errors[0]
     return report

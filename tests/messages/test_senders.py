@@ -81,12 +81,13 @@ def _statuses(session) -> dict:
 
 def test_two_senders_started_together_send_each_message_exactly_once(app, session, smtp):
     _acknowledgements(session, REQUESTS)
-    # The server holds its answers until both senders have handed a message over: both have
-    # claimed a batch by then, so their claims really ran side by side.
+    # The server holds its answers until the four senders (two processes of two) have each handed
+    # a message over: all have claimed a batch by then, so their claims really ran side by side.
     smtp.hold.clear()
-    first, second = _sender(app, "--batch", "10"), _sender(app, "--batch", "10")
+    arguments = ("--batch", "10", "--senders", "2")
+    first, second = _sender(app, *arguments), _sender(app, *arguments)
     try:
-        _wait_for(lambda: len(smtp.messages()) >= 2)
+        _wait_for(lambda: len(smtp.messages()) >= 4)
     finally:
         smtp.hold.set()
         # Always waited for, so that no process or pipe outlives the test.
@@ -100,9 +101,26 @@ def test_two_senders_started_together_send_each_message_exactly_once(app, sessio
         f"parent{number}@example.org" for number in range(REQUESTS)
     )
     assert _statuses(session) == {MessageStatus.SENT: REQUESTS}
-    # Both took part: neither waited for the other to finish.
+    # Every sender took part: none waited for another to finish.
     claimers = session.scalars(select(OutboxMessage.claimed_by).distinct()).all()
-    assert len(claimers) == 2, outputs
+    assert len(claimers) == 4, outputs
+
+
+def test_senders_of_one_run_share_its_limit_and_never_send_a_message_twice(app, session, smtp):
+    from onboarding.messages.delivery import send_due
+
+    _acknowledgements(session, 40)
+    report = send_due(session, senders=3, batch=4, limit=30)
+
+    assert report.sent == 30
+    received = smtp.messages()
+    assert len({message["Message-ID"] for message in received}) == len(received) == 30
+    assert _statuses(session) == {MessageStatus.SENT: 30, MessageStatus.PENDING: 10}
+    sent_by = select(OutboxMessage.claimed_by).where(OutboxMessage.status == MessageStatus.SENT)
+    assert 1 <= len(session.scalars(sent_by.distinct()).all()) <= 3
+    # The rest goes with the next run, once.
+    assert send_due(session, senders=3, batch=4).sent == 10
+    assert len(smtp.messages()) == 40
 
 
 def test_a_sender_killed_after_delivering_does_not_send_again(app, session, smtp):

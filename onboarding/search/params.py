@@ -1,7 +1,8 @@
 """Reading a search from URL parameters, shared by the page and the JSON API.
 
 Parameters: commune (INSEE code), radius_km, birth_date and start (YYYY-MM-DD; the page also
-takes DD/MM/YYYY), slots and needs (names, comma-separated or repeated), page.
+takes DD/MM/YYYY), slots and needs (names, comma-separated or repeated), setting (any, mam or
+home; any when absent), page.
 """
 
 from collections.abc import Mapping
@@ -9,7 +10,7 @@ from datetime import date, datetime
 
 from onboarding.pathway.geography import INSEE_CODE
 from onboarding.pathway.schedule import HALF_DAYS, NEEDS, UnknownName, half_day_mask, needs_mask
-from onboarding.pathway.search import SearchQuery, query_errors
+from onboarding.pathway.search import CareSetting, SearchQuery, query_errors
 
 REQUIRED = ("commune", "radius_km", "birth_date", "start", "slots")
 # The domain's field names, as the URL names them.
@@ -89,6 +90,11 @@ def parse_search(args: Mapping, *, today: date) -> tuple[SearchQuery | None, dic
     except UnknownName as unknown:
         errors["needs"] = f"Besoin inconnu : {str(unknown)[:20]} (attendu : {', '.join(NEEDS)})."
         needs = 0
+    try:
+        setting = CareSetting(params.value("setting") or CareSetting.ANY.value)
+    except ValueError:
+        expected = ", ".join(member.value for member in CareSetting)
+        errors["setting"] = f"Mode d'accueil inconnu (attendu : {expected})."
     if errors:
         return None, errors
 
@@ -100,6 +106,7 @@ def parse_search(args: Mapping, *, today: date) -> tuple[SearchQuery | None, dic
         half_days=slots,
         needs=needs,
         page=page,
+        setting=setting,
     )
     rule_errors = query_errors(query, today=today)
     if rule_errors:
@@ -130,4 +137,6 @@ def query_parameters(query: SearchQuery) -> dict[str, str]:
     }
     if query.needs:
         parameters["needs"] = ",".join(need_names(query.needs))
+    if query.setting != CareSetting.ANY:
+        parameters["setting"] = query.setting.value
     return parameters

@@ -39,10 +39,11 @@ def _grid_context() -> dict:
         "needs": NEEDS,
         "need_labels": NEED_LABELS,
         "radii": search.RADII_KM,
+        "settings": search.CareSetting.choices(),
     }
 
 
-def _resolve_place(args: MultiDict) -> tuple[MultiDict, list, str | None]:
+def resolve_place(args: MultiDict) -> tuple[MultiDict, list, str | None]:
     """Turn the typed place into an INSEE code: (args with commune, communes to choose, error)."""
     args = MultiDict(args)
     place = (args.get("q") or "").strip()[:PLACE_LENGTH]
@@ -114,11 +115,12 @@ def search_page():
         "start": params.value("start"),
         "slots": set(params.values("slots")),
         "needs": set(params.values("needs")),
+        "setting": params.value("setting") or search.CareSetting.ANY.value,
     }
     if not request.args:
         return render_template("search/search.html", values=values, errors={}, choices=[],
                                results=None, **context)  # fmt: skip
-    args, choices, place_error = _resolve_place(request.args)
+    args, choices, place_error = resolve_place(request.args)
     query, errors = parse_search(args, today=today())
     errors = {("q" if k == "commune" else k): v for k, v in errors.items()}
     if place_error:

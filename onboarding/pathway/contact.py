@@ -117,6 +117,8 @@ def request_contact(
         consent_version=referral.consent_version if referral else CONSENT_VERSION,
         referral=referral,
     )
+    if referral is not None:
+        request.created_at = referral.created_at
     session.add(request)
     session.flush()
     notifications.contact_requested(session, request)

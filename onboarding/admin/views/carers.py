@@ -196,10 +196,14 @@ class ContactRequestView(StaffModelView):
         "commune": "Commune", "start_date": "Début souhaité", "is_job_seeker":
         "Demandeur d'emploi", "outcome": "Suite donnée", "outcome_on": "Date de la suite",
         "message": "Message", "email": "E-mail", "phone": "Téléphone",
+        "referral": "Mise en relation accompagnée",
     }  # fmt: skip
     column_formatters = {
         "outcome": lambda v, c, m, n: m.outcome.label,
         "created_at": lambda v, c, m, n: f"{m.created_at:%d/%m/%Y}",
+        "referral": lambda v, c, m, n: (
+            f"Oui, par {m.referral.adviser or 'un compte supprimé'}" if m.referral else "Non"
+        ),
     }
     column_formatters_export = {"outcome": lambda v, c, m, n: m.outcome.label}
     column_default_sort = ("created_at", True)

@@ -10,12 +10,10 @@ from werkzeug.datastructures import MultiDict
 
 from onboarding.admin.referral_forms import ParentReferralForm
 from onboarding.admin.scoping import covers, referrals_in_scope
-from onboarding.admin.security import filtered_list
 from onboarding.admin.views.carers import ContactRequestView
 from onboarding.extensions import db
 from onboarding.pathway import contact, referrals, search
-from onboarding.pathway.base import utcnow
-from onboarding.pathway.clock import today
+from onboarding.pathway.clock import now, today
 from onboarding.pathway.geography import department_of
 from onboarding.pathway.models import ContactRequest, ParentReferral
 from onboarding.pathway.schedule import HALF_DAY_LABELS, HALF_DAYS, NEED_LABELS, NEEDS
@@ -66,11 +64,13 @@ class ReferralView(ContactRequestView):
     def scope_clause(self):
         return ContactRequest.referral.has(referrals_in_scope())
 
-    @expose("/")
-    def index_view(self):
-        if not any(key.startswith("flt") for key in request.args):
-            return redirect(filtered_list(self.endpoint, **{FOLLOWED_BY: MINE}))
-        return super().index_view()
+    def _get_list_filter_args(self):
+        """Without a filter asked for, the list opens on the signed-in adviser's own."""
+        asked = super()._get_list_filter_args()
+        if asked:
+            return asked
+        index = next(i for i, f in enumerate(self._filters) if isinstance(f, FollowedByFilter))
+        return [(index, FOLLOWED_BY, MINE)]
 
     # --- a new referral: search, choose, send ----------------------------------------
     @expose("/nouvelle/", methods=("GET", "POST"))
@@ -165,7 +165,7 @@ class ReferralView(ContactRequestView):
         return apply(
             lambda: referrals.refer_parent(
                 db.session, data, adviser=current_user._get_current_object(),
-                today=today(), now=utcnow(),
+                today=today(), now=now(),
             ),
             show=beside_field(form, {"carers": None, "commune": None}, also_flash=True),
         )  # fmt: skip

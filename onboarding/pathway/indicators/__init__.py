@@ -20,9 +20,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from onboarding.pathway.indicators import intermediation
 from onboarding.pathway.indicators.attendance import Activities, activities
 from onboarding.pathway.indicators.conversion import Funnel, Stage, funnel
-from onboarding.pathway.indicators.intermediation import Intermediation, intermediation
+from onboarding.pathway.indicators.intermediation import Intermediation
 from onboarding.pathway.indicators.places import Capacity, capacity
 from onboarding.pathway.indicators.sql import ANSWER_DAYS, Period, in_scope, percentile
 from onboarding.pathway.indicators.timing import (
@@ -82,7 +83,7 @@ def compute(
         delays=delays(session, **filters),
         capacity=capacity(session, **filters),
         activities=activities(session, **filters),
-        intermediation=intermediation(session, **filters),
+        intermediation=intermediation.section(session, **filters),
     )
 
 
@@ -192,13 +193,13 @@ def as_rows(indicators: Indicators) -> list[tuple[str, str, str, object]]:
     rows.append(
         ("Demandes des parents", f"Traitées sous {ANSWER_DAYS} jours", "%", c.answered_in_time_rate)
     )
-    rows.extend(_intermediation_rows(indicators.intermediation))
     a = indicators.activities
     rows.append(("Activités", "Activités à venir", "nombre", a.coming_count))
     for item in a.attendance:
         rows.append(("Activités", item.kind.label, "présents", item.attended))
         rows.append(("Activités", item.kind.label, "émargements", item.marked))
         rows.append(("Activités", item.kind.label, "taux de présence (%)", item.rate))
+    rows.extend(_intermediation_rows(indicators.intermediation))
     return rows
 
 

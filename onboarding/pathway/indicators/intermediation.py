@@ -62,11 +62,8 @@ def referred_requests_by_outcome(
 ) -> list[tuple[ContactOutcome, int]]:
     """The requests advisers sent, by outcome (every outcome listed, zero included)."""
     requests = _referred_requests(departments, period).subquery()
-    found = dict(
-        session.execute(select(requests.c.outcome, func.count()).group_by(requests.c.outcome))
-        .tuples()
-        .all()
-    )
+    rows = session.execute(select(requests.c.outcome, func.count()).group_by(requests.c.outcome))
+    found = dict(rows.all())
     return [(outcome, found.get(outcome, 0)) for outcome in ContactOutcome]
 
 
@@ -144,7 +141,7 @@ class Intermediation:
         return rate(self.job_seeker_parents_found, self.job_seeker_parents)
 
 
-def intermediation(
+def section(
     session: Session,
     *,
     departments: tuple[str, ...] | None,

@@ -21,6 +21,7 @@ from onboarding.pathway.models import (
     CandidateStatus,
     Carer,
     ContactRequest,
+    ParentReferral,
     StaffUser,
     TransitionLog,
 )
@@ -251,6 +252,31 @@ def _delete_contact_requests(session: Session, ids: list[int]) -> None:
         )
 
 
+def _old_referrals(session: Session, today: date, policy: RetentionPolicy) -> list[int]:
+    """Advisers' referrals hold the parent's details: kept as long as her requests."""
+    cutoff = _start_of(today - relativedelta(months=policy.contact_request_months))
+    return list(
+        session.scalars(
+            select(ParentReferral.id)
+            .where(ParentReferral.created_at < cutoff)
+            .order_by(ParentReferral.id)
+        )
+    )
+
+
+def _delete_referrals(session: Session, ids: list[int]) -> None:
+    if ids:
+        session.execute(delete(ContactRequest).where(ContactRequest.referral_id.in_(ids)))
+        session.execute(delete(ParentReferral).where(ParentReferral.id.in_(ids)))
+        audit.record(
+            session,
+            actor=None,
+            action=AuditAction.PURGE,
+            object_type="ParentReferral",
+            object_id=f"{len(ids)} rows",
+        )
+
+
 def _expired_links(session: Session, today: date, policy: RetentionPolicy) -> list[int]:
     """Candidates whose personal link was issued before the start of the day LINK_VALIDITY ago:
     that link no longer opens, so its nonce and issue date are mere leftovers."""
@@ -291,6 +317,12 @@ PURGE_STEPS: list[PurgeStep] = [
         "delete parents' contact requests older than the retention period",
         _old_contact_requests,
         _delete_contact_requests,
+    ),
+    PurgeStep(
+        "parent_referrals",
+        "delete advisers' referrals of parents older than the retention period",
+        _old_referrals,
+        _delete_referrals,
     ),
     PurgeStep(
         "expired_links",

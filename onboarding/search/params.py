@@ -44,6 +44,20 @@ class ParamsInput:
         return values[0] if values else ""
 
 
+def form_values(args: Mapping, place_length: int) -> dict:
+    """What the search form shows back, as typed (the typed place cut to `place_length`)."""
+    params = ParamsInput(args)
+    return {
+        "q": (args.get("q") or "")[:place_length],
+        "radius_km": params.value("radius_km") or "10",
+        "birth_date": params.value("birth_date"),
+        "start": params.value("start"),
+        "slots": set(params.values("slots")),
+        "needs": set(params.values("needs")),
+        "setting": params.value("setting") or CareSetting.ANY.value,
+    }
+
+
 def parse_date(text: str) -> date:
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:

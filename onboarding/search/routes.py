@@ -24,7 +24,13 @@ from onboarding.pathway.schedule import (
 from onboarding.search import bp
 from onboarding.search.alerts import alert_context
 from onboarding.search.forms import ContactForm
-from onboarding.search.params import ParamsInput, parse_date, parse_search, query_parameters
+from onboarding.search.params import (
+    ParamsInput,
+    form_values,
+    parse_date,
+    parse_search,
+    query_parameters,
+)
 from onboarding.web_changes import apply
 
 log = logging.getLogger(__name__)
@@ -107,16 +113,7 @@ def has_errors(form) -> bool:
 @bp.route("/recherche")
 def search_page():
     context = _grid_context()
-    params = ParamsInput(request.args)
-    values = {
-        "q": (request.args.get("q") or "")[:PLACE_LENGTH],
-        "radius_km": params.value("radius_km") or "10",
-        "birth_date": params.value("birth_date"),
-        "start": params.value("start"),
-        "slots": set(params.values("slots")),
-        "needs": set(params.values("needs")),
-        "setting": params.value("setting") or search.CareSetting.ANY.value,
-    }
+    values = form_values(request.args, PLACE_LENGTH)
     if not request.args:
         return render_template("search/search.html", values=values, errors={}, choices=[],
                                results=None, **context)  # fmt: skip

@@ -219,3 +219,37 @@ def test_indicators_compute_with_the_section(session):
     result = indicators.compute(session, departments=None, today=TODAY)
     assert result.intermediation.parents_helped == 0
     assert result.intermediation.contract_days_median is None
+
+
+def test_the_purge_deletes_a_referral_with_its_requests_after_six_months(runner, world, session):
+    from datetime import UTC, datetime
+
+    carer = world.approved_33.carer
+    at = datetime(2025, 6, 1, 10, tzinfo=UTC)
+    old = ParentReferral(
+        adviser=world.coordinator_33, parent_name="Ancienne", email="a@example.org",
+        commune_insee=BORDEAUX, consent_at=at, consent_version=CONSENT_VERSION, created_at=at,
+    )  # fmt: skip
+    recent = ParentReferral(
+        adviser=world.coordinator_33, parent_name="Récente", email="r@example.org",
+        commune_insee=BORDEAUX, consent_at=at, consent_version=CONSENT_VERSION,
+        created_at=datetime(2026, 3, 1, 10, tzinfo=UTC),
+    )  # fmt: skip
+    for referral in (old, recent):
+        session.add(ContactRequest(
+            carer=carer, referral=referral, parent_name=referral.parent_name,
+            email=referral.email, commune_insee=BORDEAUX, child_birth_date=TODAY,
+            start_date=TODAY + timedelta(days=30), consent_at=at,
+            consent_version=CONSENT_VERSION, created_at=referral.created_at,
+        ))  # fmt: skip
+    session.commit()
+    old_id = old.id
+    result = runner.invoke(args=["purge", "--wet-run"])
+    assert result.exit_code == 0, result.output
+    assert "parent_referrals" in result.output
+    session.expire_all()
+    assert session.get(ParentReferral, old_id) is None
+    assert [r.parent_name for r in session.scalars(select(ParentReferral))] == ["Récente"]
+    remaining = session.scalars(select(ContactRequest.parent_name).where(
+        ContactRequest.referral_id.is_not(None))).all()  # fmt: skip
+    assert remaining == ["Récente"]

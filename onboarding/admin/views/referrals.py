@@ -17,8 +17,8 @@ from onboarding.pathway.clock import now, today
 from onboarding.pathway.geography import department_of
 from onboarding.pathway.models import ContactRequest, ParentReferral
 from onboarding.pathway.schedule import HALF_DAY_LABELS, HALF_DAYS, NEED_LABELS, NEEDS
-from onboarding.search.params import ParamsInput, parse_search, query_parameters
-from onboarding.search.routes import resolve_place
+from onboarding.search.params import form_values, parse_search, query_parameters
+from onboarding.search.routes import PLACE_LENGTH, resolve_place
 from onboarding.web_changes import apply, beside_field
 
 FOLLOWED_BY = "Suivies par"
@@ -91,7 +91,7 @@ class ReferralView(ContactRequestView):
         return self.render(
             "admin/referral_new.html",
             form=form,
-            values=self._values(source),
+            values=form_values(source, PLACE_LENGTH),
             errors=errors,
             choices=choices,
             results=page,
@@ -106,19 +106,6 @@ class ReferralView(ContactRequestView):
             settings=search.CareSetting.choices(),
             return_url=url_for(".index_view"),
         )
-
-    @staticmethod
-    def _values(source) -> dict:
-        params = ParamsInput(source)
-        return {
-            "q": (source.get("q") or "")[:120],
-            "radius_km": params.value("radius_km") or "10",
-            "birth_date": params.value("birth_date"),
-            "start": params.value("start"),
-            "slots": set(params.values("slots")),
-            "needs": set(params.values("needs")),
-            "setting": params.value("setting") or search.CareSetting.ANY.value,
-        }
 
     @staticmethod
     def _search(source):

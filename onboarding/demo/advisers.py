@@ -21,6 +21,7 @@ from onboarding.pathway.models import (
 )
 from onboarding.pathway.schedule import WORKING_WEEK
 
+SIGN_IN_DEPARTMENTS = ("33", "24")
 MAM_NAMES = ("MAM Les Petits Pas", "MAM La Ribambelle")
 MAM_STREETS = ("4 rue des Écoles", "17 allée des Tilleuls")
 # The referrals' story: sent N days ago, and what came of each of their requests.
@@ -61,7 +62,11 @@ def make_referrals(
 ) -> int:
     """A few job-seeker parents an adviser put in contact with carers of her département."""
     made = 0
-    departments = sorted(code for code, staff in coordinators.items() if staff)
+    # The demo's coordinator sign-in follows Gironde and Dordogne: her referrals come first.
+    departments = sorted(
+        (code for code, staff in coordinators.items() if staff),
+        key=lambda code: (code not in SIGN_IN_DEPARTMENTS, code),
+    )
     for number, (age, outcomes) in enumerate(REFERRAL_STORIES):
         department = departments[number % len(departments)] if departments else None
         nearby = [c for c in carers if c.is_published and c.department_code == department]

@@ -24,8 +24,10 @@ def init_admin(app: Flask) -> Admin:
     from onboarding.admin.views.candidates import CandidateView
     from onboarding.admin.views.carers import CarerView, ContactRequestView, VacancyView
     from onboarding.admin.views.indicators import IndicatorsView
+    from onboarding.admin.views.mams import MamView
     from onboarding.admin.views.messages import OutboxView
     from onboarding.admin.views.records import DecisionView, DossierItemView, EnrollmentView
+    from onboarding.admin.views.referrals import ReferralView
     from onboarding.admin.views.staff import AuditLogView, PathwayStepView, StaffUserView
 
     for view in (
@@ -37,6 +39,8 @@ def init_admin(app: Flask) -> Admin:
         CarerView(),
         VacancyView(),
         ContactRequestView(),
+        ReferralView(),
+        MamView(),
         StaffUserView(),
         PathwayStepView(),
         AuditLogView(),

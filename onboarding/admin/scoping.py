@@ -2,7 +2,7 @@
 
 from flask_login import current_user
 
-from onboarding.pathway.models import Activity, Candidate, Carer, Commune
+from onboarding.pathway.models import Activity, Candidate, Carer, Commune, Mam, ParentReferral
 from onboarding.pathway.scope import department_filter
 
 
@@ -20,6 +20,15 @@ def communes_in_scope():
 
 def carers_in_scope():
     return department_filter(current_user, Carer.department_code)
+
+
+def mams_in_scope():
+    return department_filter(current_user, Mam.department_code)
+
+
+def referrals_in_scope():
+    """An adviser's referral belongs to the département of the parent's commune."""
+    return department_filter(current_user, ParentReferral.department_code)
 
 
 def signed_in() -> bool:

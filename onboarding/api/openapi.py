@@ -2,7 +2,7 @@
 
 from onboarding.api.errors import ALL_NAMES, NAMES
 from onboarding.pathway.schedule import HALF_DAYS, NEEDS
-from onboarding.pathway.search import PER_PAGE, RADII_KM
+from onboarding.pathway.search import PER_PAGE, RADII_KM, CareSetting
 
 
 def _parameter(name, description, schema, *, required=True, explode=None):
@@ -88,6 +88,7 @@ CARER = {
         "vacancy",
         "newly_approved",
         "confirmed_at",
+        "mam",
     ],
     "properties": {
         "id": {"type": "integer"},
@@ -154,6 +155,12 @@ CARER = {
         },
         "newly_approved": {"type": "boolean", "description": "Agrément within 12 months."},
         "confirmed_at": {"type": "string", "format": "date"},
+        "mam": {
+            "type": ["object", "null"],
+            "description": "The maison d'assistants maternels she works in; null at home.",
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+            "required": ["id", "name"],
+        },
         "url": {"type": "string", "format": "uri"},
     },
 }
@@ -221,6 +228,17 @@ def document(server_url: str) -> dict:
                             {"type": "array", "items": {"type": "string", "enum": list(NEEDS)}},
                             required=False,
                             explode=False,
+                        ),
+                        _parameter(
+                            "setting",
+                            "Where the child is cared for: in a MAM (maison d'assistants "
+                            "maternels), at the carer's home, or any",
+                            {
+                                "type": "string",
+                                "enum": [m.value for m in CareSetting],
+                                "default": CareSetting.ANY.value,
+                            },
+                            required=False,
                         ),
                         _parameter(
                             "page",

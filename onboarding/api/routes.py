@@ -51,6 +51,7 @@ def hit_json(hit: search.Hit) -> dict:
         },
         "newly_approved": hit.newly_approved,
         "confirmed_at": hit.confirmed_on.isoformat(),
+        "mam": {"id": hit.mam.id, "name": hit.mam.name} if hit.mam else None,
         "url": url_for("search.carer_page", carer_id=hit.carer_id, _external=True),
     }
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from onboarding.demo.accounts import DEMO_ACCOUNTS, DemoAccount, ensure_staff
 from onboarding.demo.activities import DEFAULT_STEPS, Calendar, ensure_steps
+from onboarding.demo.advisers import make_mams, make_referrals
 from onboarding.demo.candidates import SCENARIOS, draw_profiles
 from onboarding.demo.carers import TARGET_CARERS, CarerDesk
 from onboarding.demo.contacts import TARGET_REQUESTS, make_contact_requests
@@ -61,6 +62,8 @@ class DemoSummary:
     contact_requests: dict[str, int]
     staff_created: int
     staff_reused: int
+    mams: int = 0
+    parent_referrals: int = 0
 
     @property
     def candidates(self) -> int:
@@ -94,6 +97,7 @@ class DemoSummary:
                 f"{self.stale_carers} of them stale; {self.vacancies} vacancies",
                 f"  {sum(self.contact_requests.values())} contact requests: "
                 f"{listing(self.contact_requests)}",
+                f"  {self.mams} MAMs; {self.parent_referrals} parents put in contact by an adviser",
                 f"  {self.staff_created} staff accounts created, {self.staff_reused} reused",
             )
         )
@@ -194,6 +198,15 @@ def _seed(
         staff.coordinators,
         count=max(len(ContactOutcome), round(TARGET_REQUESTS * scale)),
     )
+    made_mams = make_mams(session, pathway_carers + imported)
+    referred = make_referrals(
+        session,
+        stream("referrals"),
+        people.with_rng(stream("referred parents")),
+        today,
+        pathway_carers + imported,
+        staff.coordinators,
+    )
     session.flush()
 
     statuses = Counter(c.status for c in candidates)
@@ -220,4 +233,6 @@ def _seed(
         contact_requests={o.value: requests[o] for o in ContactOutcome},
         staff_created=staff.created,
         staff_reused=staff.reused,
+        mams=len(made_mams),
+        parent_referrals=referred,
     )

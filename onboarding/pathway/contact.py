@@ -6,10 +6,17 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from onboarding.pathway import notifications, search, shown
+from onboarding.pathway import audit, notifications, search, shown
 from onboarding.pathway.carers import MAX_AGE_MONTHS
 from onboarding.pathway.errors import RuleViolation
-from onboarding.pathway.models import Carer, ContactRequest
+from onboarding.pathway.models import (
+    AuditAction,
+    Carer,
+    ContactOutcome,
+    ContactRequest,
+    ParentReferral,
+    StaffUser,
+)
 from onboarding.pathway.search import LATEST_START, VacancyFacts, age_in_months
 
 # The text of the consent the form shows; a new wording gets a new version.
@@ -80,9 +87,16 @@ def contact_errors(data: ContactInput, *, today: date) -> dict[str, str]:
 
 
 def request_contact(
-    session: Session, carer: Carer, data: ContactInput, *, today: date, now: datetime
+    session: Session,
+    carer: Carer,
+    data: ContactInput,
+    *,
+    today: date,
+    now: datetime,
+    referral: ParentReferral | None = None,
 ) -> ContactRequest:
-    """Store the request (not committed); a broken rule raises with the first French message."""
+    """Store the request (not committed); a broken rule raises with the first French message.
+    Sent by an adviser on the parent's behalf, it carries her `referral` and its consent."""
     errors = contact_errors(data, today=today)
     if errors:
         field, message = next(iter(errors.items()))
@@ -99,10 +113,31 @@ def request_contact(
         needs=data.needs,
         is_job_seeker=data.is_job_seeker,
         message=data.message,
-        consent_at=now,
-        consent_version=CONSENT_VERSION,
+        consent_at=referral.consent_at if referral else now,
+        consent_version=referral.consent_version if referral else CONSENT_VERSION,
+        referral=referral,
     )
+    if referral is not None:
+        request.created_at = referral.created_at
     session.add(request)
     session.flush()
     notifications.contact_requested(session, request)
+    return request
+
+
+def set_outcome(
+    session: Session,
+    request: ContactRequest,
+    outcome: ContactOutcome,
+    *,
+    by: StaffUser | None,
+    today: date,
+) -> ContactRequest:
+    """What came of the request, on which day and who recorded it (back to new: no date)."""
+    request.outcome = ContactOutcome(outcome)
+    request.outcome_on = None if request.outcome == ContactOutcome.NEW else today
+    request.handled_by = by
+    audit.record(session, actor=by, action=AuditAction.CONTACT_OUTCOME,
+                 object_type="ContactRequest", object_id=request.id,
+                 fields=["outcome", "outcome_on"])  # fmt: skip
     return request

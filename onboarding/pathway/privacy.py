@@ -21,6 +21,7 @@ from onboarding.pathway.models import (
     CandidateStatus,
     Carer,
     ContactRequest,
+    ParentReferral,
     StaffUser,
     TransitionLog,
 )
@@ -228,27 +229,40 @@ def _anonymise_all(session: Session, ids: list[int]) -> None:
         anonymise_candidate(session, candidate, actor=None)
 
 
-def _old_contact_requests(session: Session, today: date, policy: RetentionPolicy) -> list[int]:
-    cutoff = _start_of(today - relativedelta(months=policy.contact_request_months))
-    return list(
-        session.scalars(
-            select(ContactRequest.id)
-            .where(ContactRequest.created_at < cutoff)
-            .order_by(ContactRequest.id)
+def _created_before_retention(model):
+    """The finder of a purge step: the ids of `model` rows created before the parents' data
+    retention period (their requests and advisers' referrals are kept as long)."""
+
+    def find(session: Session, today: date, policy: RetentionPolicy) -> list[int]:
+        cutoff = _start_of(today - relativedelta(months=policy.contact_request_months))
+        return list(
+            session.scalars(select(model.id).where(model.created_at < cutoff).order_by(model.id))
         )
-    )
+
+    return find
 
 
 def _delete_contact_requests(session: Session, ids: list[int]) -> None:
     if ids:
         session.execute(delete(ContactRequest).where(ContactRequest.id.in_(ids)))
-        audit.record(
-            session,
-            actor=None,
-            action=AuditAction.PURGE,
-            object_type="ContactRequest",
-            object_id=f"{len(ids)} rows",
-        )
+        _record_purge(session, "ContactRequest", ids)
+
+
+def _delete_referrals(session: Session, ids: list[int]) -> None:
+    if ids:
+        session.execute(delete(ContactRequest).where(ContactRequest.referral_id.in_(ids)))
+        session.execute(delete(ParentReferral).where(ParentReferral.id.in_(ids)))
+        _record_purge(session, "ParentReferral", ids)
+
+
+def _record_purge(session: Session, object_type: str, ids: list[int]) -> None:
+    audit.record(
+        session,
+        actor=None,
+        action=AuditAction.PURGE,
+        object_type=object_type,
+        object_id=f"{len(ids)} rows",
+    )
 
 
 def _expired_links(session: Session, today: date, policy: RetentionPolicy) -> list[int]:
@@ -289,8 +303,14 @@ PURGE_STEPS: list[PurgeStep] = [
     PurgeStep(
         "contact_requests",
         "delete parents' contact requests older than the retention period",
-        _old_contact_requests,
+        _created_before_retention(ContactRequest),
         _delete_contact_requests,
+    ),
+    PurgeStep(
+        "parent_referrals",
+        "delete advisers' referrals of parents older than the retention period",
+        _created_before_retention(ParentReferral),
+        _delete_referrals,
     ),
     PurgeStep(
         "expired_links",

@@ -10,7 +10,8 @@ Rules:
   the start date or within 30 days after);
 - the vacancy takes a child of that age (full months on the start date) and shares at least one
   requested half-day;
-- her commune is within the radius of the parent's commune (great circle, commune to commune).
+- her commune is within the radius of the parent's commune (great circle, commune to commune);
+- the setting asked for: any, in a MAM only, or at home only (`CareSetting`).
 Order (`_match_order`, `_carer_order`): vacancies that cover every requested half-day and need
 first, then more half-days covered, then more needs covered; between carers then nearer, then
 the older profile (smaller id) first. A carer appears once, with her vacancy that ranks best by
@@ -24,13 +25,14 @@ from datetime import date, timedelta
 from functools import cache
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Float, Integer, and_, bindparam, case, func, literal, select
+from sqlalchemy import Float, Integer, String, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import shown
+from onboarding.pathway.base import Choice
 from onboarding.pathway.carers import MAX_AGE_MONTHS, is_newly_approved
 from onboarding.pathway.geography import EARTH_RADIUS_KM
-from onboarding.pathway.models import Carer, Commune, Vacancy
+from onboarding.pathway.models import Carer, Commune, Mam, Vacancy
 from onboarding.pathway.schedule import (
     FULL_WEEK,
     HALF_DAY_LABELS,
@@ -51,6 +53,14 @@ LATEST_START = relativedelta(years=2)
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
 
 
+class CareSetting(Choice):
+    """Where the child is cared for: a MAM (maison d'assistants maternels) or the carer's home."""
+
+    ANY = "any", "Tous les modes d'accueil"
+    MAM = "mam", "En MAM"
+    HOME = "home", "À domicile"
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     commune_insee: str
@@ -60,6 +70,7 @@ class SearchQuery:
     half_days: int
     needs: int = 0
     page: int = 1
+    setting: CareSetting = CareSetting.ANY
 
 
 def age_in_months(birth_date: date, on: date) -> int:
@@ -151,6 +162,14 @@ def missing(query: SearchQuery, facts: VacancyFacts) -> Shortfall:
 
 
 @dataclass(frozen=True)
+class MamFacts:
+    """The maison d'assistants maternels a carer works in, as parents see it."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class Hit:
     carer_id: int
     public_name: str
@@ -170,6 +189,7 @@ class Hit:
     missing: Shortfall
     newly_approved: bool
     confirmed_on: date
+    mam: MamFacts | None = None
 
     @property
     def coverage_text(self) -> str:
@@ -236,6 +256,16 @@ def _needs_covered():
     return total
 
 
+def _setting_clause():
+    """The carer works in a MAM, or at home, as the query's setting asks (any: both)."""
+    setting = bindparam("setting", type_=String)
+    return or_(
+        setting == CareSetting.ANY.value,
+        and_(setting == CareSetting.MAM.value, Carer.mam_id.is_not(None)),
+        and_(setting == CareSetting.HOME.value, Carer.mam_id.is_(None)),
+    )
+
+
 def _match_order(columns) -> tuple:
     """The quality of a match: every half-day and need first, then more half-days, more needs."""
     return (columns.covers_all.desc(), columns.covered.desc(), columns.needs_covered.desc())
@@ -282,6 +312,7 @@ def _ranked_statement():
             Vacancy.age_min_months <= bindparam("age", type_=Integer),
             Vacancy.age_max_months >= bindparam("age", type_=Integer),
             Vacancy.half_days.op("&")(bindparam("half_days", type_=Integer)) != 0,
+            _setting_clause(),
         )
         .subquery("matches")
     )
@@ -334,6 +365,7 @@ def _parameters(query: SearchQuery, origin: Commune, *, today: date) -> dict:
         "needs_requested": bin(query.needs).count("1"),
         **{f"asks_{name}": int(bool(query.needs & (1 << bit))) for bit, name in enumerate(NEEDS)},
         "radius_km": float(query.radius_km),
+        "setting": CareSetting(query.setting).value,
         "limit": PER_PAGE,
         "offset": (query.page - 1) * PER_PAGE,
     }
@@ -368,10 +400,13 @@ def _page_statement():
             Vacancy.age_max_months,
             Vacancy.half_days,
             *(getattr(Vacancy, name) for name in NEEDS),
+            Mam.id.label("mam_id"),
+            Mam.name.label("mam_name"),
         )
         .join(Carer, Carer.id == page.c.carer_id)
         .join(Commune, Commune.insee_code == Carer.commune_insee)
         .join(Vacancy, Vacancy.id == page.c.vacancy_id)
+        .outerjoin(Mam, Mam.id == Carer.mam_id)
         .order_by(*_carer_order(page.c))
     )
 
@@ -408,6 +443,7 @@ def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
             missing=missing(query, facts),
             newly_approved=is_newly_approved(row, today),
             confirmed_on=row.last_confirmed_on,
+            mam=MamFacts(row.mam_id, row.mam_name) if row.mam_id is not None else None,
         ))  # fmt: skip
     return SearchPage(query=query, origin=origin, hits=hits, total=total)
 

@@ -1,7 +1,8 @@
 """Reading a search from URL parameters, shared by the page and the JSON API.
 
 Parameters: commune (INSEE code), radius_km, birth_date and start (YYYY-MM-DD; the page also
-takes DD/MM/YYYY), slots and needs (names, comma-separated or repeated), page.
+takes DD/MM/YYYY), slots and needs (names, comma-separated or repeated), setting (any, mam or
+home; any when absent), page.
 """
 
 from collections.abc import Mapping
@@ -9,7 +10,7 @@ from datetime import date, datetime
 
 from onboarding.pathway.geography import INSEE_CODE
 from onboarding.pathway.schedule import HALF_DAYS, NEEDS, UnknownName, half_day_mask, needs_mask
-from onboarding.pathway.search import SearchQuery, query_errors
+from onboarding.pathway.search import CareSetting, SearchQuery, query_errors
 
 REQUIRED = ("commune", "radius_km", "birth_date", "start", "slots")
 # The domain's field names, as the URL names them.
@@ -41,6 +42,20 @@ class ParamsInput:
     def value(self, name: str) -> str:
         values = self.values(name)
         return values[0] if values else ""
+
+
+def form_values(args: Mapping, place_length: int) -> dict:
+    """What the search form shows back, as typed (the typed place cut to `place_length`)."""
+    params = ParamsInput(args)
+    return {
+        "q": (args.get("q") or "")[:place_length],
+        "radius_km": params.value("radius_km") or "10",
+        "birth_date": params.value("birth_date"),
+        "start": params.value("start"),
+        "slots": set(params.values("slots")),
+        "needs": set(params.values("needs")),
+        "setting": params.value("setting") or CareSetting.ANY.value,
+    }
 
 
 def parse_date(text: str) -> date:
@@ -89,6 +104,11 @@ def parse_search(args: Mapping, *, today: date) -> tuple[SearchQuery | None, dic
     except UnknownName as unknown:
         errors["needs"] = f"Besoin inconnu : {str(unknown)[:20]} (attendu : {', '.join(NEEDS)})."
         needs = 0
+    try:
+        setting = CareSetting(params.value("setting") or CareSetting.ANY.value)
+    except ValueError:
+        expected = ", ".join(member.value for member in CareSetting)
+        errors["setting"] = f"Mode d'accueil inconnu (attendu : {expected})."
     if errors:
         return None, errors
 
@@ -100,6 +120,7 @@ def parse_search(args: Mapping, *, today: date) -> tuple[SearchQuery | None, dic
         half_days=slots,
         needs=needs,
         page=page,
+        setting=setting,
     )
     rule_errors = query_errors(query, today=today)
     if rule_errors:
@@ -130,4 +151,6 @@ def query_parameters(query: SearchQuery) -> dict[str, str]:
     }
     if query.needs:
         parameters["needs"] = ",".join(need_names(query.needs))
+    if query.setting != CareSetting.ANY:
+        parameters["setting"] = query.setting.value
     return parameters

@@ -24,7 +24,13 @@ from onboarding.pathway.schedule import (
 from onboarding.search import bp
 from onboarding.search.alerts import alert_context
 from onboarding.search.forms import ContactForm
-from onboarding.search.params import ParamsInput, parse_date, parse_search, query_parameters
+from onboarding.search.params import (
+    ParamsInput,
+    form_values,
+    parse_date,
+    parse_search,
+    query_parameters,
+)
 from onboarding.web_changes import apply
 
 log = logging.getLogger(__name__)
@@ -39,10 +45,11 @@ def _grid_context() -> dict:
         "needs": NEEDS,
         "need_labels": NEED_LABELS,
         "radii": search.RADII_KM,
+        "settings": search.CareSetting.choices(),
     }
 
 
-def _resolve_place(args: MultiDict) -> tuple[MultiDict, list, str | None]:
+def resolve_place(args: MultiDict) -> tuple[MultiDict, list, str | None]:
     """Turn the typed place into an INSEE code: (args with commune, communes to choose, error)."""
     args = MultiDict(args)
     place = (args.get("q") or "").strip()[:PLACE_LENGTH]
@@ -106,19 +113,11 @@ def has_errors(form) -> bool:
 @bp.route("/recherche")
 def search_page():
     context = _grid_context()
-    params = ParamsInput(request.args)
-    values = {
-        "q": (request.args.get("q") or "")[:PLACE_LENGTH],
-        "radius_km": params.value("radius_km") or "10",
-        "birth_date": params.value("birth_date"),
-        "start": params.value("start"),
-        "slots": set(params.values("slots")),
-        "needs": set(params.values("needs")),
-    }
+    values = form_values(request.args, PLACE_LENGTH)
     if not request.args:
         return render_template("search/search.html", values=values, errors={}, choices=[],
                                results=None, **context)  # fmt: skip
-    args, choices, place_error = _resolve_place(request.args)
+    args, choices, place_error = resolve_place(request.args)
     query, errors = parse_search(args, today=today())
     errors = {("q" if k == "commune" else k): v for k, v in errors.items()}
     if place_error:

@@ -21,11 +21,16 @@ from onboarding.pathway.models import (
     ActivityKind,
     AuditAction,
     Candidate,
+    ContactOutcome,
+    ContactRequest,
+    Mam,
     MessageKind,
+    ParentReferral,
     Vacancy,
 )
 from onboarding.pathway.schedule import WORKING_WEEK
 from tests import builders
+from tests.search.conftest import make_carer
 
 # Flask-Admin's words, and its French where it is wrong.
 INTERFACE_WORDS = {
@@ -172,6 +177,25 @@ def every_model(world, session):
     world.request_24.half_days = WORKING_WEEK
     world.request_24.needs = 3
     world.request_24.is_job_seeker = True
+    # A MAM with a published carer, and an adviser's referral to her (the last request).
+    mam = Mam(
+        name="MAM Les Petits Pas", address="4 rue des Écoles", commune_insee=builders.BORDEAUX
+    )
+    published = make_carer(session, builders.BORDEAUX, first_name="Inès", last_name="Dumas")
+    published.mam = mam
+    referral = ParentReferral(
+        adviser=world.coordinator_33, parent_name="Sarah Benali", email="sarah@example.org",
+        commune_insee=builders.BORDEAUX, is_job_seeker=True, france_travail_id="1234567A",
+        consent_at=clock.now(), consent_version="2026-12-ft",
+    )  # fmt: skip
+    session.add(ContactRequest(
+        carer=published, referral=referral, parent_name="Sarah Benali", email="sarah@example.org",
+        commune_insee=builders.BORDEAUX, child_birth_date=builders.TODAY - timedelta(days=300),
+        start_date=builders.TODAY + timedelta(days=20), is_job_seeker=True,
+        consent_at=clock.now(), consent_version="2026-12-ft",
+        outcome=ContactOutcome.CONTRACT_SIGNED,
+        outcome_on=builders.TODAY, created_at=clock.now() - timedelta(days=9),
+    ))  # fmt: skip
     session.commit()
     return world
 
@@ -204,6 +228,10 @@ def _pages(app, session):
     yield f"/admin/candidate/bulk/withdraw/?ids={ids}"
     yield "/admin/"
     yield "/admin/indicators/"
+    yield (
+        "/admin/referral/nouvelle/?q=Bordeaux&commune=33063&radius_km=10&birth_date=01/06/2025"
+        "&start=01/04/2026&slots=mon_am&slots=tue_am&needs=early&setting=mam"
+    )
 
 
 def test_every_panel_page_reads_in_french(panel, every_model, app, session):

@@ -206,6 +206,26 @@ def test_the_csv_of_a_small_case_exactly(panel, session):
                 ["Activités", label, "taux de présence (%)", ""],
             )
         ],
+        ["Mises en relation accompagnées", "Parents accompagnés", "nombre", "0"],
+        ["Mises en relation accompagnées", "Demandes envoyées", "total", "0"],
+        *[
+            ["Mises en relation accompagnées", label, "demandes", "0"]
+            for label in (
+                "Nouvelle demande",
+                "Mise en relation faite",
+                "Contrat signé",
+                "Sans suite",
+            )
+        ],
+        ["Mises en relation accompagnées", "Délai jusqu'au contrat signé", "médiane (jours)", ""],
+        ["Mises en relation accompagnées", "Parents demandeurs d'emploi", "nombre", "0"],
+        [
+            "Mises en relation accompagnées",
+            "Parents demandeurs d'emploi ayant trouvé",
+            "nombre",
+            "0",
+        ],
+        ["Mises en relation accompagnées", "Parents demandeurs d'emploi ayant trouvé", "%", ""],
     ]
     assert rows == expected
 

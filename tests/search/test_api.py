@@ -126,7 +126,7 @@ def test_openapi_describes_both_operations_and_their_parameters(client):
     search = document["paths"]["/carers"]["get"]
     names = {p["name"]: p["required"] for p in search["parameters"]}
     assert names == {"commune": True, "radius_km": True, "birth_date": True, "start": True,
-                     "slots": True, "needs": False, "page": False}  # fmt: skip
+                     "slots": True, "needs": False, "setting": False, "page": False}  # fmt: skip
     assert "400" in search["responses"]
     assert "/communes" in document["paths"]
     assert set(document["components"]["schemas"]["Carer"]["required"]) >= {

@@ -12,8 +12,9 @@ from onboarding.admin.forms import select_choices
 from onboarding.admin.scoping import carers_in_scope
 from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.documents import papers
+from onboarding.extensions import db
 from onboarding.formatting import counted
-from onboarding.pathway import agrement, carers, installation_bonus
+from onboarding.pathway import agrement, carers, contact, installation_bonus
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import Carer, ContactOutcome, ContactRequest, Vacancy
@@ -50,6 +51,14 @@ def _validity(view, context, model, name):
     if notice:
         return Markup('<span class="badge badge-danger">expiré</span> {}').format(notice)
     return f"{model.agrement_expires_on:%d/%m/%Y}"
+
+
+def _mam(view, context, model, name):
+    if model.mam is None:
+        return "Exerce à domicile"
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("mam.details_view", id=model.mam.id), model.mam.name
+    )
 
 
 class BonusFilter(BaseSQLAFilter):
@@ -98,12 +107,13 @@ class CarerView(StaffModelView):
         "first_child_on": "Premier enfant accueilli le",
         "bonus_requested_on": "Prime d'installation demandée le",
         "bonus_paid_on": "Prime d'installation versée le",
+        "mam": "Maison d'assistants maternels (MAM)",
     }  # fmt: skip
     column_details_list = ("last_name", "first_name", "commune", "email", "phone", "address",
                            "agrement_capacity", "agrement_on", "is_published", "presentation",
                            "show_address", "show_email", "show_phone", "last_confirmed_on",
                            "vacancies", "agrement_expires_on", "first_child_on",
-                           "bonus_requested_on", "bonus_paid_on")  # fmt: skip
+                           "bonus_requested_on", "bonus_paid_on", "mam")  # fmt: skip
     column_formatters = {
         "last_confirmed_on": _confirmed,
         "vacancies": lambda v, c, m, n: counted(len(m.vacancies), "place"),
@@ -112,6 +122,7 @@ class CarerView(StaffModelView):
         "last_confirmed_on": _confirmed,
         "vacancies": _vacancies,
         "agrement_expires_on": _validity,
+        "mam": _mam,
     }
     column_formatters_export = {"vacancies": lambda v, c, m, n: len(m.vacancies)}
     column_searchable_list = ("last_name", "first_name")
@@ -185,10 +196,14 @@ class ContactRequestView(StaffModelView):
         "commune": "Commune", "start_date": "Début souhaité", "is_job_seeker":
         "Demandeur d'emploi", "outcome": "Suite donnée", "outcome_on": "Date de la suite",
         "message": "Message", "email": "E-mail", "phone": "Téléphone",
+        "referral": "Mise en relation accompagnée",
     }  # fmt: skip
     column_formatters = {
         "outcome": lambda v, c, m, n: m.outcome.label,
         "created_at": lambda v, c, m, n: f"{m.created_at:%d/%m/%Y}",
+        "referral": lambda v, c, m, n: (
+            f"Oui, par {m.referral.adviser or 'un compte supprimé'}" if m.referral else "Non"
+        ),
     }
     column_formatters_export = {"outcome": lambda v, c, m, n: m.outcome.label}
     column_default_sort = ("created_at", True)
@@ -200,13 +215,13 @@ class ContactRequestView(StaffModelView):
     form_columns = ("outcome",)
     form_choices = {"outcome": select_choices(ContactOutcome, blank=None)}
 
-    def __init__(self):
-        super().__init__(ContactRequest, name="Demandes des parents", endpoint="contact_request")
+    def __init__(self, name="Demandes des parents", endpoint="contact_request"):
+        super().__init__(ContactRequest, name=name, endpoint=endpoint)
 
     def scope_clause(self):
         return ContactRequest.carer.has(carers_in_scope())
 
     def on_model_change(self, form, model, is_created):
-        model.outcome_on = None if model.outcome == ContactOutcome.NEW else today()
-        model.handled_by = current_user._get_current_object()
+        contact.set_outcome(db.session, model, model.outcome,
+                            by=current_user._get_current_object(), today=today())  # fmt: skip
         super().on_model_change(form, model, is_created)

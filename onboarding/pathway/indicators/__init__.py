@@ -20,8 +20,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from onboarding.pathway.indicators import intermediation
 from onboarding.pathway.indicators.attendance import Activities, activities
 from onboarding.pathway.indicators.conversion import Funnel, Stage, funnel
+from onboarding.pathway.indicators.intermediation import Intermediation
 from onboarding.pathway.indicators.places import Capacity, capacity
 from onboarding.pathway.indicators.sql import ANSWER_DAYS, Period, in_scope, percentile
 from onboarding.pathway.indicators.timing import (
@@ -60,6 +62,7 @@ class Indicators:
     delays: Delays
     capacity: Capacity
     activities: Activities
+    intermediation: Intermediation
 
 
 def compute(
@@ -80,6 +83,7 @@ def compute(
         delays=delays(session, **filters),
         capacity=capacity(session, **filters),
         activities=activities(session, **filters),
+        intermediation=intermediation.section(session, **filters),
     )
 
 
@@ -195,4 +199,24 @@ def as_rows(indicators: Indicators) -> list[tuple[str, str, str, object]]:
         rows.append(("Activités", item.kind.label, "présents", item.attended))
         rows.append(("Activités", item.kind.label, "émargements", item.marked))
         rows.append(("Activités", item.kind.label, "taux de présence (%)", item.rate))
+    rows.extend(_intermediation_rows(indicators.intermediation))
+    return rows
+
+
+def _intermediation_rows(i: Intermediation) -> list[tuple[str, str, str, object]]:
+    section = "Mises en relation accompagnées"
+    rows: list[tuple[str, str, str, object]] = [
+        (section, "Parents accompagnés", "nombre", i.parents_helped),
+        (section, "Demandes envoyées", "total", i.request_count),
+    ]
+    rows += [(section, outcome.label, "demandes", count) for outcome, count in i.requests]
+    median = i.contract_days_median
+    rows.append((section, "Délai jusqu'au contrat signé", "médiane (jours)", median))
+    rows.append((section, "Parents demandeurs d'emploi", "nombre", i.job_seeker_parents))
+    rows.append(
+        (section, "Parents demandeurs d'emploi ayant trouvé", "nombre", i.job_seeker_parents_found)
+    )
+    rows.append(
+        (section, "Parents demandeurs d'emploi ayant trouvé", "%", i.job_seekers_found_rate)
+    )
     return rows

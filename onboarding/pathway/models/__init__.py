@@ -34,6 +34,7 @@ from onboarding.pathway.models.carers import (
     Vacancy,
 )
 from onboarding.pathway.models.logs import AppendOnlyError, AuditAction, AuditLog, TransitionLog
+from onboarding.pathway.models.mam import Mam
 from onboarding.pathway.models.messages import (
     Channel,
     MessageKind,
@@ -41,6 +42,7 @@ from onboarding.pathway.models.messages import (
     OutboxMessage,
 )
 from onboarding.pathway.models.reference import Commune, CommunePostcode
+from onboarding.pathway.models.referrals import ParentReferral
 from onboarding.pathway.models.staff import RecoveryCode, Role, StaffUser
 
 __all__ = [
@@ -67,9 +69,11 @@ __all__ = [
     "Enrollment",
     "ImmersionConvention",
     "ImmersionPurpose",
+    "Mam",
     "MessageKind",
     "MessageStatus",
     "OutboxMessage",
+    "ParentReferral",
     "PathwayStep",
     "RecoveryCode",
     "ReferralSource",

@@ -23,7 +23,9 @@ from onboarding.pathway.geography import department_of
 
 if TYPE_CHECKING:
     from onboarding.pathway.models.candidates import Candidate
+    from onboarding.pathway.models.mam import Mam
     from onboarding.pathway.models.reference import Commune
+    from onboarding.pathway.models.referrals import ParentReferral
     from onboarding.pathway.models.staff import StaffUser
 
 
@@ -104,6 +106,8 @@ class Carer(Model):
     # The Caf's prime d'installation: when she asked for it, when it was paid.
     bonus_requested_on: Mapped[date | None] = mapped_column(Date)
     bonus_paid_on: Mapped[date | None] = mapped_column(Date)
+    # The maison d'assistants maternels she works in, if any (`pathway.mam` keeps its limits).
+    mam_id: Mapped[int | None] = mapped_column(ForeignKey("mam.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -112,6 +116,7 @@ class Carer(Model):
     vacancies: Mapped[list["Vacancy"]] = relationship(
         back_populates="carer", order_by="Vacancy.available_from"
     )
+    mam: Mapped["Mam | None"] = relationship(back_populates="carers")
 
     def __repr__(self) -> str:
         return f"<Carer {self.id}>"
@@ -220,11 +225,16 @@ class ContactRequest(Model):
     handled_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL")
     )
+    # Sent by an adviser on the parent's behalf (mise en relation accompagnée).
+    referral_id: Mapped[int | None] = mapped_column(
+        ForeignKey("parent_referral.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     carer: Mapped[Carer] = relationship()
     commune: Mapped["Commune"] = relationship()
     handled_by: Mapped["StaffUser | None"] = relationship()
+    referral: Mapped["ParentReferral | None"] = relationship(back_populates="requests")
 
     def __repr__(self) -> str:
         return f"<ContactRequest {self.id} {self.outcome}>"

@@ -62,6 +62,10 @@ class AuditAction(Choice):
     CANDIDATE_TAKE_BACK = ("candidate_take_back", "Inscription reprise par la personne")
     CANDIDATE_UPDATE = ("candidate_update", "Coordonnées changées par la personne")
     CARER_UPDATE = ("carer_update", "Profil changé par l'assistante maternelle")
+    MAM_JOIN = ("mam_join", "Arrivée dans une MAM")
+    MAM_LEAVE = ("mam_leave", "Départ d'une MAM")
+    PARENT_REFERRAL = ("parent_referral", "Mise en relation accompagnée")
+    CONTACT_OUTCOME = ("contact_outcome", "Suite donnée à une demande")
 
     @classmethod
     def label_of(cls, value: str) -> str:

@@ -46,6 +46,15 @@ PANEL_PAGES = [
     ("indicators", "/admin/indicators/"),
     ("bulk enrol", "/admin/candidate/bulk/enrol/?ids={candidate},{approved}"),
     ("bulk withdraw", "/admin/candidate/bulk/withdraw/?ids={candidate}"),
+    ("referral list", "/admin/referral/"),
+    ("referral new", "/admin/referral/nouvelle/"),
+    (
+        "referral search",
+        "/admin/referral/nouvelle/?q=Bordeaux&commune=33063&radius_km=10"
+        "&birth_date=01/06/2025&start=01/04/2026&slots=mon_am&setting=mam",
+    ),
+    ("mam list", "/admin/mam/"),
+    ("mam create", "/admin/mam/new/"),
 ]
 
 

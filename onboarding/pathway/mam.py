@@ -1,0 +1,61 @@
+"""Maisons d'assistants maternels: who works in one, within the law's limits.
+
+Art. L424-1 du code de l'action sociale et des familles: at most 4 assistants maternels work in
+a MAM at the same time, and it takes in at most 20 children at the same time. The record holds
+no timetable, so the limits apply to its members: at most 4 carers, and the sum of their
+agrément capacities (children at the same time, L421-4) at most 20.
+"""
+
+from sqlalchemy.orm import Session
+
+from onboarding.pathway import audit
+from onboarding.pathway.errors import RuleViolation
+from onboarding.pathway.models import AuditAction, Carer, Mam, StaffUser
+
+MAX_CARERS = 4
+MAX_CHILDREN = 20
+LAW = "art. L424-1 du code de l'action sociale et des familles"
+
+
+def refusal_to_join(mam: Mam, carer: Carer) -> str | None:
+    """Why the law refuses her in this MAM, in French; None when she may join."""
+    if carer.mam_id == mam.id:
+        return f"{carer} travaille déjà dans cette MAM."
+    if carer.mam_id is not None:
+        return (
+            f"{carer} travaille déjà dans la MAM « {carer.mam.name} » : "
+            "retirez-la d'abord de celle-ci."
+        )
+    members = [c for c in mam.carers if c.id != carer.id]
+    if len(members) >= MAX_CARERS:
+        return (
+            f"Une MAM réunit au plus {MAX_CARERS} assistants maternels ({LAW}) : "
+            f"« {mam.name} » en compte déjà {len(members)}."
+        )
+    children = sum(c.agrement_capacity for c in members) + carer.agrement_capacity
+    if children > MAX_CHILDREN:
+        return (
+            f"Une MAM accueille au plus {MAX_CHILDREN} enfants en même temps ({LAW}) : avec "
+            f"{carer}, les agréments de « {mam.name} » en totaliseraient {children}."
+        )
+    return None
+
+
+def join(session: Session, mam: Mam, carer: Carer, *, actor: StaffUser | None) -> None:
+    """She works in the MAM from now on; refused beyond the law's limits."""
+    refusal = refusal_to_join(mam, carer)
+    if refusal:
+        raise RuleViolation(refusal, field="carer")
+    carer.mam = mam
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.MAM_JOIN, object_type="Carer",
+                 object_id=carer.id, fields=["mam_id"])  # fmt: skip
+
+
+def leave(session: Session, carer: Carer, *, actor: StaffUser | None) -> None:
+    if carer.mam_id is None:
+        raise RuleViolation(f"{carer} ne travaille dans aucune MAM.", field="carer")
+    carer.mam = None
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.MAM_LEAVE, object_type="Carer",
+                 object_id=carer.id, fields=["mam_id"])  # fmt: skip

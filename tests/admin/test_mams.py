@@ -1,0 +1,146 @@
+"""Maisons d'assistants maternels in the panel: the record, its carers within the law's limits
+(art. L424-1 CASF: at most 4 assistants maternels, at most 20 children), the carer's page."""
+
+import pytest
+from sqlalchemy import select
+
+from onboarding.pathway import mam as mams
+from onboarding.pathway.errors import RuleViolation
+from onboarding.pathway.models import AuditLog, Carer, Mam
+from tests.builders import BORDEAUX, PERIGUEUX
+from tests.search.conftest import make_carer
+
+
+def _mam(session, commune=BORDEAUX, name="MAM Les Petits Pas") -> Mam:
+    mam = Mam(name=name, address="4 rue des Écoles", commune_insee=commune)
+    session.add(mam)
+    session.flush()
+    return mam
+
+
+def _carers(session, count: int, capacity: int = 4) -> list[Carer]:
+    made = []
+    for number in range(count):
+        carer = make_carer(session, first_name=f"Camille{number}", last_name="Martin")
+        carer.agrement_capacity = capacity
+        made.append(carer)
+    session.flush()
+    return made
+
+
+def test_a_fifth_carer_is_refused_citing_the_law(session):
+    mam = _mam(session)
+    first, *others, fifth = _carers(session, 5, capacity=2)
+    for carer in (first, *others):
+        mams.join(session, mam, carer, actor=None)
+    with pytest.raises(RuleViolation) as refused:
+        mams.join(session, mam, fifth, actor=None)
+    assert refused.value.message == (
+        "Une MAM réunit au plus 4 assistants maternels (art. L424-1 du code de l'action sociale "
+        "et des familles) : « MAM Les Petits Pas » en compte déjà 4."
+    )
+    assert fifth.mam_id is None
+    assert len(mam.carers) == 4
+
+
+def test_more_than_twenty_children_in_all_is_refused():
+    """With at most 4 members of at most 4 children each (L421-4, the carer's check constraint)
+    the sum stays under 20; the rule still holds on its own, checked here in memory with
+    capacities the database would refuse."""
+    mam = Mam(id=1, name="MAM Pleine", address="x", commune_insee=BORDEAUX)
+    mam.carers = [Carer(id=n, first_name="C", last_name=str(n), agrement_capacity=6)
+                  for n in range(1, 3)]  # fmt: skip
+    fits = Carer(id=8, first_name="Zoé", last_name="Petit", agrement_capacity=8)
+    assert mams.refusal_to_join(mam, fits) is None  # 12 + 8 = 20
+    heavy = Carer(id=9, first_name="Lina", last_name="Fort", agrement_capacity=9)
+    assert mams.refusal_to_join(mam, heavy) == (
+        "Une MAM accueille au plus 20 enfants en même temps (art. L424-1 du code de l'action "
+        "sociale et des familles) : avec Lina Fort, les agréments de « MAM Pleine » en "
+        "totaliseraient 21."
+    )
+
+
+def test_a_carer_works_in_one_mam_at_a_time(session):
+    first, second = _mam(session), _mam(session, name="MAM La Ribambelle")
+    (carer,) = _carers(session, 1)
+    mams.join(session, first, carer, actor=None)
+    with pytest.raises(RuleViolation, match="travaille déjà dans la MAM « MAM Les Petits Pas »"):
+        mams.join(session, second, carer, actor=None)
+    mams.leave(session, carer, actor=None)
+    assert carer.mam_id is None
+    mams.join(session, second, carer, actor=None)
+    assert carer.mam == second
+
+
+def test_a_coordinator_creates_a_mam_adds_and_removes_carers(panel, world, session):
+    (carer,) = _carers(session, 1)
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    created = {"name": "MAM Les Petits Pas", "address": "4 rue des Écoles", "commune": BORDEAUX}
+    response = panel.post("/admin/mam/new/", created)
+    assert response.status_code == 302
+    mam = session.scalars(select(Mam)).one()
+    assert (mam.department_code, mam.commune_insee) == ("33", BORDEAUX)
+    details = panel.html(f"/admin/mam/details/?id={mam.id}")
+    assert "Personne pour le moment." in details
+    assert f'<option value="{carer.id}">' in details
+    panel.post(f"/admin/mam/{mam.id}/carers/add/", {"carer_id": carer.id})
+    session.refresh(carer)
+    assert carer.mam_id == mam.id
+    assert "Camille0 Martin" in panel.html(f"/admin/mam/details/?id={mam.id}")
+    carer_page = panel.html(f"/admin/carer/details/?id={carer.id}")
+    assert "MAM Les Petits Pas" in carer_page
+    journal = session.scalars(select(AuditLog.action).where(AuditLog.object_type == "Carer"))
+    assert "mam_join" in list(journal)
+    panel.post(f"/admin/mam/{mam.id}/carers/remove/", {"carer_id": carer.id})
+    session.refresh(carer)
+    assert carer.mam_id is None
+    assert "Exerce à domicile" in panel.html(f"/admin/carer/details/?id={carer.id}")
+
+
+def test_the_panel_shows_the_laws_refusal_and_changes_nothing(panel, world, session):
+    mam = _mam(session)
+    members = _carers(session, 5, capacity=2)
+    for carer in members[:4]:
+        mams.join(session, mam, carer, actor=None)
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    response = panel.client.post(
+        f"/admin/mam/{mam.id}/carers/add/",
+        data={"csrf_token": panel.token(), "carer_id": members[4].id},
+        follow_redirects=True,
+    )
+    assert "Une MAM réunit au plus 4 assistants maternels (art. L424-1" in response.get_data(
+        as_text=True
+    ).replace("&#39;", "'")
+    session.refresh(members[4])
+    assert members[4].mam_id is None
+
+
+def test_mams_are_scoped_by_departement(panel, world, session):
+    mam_24 = _mam(session, PERIGUEUX, name="MAM du Périgord")
+    (carer_33,) = _carers(session, 1)
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    assert "MAM du Périgord" not in panel.html("/admin/mam/")
+    assert panel.get(f"/admin/mam/details/?id={mam_24.id}").status_code == 404
+    assert panel.post(f"/admin/mam/{mam_24.id}/carers/add/", {"carer_id": carer_33.id}
+                      ).status_code == 404  # fmt: skip
+    session.refresh(carer_33)
+    assert carer_33.mam_id is None
+    response = panel.post("/admin/mam/new/", {"name": "MAM Ailleurs", "address": "1 rue",
+                                              "commune": PERIGUEUX})  # fmt: skip
+    assert session.scalar(select(Mam).where(Mam.name == "MAM Ailleurs")) is None
+    assert response.status_code in (200, 302)
+
+
+def test_a_partner_reads_mams_and_changes_nothing(panel, world, session):
+    mam = _mam(session)
+    (carer,) = _carers(session, 1)
+    session.commit()
+    panel.sign_in(world.partner_33)
+    assert "Ajouter une assistante maternelle" not in panel.html(f"/admin/mam/details/?id={mam.id}")
+    assert panel.post(f"/admin/mam/{mam.id}/carers/add/", {"carer_id": carer.id}
+                      ).status_code == 403  # fmt: skip
+    session.refresh(carer)
+    assert carer.mam_id is None

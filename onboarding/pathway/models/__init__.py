@@ -42,6 +42,11 @@ from onboarding.pathway.models.messages import (
 )
 from onboarding.pathway.models.reference import Commune, CommunePostcode
 from onboarding.pathway.models.staff import RecoveryCode, Role, StaffUser
+from onboarding.pathway.models.territories import (
+    ConfigurationStep,
+    PathwayConfiguration,
+    TerritoryKind,
+)
 
 __all__ = [
     "Activity",
@@ -58,6 +63,7 @@ __all__ = [
     "Channel",
     "Commune",
     "CommunePostcode",
+    "ConfigurationStep",
     "ContactOutcome",
     "ContactRequest",
     "DecisionOutcome",
@@ -70,6 +76,7 @@ __all__ = [
     "MessageKind",
     "MessageStatus",
     "OutboxMessage",
+    "PathwayConfiguration",
     "PathwayStep",
     "RecoveryCode",
     "ReferralSource",
@@ -77,6 +84,7 @@ __all__ = [
     "SearchAlert",
     "StaffUser",
     "StatusAssignmentError",
+    "TerritoryKind",
     "Training",
     "TrainingKind",
     "TransitionLog",
@@ -92,4 +100,5 @@ from onboarding.pathway import (
     notifications,  # noqa: F401
     shown,  # noqa: F401
     steps_reached,  # noqa: F401
+    territories,  # noqa: F401
 )

@@ -62,6 +62,7 @@ class AuditAction(Choice):
     CANDIDATE_TAKE_BACK = ("candidate_take_back", "Inscription reprise par la personne")
     CANDIDATE_UPDATE = ("candidate_update", "Coordonnées changées par la personne")
     CARER_UPDATE = ("carer_update", "Profil changé par l'assistante maternelle")
+    CONFIGURE_PATHWAY = ("configure_pathway", "Nouvelle version du parcours d'un territoire")
 
     @classmethod
     def label_of(cls, value: str) -> str:

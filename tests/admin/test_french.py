@@ -204,6 +204,8 @@ def _pages(app, session):
     yield f"/admin/candidate/bulk/withdraw/?ids={ids}"
     yield "/admin/"
     yield "/admin/indicators/"
+    yield "/admin/territoires/"
+    yield "/admin/territoires/parcours/?type=region&code=75"
 
 
 def test_every_panel_page_reads_in_french(panel, every_model, app, session):

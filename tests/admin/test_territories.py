@@ -75,7 +75,9 @@ def test_an_admin_saves_a_new_version_that_new_candidates_follow(panel, world, s
     assert "Version en vigueur : n° 1" in follow
 
     configuration = session.scalars(select(PathwayConfiguration)).one()
-    saved = [(s.step_id, s.position, s.is_mandatory, s.required_sessions) for s in configuration.steps]
+    saved = [
+        (s.step_id, s.position, s.is_mandatory, s.required_sessions) for s in configuration.steps
+    ]
     assert saved == [(coaching.id, 1, True, 3), (information.id, 2, False, 1)]
     entry = session.scalars(
         select(AuditLog).where(AuditLog.object_type == "PathwayConfiguration")

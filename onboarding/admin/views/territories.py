@@ -147,4 +147,3 @@ def _read_form(catalogue: list[PathwayStep]):
         chosen.append((order, len(chosen), setting))
     settings = [setting for _, _, setting in sorted(chosen, key=lambda item: item[:2])]
     return rows, settings, errors
-

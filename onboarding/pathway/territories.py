@@ -155,6 +155,15 @@ def followed_steps(session: Session, candidate_ids: list[int]) -> dict[int, list
     }
 
 
+def followed_pathway(session: Session, candidate: Candidate) -> str:
+    """Which pathway she follows, in French: "Région Nouvelle-Aquitaine, version n° 2"."""
+    if candidate.pathway_configuration_id is None:
+        return "Parcours national"
+    configuration = session.get(PathwayConfiguration, candidate.pathway_configuration_id)
+    place = Territory(configuration.territory_kind, configuration.territory_code)
+    return f"{place.label}, version n° {configuration.version}"
+
+
 def configuration_for(session: Session, department_code: str) -> PathwayConfiguration | None:
     """The configuration a candidate of this département enters with today: the département's
     latest version, else its région's; None for the national pathway."""

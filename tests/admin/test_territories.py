@@ -169,3 +169,15 @@ def test_the_territories_pages_read_in_french(panel, world, session):
         response = panel.get(url)
         assert response.status_code == 200, url
         assert problems(response.get_data(as_text=True), english) == [], url
+
+
+def test_her_page_says_which_pathway_she_follows(panel, world, session):
+    information, coaching = _catalogue(session, world)
+    panel.sign_in(world.admin)
+    panel.post(REGION, _form(information, coaching, "save"))
+    newcomer = builders.make_candidate(session, commune=builders.BORDEAUX, last_name="Nouvelle")
+    session.commit()
+    before = panel.html(f"/admin/candidate/details/?id={world.candidate_33.id}")
+    after = panel.html(f"/admin/candidate/details/?id={newcomer.id}")
+    assert "Suivi depuis son entrée : Parcours national." in before
+    assert "Suivi depuis son entrée : Région Nouvelle-Aquitaine, version n° 1." in after

@@ -84,18 +84,24 @@ def territory(kind: TerritoryKind | str, code: str) -> Territory:
 
 
 # --- reading -----------------------------------------------------------------------------------
+def _followed(step: PathwayStep, setting, position: int) -> FollowedStep:
+    """The catalogue's step with the requirements of `setting` (a configuration's row, a
+    StepSetting, or the step itself for the national pathway)."""
+    return FollowedStep(
+        step.id,
+        step.kind,
+        step.title,
+        position,
+        setting.is_mandatory,
+        setting.required_sessions,
+        Decimal(setting.required_hours or 0),
+    )
+
+
 def national_steps(session: Session) -> list[FollowedStep]:
     """The national pathway: the catalogue's active steps with their own requirements."""
     return [
-        FollowedStep(
-            step.id,
-            step.kind,
-            step.title,
-            step.position,
-            step.is_mandatory,
-            step.required_sessions,
-            Decimal(step.required_hours or 0),
-        )
+        _followed(step, step, step.position)
         for step in session.scalars(
             select(PathwayStep)
             .where(PathwayStep.is_active.is_(True))
@@ -111,23 +117,13 @@ def _configured_steps(
     if not configuration_ids:
         return steps
     rows = session.execute(
-        select(ConfigurationStep, PathwayStep.kind, PathwayStep.title)
+        select(ConfigurationStep, PathwayStep)
         .join(PathwayStep, PathwayStep.id == ConfigurationStep.step_id)
         .where(ConfigurationStep.configuration_id.in_(configuration_ids))
         .order_by(ConfigurationStep.configuration_id, ConfigurationStep.position)
     )
-    for setting, kind, title in rows:
-        steps[setting.configuration_id].append(
-            FollowedStep(
-                setting.step_id,
-                kind,
-                title,
-                setting.position,
-                setting.is_mandatory,
-                setting.required_sessions,
-                Decimal(setting.required_hours or 0),
-            )
-        )
+    for setting, step in rows:
+        steps[setting.configuration_id].append(_followed(step, setting, setting.position))
     return steps
 
 
@@ -255,17 +251,7 @@ def preview(session: Session, settings: list[StepSetting]) -> list[FollowedStep]
         step = catalogue.get(setting.step_id)
         if step is None:
             raise PathwayError("Cette étape n'existe pas dans le catalogue.", field="steps")
-        steps.append(
-            FollowedStep(
-                step.id,
-                step.kind,
-                step.title,
-                position,
-                setting.is_mandatory,
-                setting.required_sessions,
-                Decimal(setting.required_hours),
-            )
-        )
+        steps.append(_followed(step, setting, position))
     return steps
 
 

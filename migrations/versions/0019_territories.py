@@ -1,6 +1,9 @@
 """Territories: versioned pathway configurations of a région or a département, and the version a
 candidate entered with.
 
+The indicators' index of the candidates takes the configuration too: the funnel counts each
+step among those who follow it from that index alone.
+
 Existing candidates keep NULL: they follow the national pathway (the catalogue's active steps),
 exactly as before.
 
@@ -13,6 +16,11 @@ Create Date: 2026-12-05 10:40:00
 from alembic import op
 import sqlalchemy as sa
 
+
+INDICATOR_COLUMNS = [
+    "cohort", "department_code", "referred_on", "status", "dossier_filed_on",
+    "dossier_complete_on", "withdrawal_reason", "steps_reached",
+]  # fmt: skip
 
 # revision identifiers, used by Alembic.
 revision = "0019"
@@ -118,9 +126,15 @@ def upgrade():
         unique=False,
     )
 
+    op.drop_index("ix_candidate_indicators", table_name="candidate")
+    op.create_index(
+        "ix_candidate_indicators", "candidate", [*INDICATOR_COLUMNS, "pathway_configuration_id"]
+    )
 
 
 def downgrade():
+    op.drop_index("ix_candidate_indicators", table_name="candidate")
+    op.create_index("ix_candidate_indicators", "candidate", INDICATOR_COLUMNS)
     op.drop_index(op.f("ix_candidate_pathway_configuration_id"), table_name="candidate")
     with op.batch_alter_table("candidate", schema=None) as batch_op:
         # Dropping the column drops its foreign key (a rebuilt table on SQLite).

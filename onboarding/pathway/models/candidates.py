@@ -89,6 +89,7 @@ class Candidate(Model):
             "dossier_complete_on",
             "withdrawal_reason",
             "steps_reached",
+            "pathway_configuration_id",
         ),
         # The panel's lists by status; the people past a legal deadline (a status and a complete
         # dossier older than the term) and the withdrawals by reason, counted from the index alone

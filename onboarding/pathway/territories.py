@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from onboarding.pathway import audit
 from onboarding.pathway.errors import PathwayError
-from onboarding.pathway.geography import is_department_code
+from onboarding.pathway.geography import is_department_code, normalize_department_code
 from onboarding.pathway.models import (
     ActivityKind,
     AuditAction,
@@ -75,7 +75,7 @@ class Territory:
 def territory(kind: TerritoryKind | str, code: str) -> Territory:
     """A checked territory, refused with a French message when the code is unknown."""
     kind = TerritoryKind(kind)
-    code = (code or "").strip().upper()
+    code = normalize_department_code(code or "")
     if kind == TerritoryKind.REGION and code not in REGIONS:
         raise PathwayError(f"Région inconnue : « {code} ».", field="territory")
     if kind == TerritoryKind.DEPARTMENT and not is_department_code(code):

@@ -220,6 +220,8 @@ def test_a_configuration_refuses_a_step_twice_or_negative_requirements(session, 
         preview(session, [StepSetting(999_999)])
     with pytest.raises(PathwayError, match="Département inconnu"):
         territory(TerritoryKind.DEPARTMENT, "99")
+    assert territory("department", " 2a ").code == "2A"
+    assert territory("region", "75").label == "Région Nouvelle-Aquitaine"
     with pytest.raises(PathwayError, match="Région inconnue"):
         territory(TerritoryKind.REGION, "33")
     assert session.scalars(select(PathwayConfiguration)).all() == []

@@ -181,3 +181,16 @@ def test_her_page_says_which_pathway_she_follows(panel, world, session):
     after = panel.html(f"/admin/candidate/details/?id={newcomer.id}")
     assert "Suivi depuis son entrée : Parcours national." in before
     assert "Suivi depuis son entrée : Région Nouvelle-Aquitaine, version n° 1." in after
+
+
+def test_the_indicators_page_rates_a_step_among_those_who_follow_it(panel, world, session):
+    panel.sign_in(world.admin)
+    panel.post(MOSELLE, {"action": "save"})  # intermediation only
+    for name in ("Mosellane", "Messine"):
+        builders.make_candidate(session, commune="57463", last_name=name)
+    builders.attend(session, world.candidate_33, world.past_activity_33)
+    session.commit()
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(panel.get("/admin/indicators/"))))
+    assert "Entrés dans le parcours 6" in page
+    # Four people follow the national meeting (the two in Moselle have no step): one in four.
+    assert "Étape « Réunion d'information » suivie 1 25 %" in page

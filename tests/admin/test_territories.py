@@ -194,3 +194,9 @@ def test_the_indicators_page_rates_a_step_among_those_who_follow_it(panel, world
     assert "Entrés dans le parcours 6" in page
     # Four people follow the national meeting (the two in Moselle have no step): one in four.
     assert "Étape « Réunion d'information » suivie 1 25 %" in page
+
+
+def test_saving_without_the_form_s_token_is_refused(panel, world, session):
+    panel.sign_in(world.admin)
+    assert panel.client.post(MOSELLE, data={"action": "save"}).status_code == 400
+    assert _versions(session) == 0

@@ -29,6 +29,7 @@ def init_admin(app: Flask) -> Admin:
     from onboarding.admin.views.records import DecisionView, DossierItemView, EnrollmentView
     from onboarding.admin.views.referrals import ReferralView
     from onboarding.admin.views.staff import AuditLogView, PathwayStepView, StaffUserView
+    from onboarding.admin.views.territories import TerritoryView
 
     for view in (
         CandidateView(),
@@ -43,6 +44,12 @@ def init_admin(app: Flask) -> Admin:
         MamView(),
         StaffUserView(),
         PathwayStepView(),
+        TerritoryView(
+            name="Parcours des territoires",
+            endpoint="territories",
+            url="territoires",
+            category="Administration",
+        ),
         AuditLogView(),
         OutboxView(),
         IndicatorsView(name="Indicateurs", endpoint="indicators", url="indicators"),

@@ -23,6 +23,7 @@ LABELS = {
     "has_cap_aepe_units": "Titulaire des unités EP1 et EP3 du CAP AEPE",
     "access_issued_at": "Lien d'accès envoyé le", "steps_reached": "Étapes atteintes",
     "anonymised_at": "Anonymisée le",
+    "pathway_configuration_id": "Parcours suivi (version)", "steps": "Étapes du parcours",
     "step": "Étape du parcours", "kind": "Type", "title": "Intitulé",
     "description": "Description", "position": "Ordre", "is_mandatory": "Obligatoire",
     "required_sessions": "Séances requises", "required_hours": "Heures requises",
@@ -90,6 +91,7 @@ OBJECT_NAMES = {
     "Training": "Formation", "ImmersionConvention": "Convention PMSMP",
     "Carer": "Assistante maternelle", "Vacancy": "Place", "ContactRequest": "Demande de parent",
     "StaffUser": "Compte", "PathwayStep": "Étape du parcours",
+    "PathwayConfiguration": "Parcours d'un territoire",
 }  # fmt: skip
 
 

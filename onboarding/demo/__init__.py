@@ -25,6 +25,7 @@ from onboarding.demo.names import People
 from onboarding.demo.places import Atlas
 from onboarding.demo.playback import Player
 from onboarding.demo.stories import Planner
+from onboarding.demo.territories import ensure_territories
 from onboarding.demo.timestamps import believable_timestamps
 from onboarding.pathway.models import (
     Candidate,
@@ -138,6 +139,7 @@ def _seed(
 
     staff = ensure_staff(session)
     steps, steps_created = ensure_steps(session)
+    ensure_territories(session, steps)
     atlas = Atlas(session)
     taken = set(
         session.scalars(

@@ -134,8 +134,8 @@ def completion_attestation(
     .attest_completion): it then names the steps not done and the reason."""
     if not any(item.step.is_mandatory for item in progress):
         raise RuleViolation(
-            "Aucune étape obligatoire n'est configurée : la fin de parcours ne peut pas "
-            "être attestée."
+            "Aucune étape obligatoire dans le parcours de son territoire : la fin de parcours ne "
+            "peut pas être attestée."
         )
     missing = missing_mandatory_steps(progress)
     reason = (reason or "").strip()

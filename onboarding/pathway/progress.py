@@ -1,4 +1,4 @@
-"""A candidate's progress against the configured pathway, derived from attended activities."""
+"""A candidate's progress against the steps she follows, derived from attended activities."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from onboarding.pathway.models import Activity, Attendance, Enrollment, PathwayStep
+from onboarding.pathway.models import Activity, Attendance, Enrollment
+from onboarding.pathway.territories import FollowedStep, followed_steps
 
 DONE, IN_PROGRESS, TO_DO = "done", "in_progress", "to_do"
 STATE_LABELS = {DONE: "Fait", IN_PROGRESS: "En cours", TO_DO: "À faire"}
@@ -16,7 +17,7 @@ STATE_LABELS = {DONE: "Fait", IN_PROGRESS: "En cours", TO_DO: "À faire"}
 
 @dataclass(frozen=True)
 class StepProgress:
-    step: PathwayStep
+    step: FollowedStep
     attended_sessions: int
     hours: Decimal
     upcoming_sessions: int
@@ -60,21 +61,14 @@ def format_hours(hours: Decimal) -> str:
     return text.replace(".", ",")
 
 
-def active_steps(session: Session) -> list[PathwayStep]:
-    return list(
-        session.scalars(
-            select(PathwayStep)
-            .where(PathwayStep.is_active.is_(True))
-            .order_by(PathwayStep.position, PathwayStep.id)
-        )
-    )
-
-
 def progress_by_candidate(
     session: Session, candidate_ids: list[int], today: date
 ) -> dict[int, list[StepProgress]]:
-    """Every active step's progress for each candidate, in two queries whatever their number."""
-    steps = active_steps(session)
+    """Each candidate's progress on the steps she follows (pathway.territories), in a few
+    queries whatever their number."""
+    if not candidate_ids:
+        return {}
+    steps = followed_steps(session, candidate_ids)
     attended = Enrollment.attendance == Attendance.ATTENDED
     rows = session.execute(
         select(
@@ -103,7 +97,7 @@ def progress_by_candidate(
     return {
         candidate_id: [
             StepProgress(step, *counts[candidate_id].get(step.id, (0, Decimal(0), 0)))
-            for step in steps
+            for step in steps[candidate_id]
         ]
         for candidate_id in candidate_ids
     }

@@ -232,6 +232,8 @@ def _pages(app, session):
         "/admin/referral/nouvelle/?q=Bordeaux&commune=33063&radius_km=10&birth_date=01/06/2025"
         "&start=01/04/2026&slots=mon_am&slots=tue_am&needs=early&setting=mam"
     )
+    yield "/admin/territoires/"
+    yield "/admin/territoires/parcours/?type=region&code=75"
 
 
 def test_every_panel_page_reads_in_french(panel, every_model, app, session):

@@ -33,6 +33,7 @@ from onboarding.pathway.models import (
     ContactRequest,
     DecisionOutcome,
     Enrollment,
+    PathwayConfiguration,
     PathwayStep,
     ReferralSource,
     Role,
@@ -147,6 +148,7 @@ def test_seed_demo_fills_an_empty_database_with_a_believable_picture(
     check_carers(session, today)
     check_contact_requests(session, today)
     check_places(session)
+    check_territories(session)
 
     # A second run without --append would mix two pictures: refused, and nothing added.
     before = {model: count(session, model) for model in (Candidate, Carer, StaffUser)}
@@ -356,6 +358,25 @@ def check_contact_requests(session, today) -> None:
     job_seekers = sum(1 for r in requests if r.is_job_seeker)
     assert 0.3 * len(requests) <= job_seekers <= 0.8 * len(requests)
     assert len({r.created_at.date().replace(day=1) for r in requests}) >= 4
+
+
+def check_territories(session) -> None:
+    """Nouvelle-Aquitaine's full pathway, followed by every demo candidate; Moselle's without
+    steps (intermediation only)."""
+    configurations = {
+        (c.territory_kind.value, c.territory_code): c
+        for c in session.scalars(select(PathwayConfiguration))
+    }
+    assert set(configurations) == {("region", "75"), ("department", "57")}
+    region = configurations[("region", "75")]
+    active = session.scalars(
+        select(PathwayStep.id)
+        .where(PathwayStep.is_active.is_(True))
+        .order_by(PathwayStep.position, PathwayStep.id)
+    )
+    assert [s.step_id for s in region.steps] == list(active)
+    assert configurations[("department", "57")].steps == []
+    assert set(session.scalars(select(Candidate.pathway_configuration_id))) == {region.id}
 
 
 def check_places(session) -> None:

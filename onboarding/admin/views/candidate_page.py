@@ -13,7 +13,7 @@ from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.candidate import links
 from onboarding.documents import papers
 from onboarding.extensions import db
-from onboarding.pathway import privacy, situation, transitions
+from onboarding.pathway import privacy, situation, territories, transitions
 from onboarding.pathway.clock import today
 from onboarding.pathway.outputs import Output
 from onboarding.pathway.progress import candidate_progress
@@ -35,6 +35,7 @@ class CandidatePageMixin:
             candidate=candidate,
             today=now,
             progress=candidate_progress(db.session, candidate.id, now),
+            pathway=territories.followed_pathway(db.session, candidate),
             upcoming=[e for e in enrollments if e.activity.date >= now],
             past=[e for e in enrollments if e.activity.date < now],
             deadlines=situation.deadlines_where(

@@ -25,7 +25,6 @@ from onboarding.pathway.models import (
     CandidateStatus,
     Carer,
     DecisionOutcome,
-    PathwayStep,
     Training,
     TrainingKind,
     TransitionLog,
@@ -33,6 +32,7 @@ from onboarding.pathway.models import (
     WithdrawalReason,
 )
 from onboarding.pathway.steps_reached import reached
+from onboarding.pathway.territories import funnel_steps
 
 
 # --- 1. the funnel -----------------------------------------------------------------------------
@@ -137,15 +137,10 @@ def funnel(
 ) -> Funnel:
     """`with_steps=False` leaves out the pathway's steps and the withdrawals."""
     where = candidate_filter(departments, cohort, period)
-    steps = (
-        session.execute(
-            select(PathwayStep.id, PathwayStep.title)
-            .where(PathwayStep.is_active.is_(True))
-            .order_by(PathwayStep.position, PathwayStep.id)
-        ).all()
-        if with_steps
-        else []
-    )
+    # Each step counted among the candidates who follow it (their territory's configuration):
+    # a step absent from someone's pathway is neither reached nor missing for her.
+    steps = funnel_steps(session) if with_steps else []
+    followed = [step for step in steps if step.follows is not None]
     backend = dialect(session)
     # In the order of ix_candidate_indicators, which holds every column these scans read.
     group = (Candidate.cohort, Candidate.department_code)
@@ -164,13 +159,15 @@ def funnel(
             func.count(),
             # FILTER rather than sum(CASE …): less work per row on SQLite.
             func.count().filter(Candidate.dossier_filed_on.is_not(None)),
-            *[func.count().filter(reached(step_id, dialect=backend)) for step_id, _ in steps],
+            *[func.count().filter(_reached(step, backend)) for step in steps],
+            *[func.count().filter(step.follows) for step in followed],
         )
         .where(where)
         .group_by(*group),
         "entered",
         "dossier_filed",
-        *[f"step_{step_id}" for step_id, _ in steps],
+        *[f"step_{step.id}" for step in steps],
+        *[f"followers_{step.id}" for step in followed],
     )
     decisions, trained, published = _stage_queries()
     collect(
@@ -198,7 +195,7 @@ def funnel(
 
     labels = (
         [("entered", "Entrés dans le parcours")]
-        + [(f"step_{step_id}", f"Étape « {title} » suivie") for step_id, title in steps]
+        + [(f"step_{step.id}", f"Étape « {step.title} » suivie") for step in steps]
         + [(key, label) for key, label, _ in STAGES]
     )
     sides = {key for key, _, side in STAGES if side}
@@ -212,8 +209,9 @@ def funnel(
             by_department[department][key] += value
 
     # The steps are configurable and may be optional: a dossier may be filed without them. Each
-    # step's rate is therefore taken over the people who entered, and the chain (entered, dossier
-    # filed, agrément, training, publication) goes on from the entrants, not from the last step.
+    # step's rate is therefore taken over the people who entered and follow it, and the chain
+    # (entered, dossier filed, agrément, training, publication) goes on from the entrants, not
+    # from the last step.
     stages, previous = [], None
     for key, label in labels:
         count = totals.get(key, 0)
@@ -221,8 +219,11 @@ def funnel(
         is_side = key in sides
         if previous is None or is_side:
             conversion = None
+        elif is_step:
+            followers_key = "followers_" + key.removeprefix("step_")
+            conversion = rate(count, totals.get(followers_key, totals.get("entered", 0)))
         else:
-            conversion = rate(count, totals.get("entered", 0) if is_step else previous)
+            conversion = rate(count, previous)
         stages.append(Stage(key, label, count, conversion, is_side))
         if not is_side and not is_step:
             previous = count
@@ -240,6 +241,12 @@ def funnel(
         by_department=as_groups(by_department),
         withdrawals=_withdrawals(session, where) if with_steps else Withdrawals(0, [], []),
     )
+
+
+def _reached(step, backend: str):
+    """Reached the step, counted only for those who follow it."""
+    condition = reached(step.id, dialect=backend)
+    return condition if step.follows is None else and_(step.follows, condition)
 
 
 def _withdrawals(session: Session, where) -> Withdrawals:

@@ -44,6 +44,11 @@ from onboarding.pathway.models.messages import (
 from onboarding.pathway.models.reference import Commune, CommunePostcode
 from onboarding.pathway.models.referrals import ParentReferral
 from onboarding.pathway.models.staff import RecoveryCode, Role, StaffUser
+from onboarding.pathway.models.territories import (
+    ConfigurationStep,
+    PathwayConfiguration,
+    TerritoryKind,
+)
 
 __all__ = [
     "Activity",
@@ -60,6 +65,7 @@ __all__ = [
     "Channel",
     "Commune",
     "CommunePostcode",
+    "ConfigurationStep",
     "ContactOutcome",
     "ContactRequest",
     "DecisionOutcome",
@@ -74,6 +80,7 @@ __all__ = [
     "MessageStatus",
     "OutboxMessage",
     "ParentReferral",
+    "PathwayConfiguration",
     "PathwayStep",
     "RecoveryCode",
     "ReferralSource",
@@ -81,6 +88,7 @@ __all__ = [
     "SearchAlert",
     "StaffUser",
     "StatusAssignmentError",
+    "TerritoryKind",
     "Training",
     "TrainingKind",
     "TransitionLog",
@@ -96,4 +104,5 @@ from onboarding.pathway import (
     notifications,  # noqa: F401
     shown,  # noqa: F401
     steps_reached,  # noqa: F401
+    territories,  # noqa: F401
 )

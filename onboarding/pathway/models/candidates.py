@@ -89,6 +89,7 @@ class Candidate(Model):
             "dossier_complete_on",
             "withdrawal_reason",
             "steps_reached",
+            "pathway_configuration_id",
         ),
         # The panel's lists by status; the people past a legal deadline (a status and a complete
         # dossier older than the term) and the withdrawals by reason, counted from the index alone
@@ -175,6 +176,11 @@ class Candidate(Model):
     # by pathway.next_deadline on every flush that changes what it depends on.
     next_deadline_on: Mapped[date | None] = mapped_column(Date)
     next_deadline: Mapped[str | None] = mapped_column(String(20))
+    # The territory's pathway configuration she entered with (pathway.territories); None: the
+    # national pathway. Set once at entry: a later version does not rewrite her progress.
+    pathway_configuration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pathway_configuration.id"), index=True
+    )
     # Set when the person's identity was erased (pathway.privacy); the figures stay.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

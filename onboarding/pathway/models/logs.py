@@ -66,6 +66,7 @@ class AuditAction(Choice):
     MAM_LEAVE = ("mam_leave", "Départ d'une MAM")
     PARENT_REFERRAL = ("parent_referral", "Mise en relation accompagnée")
     CONTACT_OUTCOME = ("contact_outcome", "Suite donnée à une demande")
+    CONFIGURE_PATHWAY = ("configure_pathway", "Nouvelle version du parcours d'un territoire")
 
     @classmethod
     def label_of(cls, value: str) -> str:

@@ -44,6 +44,8 @@ PANEL_PAGES = [
     ("pathway step create", "/admin/pathway_step/new/"),
     ("audit log", "/admin/audit_log/"),
     ("indicators", "/admin/indicators/"),
+    ("territories", "/admin/territoires/"),
+    ("a territory's pathway", "/admin/territoires/parcours/?type=region&code=75"),
     ("bulk enrol", "/admin/candidate/bulk/enrol/?ids={candidate},{approved}"),
     ("bulk withdraw", "/admin/candidate/bulk/withdraw/?ids={candidate}"),
     ("referral list", "/admin/referral/"),

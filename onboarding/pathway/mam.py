@@ -1,9 +1,10 @@
 """Maisons d'assistants maternels: who works in one, within the law's limits.
 
-Art. L424-1 du code de l'action sociale et des familles: at most 4 assistants maternels work in
-a MAM at the same time, and it takes in at most 20 children at the same time. The record holds
-no timetable, so the limits apply to its members: at most 4 carers, and the sum of their
-agrément capacities (children at the same time, L421-4) at most 20.
+Art. L424-1 du code de l'action sociale et des familles: a MAM gathers 1 to 6 assistants
+maternels, at most 4 of them at work at the same time, and takes in at most 20 children at the
+same time. The record holds no timetable, so the limits it can hold apply to its members: at
+most 6 carers, and the sum of their agrément capacities (children at the same time, L421-4) at
+most 20. That 4 at most work at once is for their own timetable.
 """
 
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from onboarding.pathway import audit
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import AuditAction, Carer, Mam, StaffUser
 
-MAX_CARERS = 4
+MAX_CARERS = 6
 MAX_CHILDREN = 20
 LAW = "art. L424-1 du code de l'action sociale et des familles"
 

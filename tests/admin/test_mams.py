@@ -1,5 +1,5 @@
 """Maisons d'assistants maternels in the panel: the record, its carers within the law's limits
-(art. L424-1 CASF: at most 4 assistants maternels, at most 20 children), the carer's page."""
+(art. L424-1 CASF: at most 6 assistants maternels, at most 20 children), the carer's page."""
 
 import pytest
 from sqlalchemy import select
@@ -28,36 +28,38 @@ def _carers(session, count: int, capacity: int = 4) -> list[Carer]:
     return made
 
 
-def test_a_fifth_carer_is_refused_citing_the_law(session):
+def test_a_seventh_carer_is_refused_citing_the_law(session):
     mam = _mam(session)
-    first, *others, fifth = _carers(session, 5, capacity=2)
-    for carer in (first, *others):
+    *members, seventh = _carers(session, 7, capacity=2)
+    for carer in members:
         mams.join(session, mam, carer, actor=None)
     with pytest.raises(RuleViolation) as refused:
-        mams.join(session, mam, fifth, actor=None)
+        mams.join(session, mam, seventh, actor=None)
     assert refused.value.message == (
-        "Une MAM réunit au plus 4 assistants maternels (art. L424-1 du code de l'action sociale "
-        "et des familles) : « MAM Les Petits Pas » en compte déjà 4."
+        "Une MAM réunit au plus 6 assistants maternels (art. L424-1 du code de l'action sociale "
+        "et des familles) : « MAM Les Petits Pas » en compte déjà 6."
     )
-    assert fifth.mam_id is None
-    assert len(mam.carers) == 4
+    assert seventh.mam_id is None
+    assert len(mam.carers) == 6
 
 
-def test_more_than_twenty_children_in_all_is_refused():
-    """With at most 4 members of at most 4 children each (L421-4, the carer's check constraint)
-    the sum stays under 20; the rule still holds on its own, checked here in memory with
-    capacities the database would refuse."""
-    mam = Mam(id=1, name="MAM Pleine", address="x", commune_insee=BORDEAUX)
-    mam.carers = [Carer(id=n, first_name="C", last_name=str(n), agrement_capacity=6)
-                  for n in range(1, 3)]  # fmt: skip
-    fits = Carer(id=8, first_name="Zoé", last_name="Petit", agrement_capacity=8)
-    assert mams.refusal_to_join(mam, fits) is None  # 12 + 8 = 20
-    heavy = Carer(id=9, first_name="Lina", last_name="Fort", agrement_capacity=9)
-    assert mams.refusal_to_join(mam, heavy) == (
-        "Une MAM accueille au plus 20 enfants en même temps (art. L424-1 du code de l'action "
-        "sociale et des familles) : avec Lina Fort, les agréments de « MAM Pleine » en "
+def test_more_than_twenty_children_in_all_is_refused(session):
+    mam = _mam(session)
+    members = _carers(session, 4, capacity=4)
+    for carer in members:
+        mams.join(session, mam, carer, actor=None)
+    (fits,) = _carers(session, 1, capacity=4)
+    mams.join(session, mam, fits, actor=None)  # 16 + 4 = 20
+    (heavy,) = _carers(session, 1, capacity=1)
+    with pytest.raises(RuleViolation) as refused:
+        mams.join(session, mam, heavy, actor=None)
+    assert refused.value.message == (
+        f"Une MAM accueille au plus 20 enfants en même temps (art. L424-1 du code de l'action "
+        f"sociale et des familles) : avec {heavy}, les agréments de « MAM Les Petits Pas » en "
         "totaliseraient 21."
     )
+    assert heavy.mam_id is None
+    assert len(mam.carers) == 5
 
 
 def test_a_carer_works_in_one_mam_at_a_time(session):
@@ -100,21 +102,21 @@ def test_a_coordinator_creates_a_mam_adds_and_removes_carers(panel, world, sessi
 
 def test_the_panel_shows_the_laws_refusal_and_changes_nothing(panel, world, session):
     mam = _mam(session)
-    members = _carers(session, 5, capacity=2)
-    for carer in members[:4]:
+    members = _carers(session, 7, capacity=2)
+    for carer in members[:6]:
         mams.join(session, mam, carer, actor=None)
     session.commit()
     panel.sign_in(world.coordinator_33)
     response = panel.client.post(
         f"/admin/mam/{mam.id}/carers/add/",
-        data={"csrf_token": panel.token(), "carer_id": members[4].id},
+        data={"csrf_token": panel.token(), "carer_id": members[6].id},
         follow_redirects=True,
     )
-    assert "Une MAM réunit au plus 4 assistants maternels (art. L424-1" in response.get_data(
+    assert "Une MAM réunit au plus 6 assistants maternels (art. L424-1" in response.get_data(
         as_text=True
     ).replace("&#39;", "'")
-    session.refresh(members[4])
-    assert members[4].mam_id is None
+    session.refresh(members[6])
+    assert members[6].mam_id is None
 
 
 def test_mams_are_scoped_by_departement(panel, world, session):

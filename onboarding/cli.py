@@ -222,9 +222,15 @@ def backup_command(path: Path):
     "--batch", type=click.IntRange(min=1), help="Messages claimed at once (default OUTBOX_BATCH)."
 )
 def send_due_command(limit, batch):
-    """Send the messages that are due now (safe to run every minute, several at once)."""
+    """Send the messages that are due now (safe to run every minute, several at once), after
+    passing on the waiting lists' offers whose deadline is past."""
     from onboarding.messages.delivery import send_due
+    from onboarding.pathway import waiting_lists
 
+    expired = waiting_lists.expire_offers(db.session)
+    db.session.commit()
+    if expired:
+        click.echo(f"{expired} waiting-list offer(s) expired and passed on.")
     report = send_due(db.session, limit=limit, batch=batch)
     click.echo(str(report))
 

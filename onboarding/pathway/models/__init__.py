@@ -33,6 +33,7 @@ from onboarding.pathway.models.carers import (
     ContactRequest,
     Vacancy,
 )
+from onboarding.pathway.models.intake import PreRegistration, PreRegistrationStatus, Situation
 from onboarding.pathway.models.logs import AppendOnlyError, AuditAction, AuditLog, TransitionLog
 from onboarding.pathway.models.messages import (
     Channel,
@@ -42,6 +43,7 @@ from onboarding.pathway.models.messages import (
 )
 from onboarding.pathway.models.reference import Commune, CommunePostcode
 from onboarding.pathway.models.staff import RecoveryCode, Role, StaffUser
+from onboarding.pathway.models.waiting_lists import WaitingListEntry, WaitingStatus
 
 __all__ = [
     "Activity",
@@ -71,16 +73,21 @@ __all__ = [
     "MessageStatus",
     "OutboxMessage",
     "PathwayStep",
+    "PreRegistration",
+    "PreRegistrationStatus",
     "RecoveryCode",
     "ReferralSource",
     "Role",
     "SearchAlert",
+    "Situation",
     "StaffUser",
     "StatusAssignmentError",
     "Training",
     "TrainingKind",
     "TransitionLog",
     "Vacancy",
+    "WaitingListEntry",
+    "WaitingStatus",
     "WithdrawalReason",
 ]
 

@@ -62,6 +62,13 @@ class AuditAction(Choice):
     CANDIDATE_TAKE_BACK = ("candidate_take_back", "Inscription reprise par la personne")
     CANDIDATE_UPDATE = ("candidate_update", "Coordonnées changées par la personne")
     CARER_UPDATE = ("carer_update", "Profil changé par l'assistante maternelle")
+    WAITING_LIST_JOIN = ("waiting_list_join", "Inscription en liste d'attente")
+    WAITING_LIST_OFFER = ("waiting_list_offer", "Place proposée depuis la liste d'attente")
+    WAITING_LIST_ENROL = ("waiting_list_enrol", "Inscription depuis la liste d'attente")
+    WAITING_LIST_EXPIRE = ("waiting_list_expire", "Proposition de place expirée")
+    WAITING_LIST_LEAVE = ("waiting_list_leave", "Retrait de la liste d'attente")
+    PRE_REGISTRATION_ACCEPT = ("pre_registration_accept", "Préinscription acceptée")
+    PRE_REGISTRATION_CLOSE = ("pre_registration_close", "Préinscription close")
 
     @classmethod
     def label_of(cls, value: str) -> str:

@@ -165,7 +165,8 @@ def purge_command(wet_run):
     plan = plan_purge(db.session, today=today(), policy=policy)
     click.echo(
         f"Retention: withdrawn candidates {policy.withdrawn_months} months, "
-        f"contact requests {policy.contact_request_months} months."
+        f"contact requests {policy.contact_request_months} months, "
+        f"answered pre-registrations {policy.pre_registration_months} months."
     )
     for item in plan:
         shown = ", ".join(str(i) for i in item.ids[:20]) + (" …" if len(item.ids) > 20 else "")

@@ -63,7 +63,7 @@ class AuditAction(Choice):
     CANDIDATE_UPDATE = ("candidate_update", "Coordonnées changées par la personne")
     CARER_UPDATE = ("carer_update", "Profil changé par l'assistante maternelle")
     WAITING_LIST_JOIN = ("waiting_list_join", "Inscription en liste d'attente")
-    WAITING_LIST_OFFER = ("waiting_list_offer", "Place proposée depuis la liste d'attente")
+    WAITING_LIST_OFFER = ("waiting_list_offer", "Proposition d'une place de la liste d'attente")
     WAITING_LIST_ENROL = ("waiting_list_enrol", "Inscription depuis la liste d'attente")
     WAITING_LIST_EXPIRE = ("waiting_list_expire", "Proposition de place expirée")
     WAITING_LIST_LEAVE = ("waiting_list_leave", "Retrait de la liste d'attente")

@@ -17,7 +17,7 @@ class WaitingStatus(Choice):
     WAITING = "waiting", "En attente"
     # A freed seat is held for her until `offer_expires_at`: it counts in the activity's
     # seats_taken, so nobody else can take it meanwhile.
-    OFFERED = "offered", "Place proposée"
+    OFFERED = "offered", "Proposition en cours"
     ENROLLED = "enrolled", "Inscrite"
     EXPIRED = "expired", "Proposition expirée"
     WITHDRAWN = "withdrawn", "Retirée de la liste"

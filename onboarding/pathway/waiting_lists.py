@@ -14,7 +14,7 @@ an offer past its deadline can no longer be confirmed, even in the minute before
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import audit, clock, enrollment, notifications
@@ -55,6 +55,34 @@ def queue(session: Session, activity: Activity) -> list[WaitingListEntry]:
             .order_by(WaitingListEntry.created_at, WaitingListEntry.id)
         )
     )
+
+
+def rank(session: Session, entry: WaitingListEntry) -> int | None:
+    """Her place in the queue (1 for the first person waiting), or None once she left it."""
+    if entry.status != WaitingStatus.WAITING:
+        return None
+    ahead = session.scalar(
+        select(func.count(WaitingListEntry.id)).where(
+            WaitingListEntry.activity_id == entry.activity_id,
+            WaitingListEntry.status == WaitingStatus.WAITING,
+            or_(
+                WaitingListEntry.created_at < entry.created_at,
+                and_(
+                    WaitingListEntry.created_at == entry.created_at,
+                    WaitingListEntry.id < entry.id,
+                ),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def rank_text(session: Session, entry: WaitingListEntry) -> str:
+    """ "1re en attente", "3e en attente", or the entry's status once she left the queue."""
+    position = rank(session, entry)
+    if position is None:
+        return entry.status.label.lower()
+    return f"{position}{'re' if position == 1 else 'e'} en attente"
 
 
 def active_entry(session: Session, candidate: Candidate, activity: Activity):

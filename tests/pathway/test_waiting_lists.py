@@ -40,7 +40,10 @@ def _full_activity(session, today, *, days: int, capacity: int = 1):
 
 
 def _waiting(session, activity, count: int):
-    people = [builders.make_candidate(session, S.IN_PATHWAY) for _ in range(count)]
+    people = [
+        builders.make_candidate(session, S.IN_PATHWAY, email=f"attente{n}@example.org")
+        for n in range(count)
+    ]
     return [waiting_lists.join(session, p, activity, actor=None) for p in people]
 
 
@@ -303,3 +306,19 @@ def test_two_seats_freed_at_once_never_give_the_same_seat_twice(
         assert len(enrolled) == len(set(enrolled)) == 2
     offered = [m.subject_id for m in _offers(session)]
     assert len(offered) == len(set(offered))
+
+
+def test_send_due_expires_late_offers_and_tells_the_next(session, today, runner):
+    activity, (held,) = _full_activity(session, today, days=2)
+    first, second = _waiting(session, activity, 2)
+    enrollment.cancel_enrollment(session, held)
+    session.commit()
+    with clock.frozen_at(clock.now() + timedelta(hours=25)):
+        result = runner.invoke(args=["send-due"])
+    assert result.exit_code == 0, result.output
+    assert "1 waiting-list offer(s) expired and passed on." in result.output
+    session.expire_all()
+    assert (first.status, second.status) == (W.EXPIRED, W.OFFERED)
+    told = {m.candidate_id: m.status.value for m in _offers(session)}
+    # The first one's offer has nothing left to say; the second's leaves in the same run.
+    assert told == {first.candidate_id: "obsolete", second.candidate_id: "sent"}

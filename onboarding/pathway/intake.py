@@ -27,7 +27,7 @@ from onboarding.pathway.models import (
     Situation,
     StaffUser,
 )
-from onboarding.pathway.referral import NAME_MAX, Referral, normalize_email, refer_candidate
+from onboarding.pathway.referral import Referral, clean_names, normalize_email, refer_candidate
 
 # The consent text's version, kept with each request (templates/public/pre_registration.html).
 CONSENT_VERSION = "2026-12"
@@ -48,13 +48,7 @@ class PreRegistrationInput:
 
 
 def _checked(session: Session, data: PreRegistrationInput) -> PreRegistrationInput:
-    for field in ("first_name", "last_name"):
-        value = (getattr(data, field) or "").strip()
-        if not value:
-            raise RuleViolation("Indiquez votre prénom et votre nom.", field=field)
-        if len(value) > NAME_MAX:
-            raise RuleViolation(f"{NAME_MAX} caractères au plus.", field=field)
-        setattr(data, field, value)
+    clean_names(data, "Indiquez votre prénom et votre nom.")
     data.email = normalize_email(data.email) if (data.email or "").strip() else None
     if (data.phone or "").strip():
         data.phone = normalize_phone(data.phone)

@@ -243,16 +243,21 @@ def _old_contact_requests(session: Session, today: date, policy: RetentionPolicy
     )
 
 
-def _delete_contact_requests(session: Session, ids: list[int]) -> None:
-    if ids:
-        session.execute(delete(ContactRequest).where(ContactRequest.id.in_(ids)))
-        audit.record(
-            session,
-            actor=None,
-            action=AuditAction.PURGE,
-            object_type="ContactRequest",
-            object_id=f"{len(ids)} rows",
-        )
+def _deleting(model) -> Callable[[Session, list[int]], None]:
+    """A purge step's action: delete those rows of the model, and log how many."""
+
+    def delete_rows(session: Session, ids: list[int]) -> None:
+        if ids:
+            session.execute(delete(model).where(model.id.in_(ids)))
+            audit.record(
+                session,
+                actor=None,
+                action=AuditAction.PURGE,
+                object_type=model.__name__,
+                object_id=f"{len(ids)} rows",
+            )
+
+    return delete_rows
 
 
 def _answered_pre_registrations(
@@ -271,18 +276,6 @@ def _answered_pre_registrations(
             .order_by(PreRegistration.id)
         )
     )
-
-
-def _delete_pre_registrations(session: Session, ids: list[int]) -> None:
-    if ids:
-        session.execute(delete(PreRegistration).where(PreRegistration.id.in_(ids)))
-        audit.record(
-            session,
-            actor=None,
-            action=AuditAction.PURGE,
-            object_type="PreRegistration",
-            object_id=f"{len(ids)} rows",
-        )
 
 
 def _expired_links(session: Session, today: date, policy: RetentionPolicy) -> list[int]:
@@ -324,13 +317,13 @@ PURGE_STEPS: list[PurgeStep] = [
         "contact_requests",
         "delete parents' contact requests older than the retention period",
         _old_contact_requests,
-        _delete_contact_requests,
+        _deleting(ContactRequest),
     ),
     PurgeStep(
         "pre_registrations",
         "delete pre-registrations answered (closed or accepted) before the retention period",
         _answered_pre_registrations,
-        _delete_pre_registrations,
+        _deleting(PreRegistration),
     ),
     PurgeStep(
         "expired_links",

@@ -11,12 +11,12 @@ from onboarding.demo.names import People
 from onboarding.demo.places import Atlas
 from onboarding.demo.timestamps import moment
 from onboarding.pathway import clock, enrollment, intake, waiting_lists
-from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import (
     Activity,
     ActivityKind,
     Candidate,
     CandidateStatus,
+    Enrollment,
     ReferralSource,
     Situation,
     StaffUser,
@@ -24,6 +24,8 @@ from onboarding.pathway.models import (
 
 TARGET_PRE_REGISTRATIONS = 24
 WAITING_LISTS = 3
+# Who the demo puts on waiting lists: people still preparing their application.
+STILL_PREPARING = (CandidateStatus.REFERRED, CandidateStatus.IN_PATHWAY)
 PROJECTS = (
     "J'ai élevé mes enfants et j'aimerais en faire mon métier.",
     "Je suis en reconversion après dix ans dans le commerce.",
@@ -94,25 +96,22 @@ def make_waiting_lists(session: Session, rng: random.Random, today: date) -> int
     for activity in activities:
         if made == WAITING_LISTS:
             break
-        enrolled = {e.candidate_id for e in activity.enrollments}
+        enrolled = select(Enrollment.candidate_id).where(Enrollment.activity_id == activity.id)
         free = session.scalars(
             select(Candidate)
             .where(
                 Candidate.department_code == activity.department_code,
-                Candidate.status == CandidateStatus.IN_PATHWAY,
-                Candidate.id.not_in(enrolled or {0}),
+                Candidate.status.in_(STILL_PREPARING),
+                Candidate.id.not_in(enrolled),
             )
             .order_by(Candidate.id)
         ).all()
-        extra = rng.randint(2, 3)
-        if len(free) < activity.seats_left + extra:
+        extra, seats = rng.randint(2, 3), activity.seats_left
+        if len(free) < seats + extra:
             continue
-        try:
-            for candidate in free[: activity.seats_left]:
-                enrollment.enroll(session, candidate, activity, actor=None, today=today)
-            for candidate in free[activity.seats_left :][:extra]:
-                waiting_lists.join(session, candidate, activity, actor=None)
-        except PathwayError:
-            continue
+        for candidate in free[:seats]:
+            enrollment.enroll(session, candidate, activity, actor=None, today=today)
+        for candidate in free[seats : seats + extra]:
+            waiting_lists.join(session, candidate, activity, actor=None)
         made += 1
     return made

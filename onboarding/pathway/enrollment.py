@@ -94,7 +94,13 @@ def enroll(
     actor: StaffUser | None,
     today: date,
 ) -> Enrollment:
+    from onboarding.pathway import waiting_lists
+
     check_enrollable(session, candidate, activity)
+    entry = waiting_lists.active_entry(session, candidate, activity)
+    if entry is not None:
+        # Enrolled while on the list: the seat held for her, if any, becomes hers.
+        return waiting_lists.enrolled_from_list(session, entry, actor=actor)
     take_seat(session, activity)
     return record_enrollment(session, candidate, activity, actor=actor)
 

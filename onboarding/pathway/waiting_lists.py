@@ -216,6 +216,19 @@ def confirm(session: Session, entry: WaitingListEntry) -> Enrollment:
     )
 
 
+def enrolled_from_list(
+    session: Session, entry: WaitingListEntry, *, actor: StaffUser | None
+) -> Enrollment:
+    """A coordinator enrols someone who is on the list: a seat held for her becomes hers,
+    otherwise she takes a free one like anybody; either way she leaves the list."""
+    status = entry.status
+    if status == WaitingStatus.WAITING:
+        # Refused (the activity full) before anything is written, as enroll() is.
+        enrollment.take_seat(session, entry.activity)
+    _move(session, entry, status, WaitingStatus.ENROLLED, settled_at=clock.now())
+    return enrollment.record_enrollment(session, entry.candidate, entry.activity, actor=actor)
+
+
 def expire(session: Session, entry: WaitingListEntry) -> bool:
     """The offer ran out: the held seat passes to the next person, or back to the activity."""
     if not _move(session, entry, WaitingStatus.OFFERED, WaitingStatus.EXPIRED,

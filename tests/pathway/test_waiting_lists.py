@@ -322,3 +322,21 @@ def test_send_due_expires_late_offers_and_tells_the_next(session, today, runner)
     told = {m.candidate_id: m.status.value for m in _offers(session)}
     # The first one's offer has nothing left to say; the second's leaves in the same run.
     assert told == {first.candidate_id: "obsolete", second.candidate_id: "sent"}
+
+
+def test_enrolling_someone_on_the_list_settles_her_entry(session, today):
+    activity, (held,) = _full_activity(session, today, days=1)
+    first, second = _waiting(session, activity, 2)
+    enrollment.cancel_enrollment(session, held)  # offered to the first, seat held
+    session.expire_all()
+    assert first.status == W.OFFERED
+    # The coordinator enrols her directly: the held seat is hers, not a second one.
+    enrollment.enroll(session, first.candidate, activity, actor=None, today=today)
+    session.expire_all()
+    assert first.status == W.ENROLLED
+    assert activity.seats_taken == 1
+    # The second, waiting, cannot be enrolled directly while the activity is full.
+    with pytest.raises(ActivityFull):
+        enrollment.enroll(session, second.candidate, activity, actor=None, today=today)
+    session.expire_all()
+    assert second.status == W.WAITING  # refused before anything was written

@@ -25,9 +25,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     # The models first: their package registers the flush listeners, which import the domain.
     import onboarding.pathway.models  # noqa: F401
-    from onboarding.pathway import situation
+    from onboarding.pathway import situation, waiting_lists
 
     situation.configure(extended_training_departments=app.config["EXTENDED_TRAINING_DEPARTMENTS"])
+    waiting_lists.configure(offer_hours=app.config["WAITING_LIST_OFFER_HOURS"])
     security.init_app(app)
     sessions.init_app(app)
     db.init_app(app)

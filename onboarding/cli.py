@@ -165,7 +165,8 @@ def purge_command(wet_run):
     plan = plan_purge(db.session, today=today(), policy=policy)
     click.echo(
         f"Retention: withdrawn candidates {policy.withdrawn_months} months, "
-        f"contact requests {policy.contact_request_months} months."
+        f"contact requests {policy.contact_request_months} months, "
+        f"answered pre-registrations {policy.pre_registration_months} months."
     )
     for item in plan:
         shown = ", ".join(str(i) for i in item.ids[:20]) + (" …" if len(item.ids) > 20 else "")
@@ -227,9 +228,15 @@ def backup_command(path: Path):
     help="Senders side by side in this run (default OUTBOX_SENDERS).",
 )
 def send_due_command(limit, batch, senders):
-    """Send the messages that are due now (safe to run every minute, several at once)."""
+    """Send the messages that are due now (safe to run every minute, several at once), after
+    passing on the waiting lists' offers whose deadline is past."""
     from onboarding.messages.delivery import send_due
+    from onboarding.pathway import waiting_lists
 
+    expired = waiting_lists.expire_offers(db.session)
+    db.session.commit()
+    if expired:
+        click.echo(f"{expired} waiting-list offer(s) expired and passed on.")
     report = send_due(db.session, limit=limit, batch=batch, senders=senders)
     click.echo(str(report))
 

@@ -125,6 +125,12 @@ def defaults(instance_path: str) -> dict:
         # Retention periods (RGPD), applied by `flask purge`.
         "RETENTION_WITHDRAWN_MONTHS": 24,
         "RETENTION_CONTACT_REQUEST_MONTHS": 6,
+        # Pre-registrations closed (not accepted) are erased this many months after closing.
+        "RETENTION_PRE_REGISTRATION_MONTHS": 6,
+        # Hours a seat freed close to an activity is held for the first person waiting.
+        "WAITING_LIST_OFFER_HOURS": 24,
+        # Pre-registrations sent from the public page, per client address.
+        "PRE_REGISTRATION_LIMIT_PER_ADDRESS": "5 per hour",
     }
 
 

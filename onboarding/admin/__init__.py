@@ -26,6 +26,7 @@ def init_admin(app: Flask) -> Admin:
     from onboarding.admin.views.indicators import IndicatorsView
     from onboarding.admin.views.mams import MamView
     from onboarding.admin.views.messages import OutboxView
+    from onboarding.admin.views.pre_registrations import PreRegistrationView
     from onboarding.admin.views.records import DecisionView, DossierItemView, EnrollmentView
     from onboarding.admin.views.referrals import ReferralView
     from onboarding.admin.views.staff import AuditLogView, PathwayStepView, StaffUserView
@@ -53,6 +54,9 @@ def init_admin(app: Flask) -> Admin:
         AuditLogView(),
         OutboxView(),
         IndicatorsView(name="Indicateurs", endpoint="indicators", url="indicators"),
+        PreRegistrationView(
+            name="Demandes à qualifier", endpoint="pre_registrations", url="preinscriptions"
+        ),
     ):
         admin.add_view(view)
     app.extensions["onboarding_admin"] = admin

@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 
 from onboarding.extensions import db
 from onboarding.pathway import clock, indicators, workload
-from onboarding.pathway.models import Activity, Candidate, CandidateStatus, Carer
+from onboarding.pathway.models import (
+    Activity,
+    Candidate,
+    CandidateStatus,
+    Carer,
+    PreRegistration,
+)
 from onboarding.pathway.scope import department_filter
 from onboarding.redirects import local_target
 
@@ -70,9 +76,16 @@ def this_week(user, today):
         carers_scope=department_filter(user, Carer.department_code),
         me_id=user.id,
         today=today,
+        pre_registrations_scope=None
+        if user.is_read_only
+        else department_filter(user, PreRegistration.department_code),
     )
     S = CandidateStatus
     days = str(workload.HORIZON_DAYS)
+    answers_requests = [] if user.is_read_only else [
+        ("Demandes à qualifier (préinscriptions)", figures.pre_registrations_to_qualify,
+         url_for("pre_registrations.index")),
+    ]  # fmt: skip
     return figures, [
         (f"Échéances dépassées ou dans les {days} jours", figures.deadlines_soon,
          filtered_list("candidate", **{"Prochaine échéance": days})),
@@ -93,6 +106,7 @@ def this_week(user, today):
          filtered_list("contact_request", **{"Suite donnée": "new"})),
         ("Absences excusées aux activités à venir", figures.excused_absences,
          filtered_list("enrollment", **{"Absence excusée": "1"})),
+        *answers_requests,
     ]  # fmt: skip
 
 

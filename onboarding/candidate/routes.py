@@ -23,7 +23,7 @@ from onboarding.candidate.forms import ActionForm, ContactForm, ProfileForm, Vac
 from onboarding.documents import papers
 from onboarding.documents.rendering import DocumentTooLarge
 from onboarding.extensions import db, limiter
-from onboarding.pathway import access, carers, enrollment, shown, situation
+from onboarding.pathway import access, carers, enrollment, shown, situation, waiting_lists
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.clock import today
 from onboarding.pathway.commune_search import find_commune
@@ -37,6 +37,7 @@ from onboarding.pathway.models import (
     DossierItemStatus,
     Enrollment,
     Vacancy,
+    WaitingListEntry,
 )
 from onboarding.pathway.next_actions import next_actions
 from onboarding.pathway.progress import candidate_progress, missing_mandatory_steps
@@ -177,7 +178,37 @@ def home():
         and any(p.step.is_mandatory for p in progress)
         and not missing_mandatory_steps(progress),
         form=ActionForm(),
+        offers=waiting_lists.offers_for(db.session, candidate),
     )
+
+
+def _own_offer(activity_id: int) -> WaitingListEntry:
+    """The seat offered to the candidate at that activity; anyone else's, or none, is a 404."""
+    row = db.session.scalar(
+        select(WaitingListEntry).where(
+            WaitingListEntry.activity_id == activity_id,
+            WaitingListEntry.candidate_id == g.candidate.id,
+            WaitingListEntry.status.in_(waiting_lists.ACTIVE_STATUSES),
+        )
+    )
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/activites/<int:activity_id>/place-proposee", methods=["POST"])
+def answer_offer(activity_id: int):
+    """She takes the seat offered from the waiting list, or lets it go to the next person."""
+    row = _own_offer(activity_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    title = row.activity.title
+    if request.form.get("answer") == "oui":
+        if apply(lambda: waiting_lists.confirm(db.session, row)):
+            flash(f"C'est noté : vous êtes inscrit(e) à « {title} ».", "success")
+    elif apply(lambda: waiting_lists.leave(db.session, row)):
+        flash(f"C'est noté : la place à « {title} » va à la personne suivante.", "success")
+    return redirect(url_for(".home", _anchor="activites"))
 
 
 def _own_enrollment(activity_id: int) -> Enrollment:

@@ -21,6 +21,11 @@ from onboarding.demo.advisers import make_mams, make_referrals
 from onboarding.demo.candidates import SCENARIOS, draw_profiles
 from onboarding.demo.carers import TARGET_CARERS, CarerDesk
 from onboarding.demo.contacts import TARGET_REQUESTS, make_contact_requests
+from onboarding.demo.intake import (
+    TARGET_PRE_REGISTRATIONS,
+    make_pre_registrations,
+    make_waiting_lists,
+)
 from onboarding.demo.names import People
 from onboarding.demo.places import Atlas
 from onboarding.demo.playback import Player
@@ -209,6 +214,12 @@ def _seed(
         pathway_carers + imported,
         staff.coordinators,
     )
+    session.flush()
+    make_pre_registrations(
+        session, stream("intake"), people.with_rng(stream("intake-people")), atlas, today,
+        staff.coordinators, count=max(4, round(TARGET_PRE_REGISTRATIONS * scale)),
+    )  # fmt: skip
+    make_waiting_lists(session, stream("waiting"), today)
     session.flush()
 
     statuses = Counter(c.status for c in candidates)

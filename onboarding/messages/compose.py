@@ -22,8 +22,12 @@ from onboarding.pathway.models import (
     Enrollment,
     MessageKind,
     OutboxMessage,
+    PreRegistration,
+    PreRegistrationStatus,
     SearchAlert,
     StaffUser,
+    WaitingListEntry,
+    WaitingStatus,
 )
 
 
@@ -137,6 +141,57 @@ def _access_link(session: Session, message: OutboxMessage) -> Composed:
         message.kind, message.channel, candidate=candidate, **_fresh_link(candidate)
     )
     return Composed(to, "Votre nouveau lien personnel – Parcours Assmat", text, html)
+
+
+def _waiting_list_offer(session: Session, message: OutboxMessage) -> Composed:
+    entry = session.get(WaitingListEntry, message.subject_id)
+    if entry is None or entry.status != WaitingStatus.OFFERED:
+        raise Obsolete("offer_settled")
+    if entry.offer_expires_at <= clock.now():
+        raise Obsolete("offer_expired")
+    candidate, activity = entry.candidate, entry.activity
+    if candidate.anonymised_at is not None:
+        raise Obsolete("anonymised")
+    to = _recipient(message.channel, candidate.email, candidate.phone)
+    text, html = _render(
+        message.kind,
+        message.channel,
+        candidate=candidate,
+        activity=activity,
+        entry=entry,
+        **_fresh_link(candidate),
+    )
+    subject = f"Une place s'est libérée : {activity.title} le {activity.date:%d/%m/%Y}"
+    return Composed(to, subject, text, html)
+
+
+PRE_REGISTRATION_SUBJECTS = {
+    MessageKind.PRE_REGISTRATION_RECEIVED: (
+        PreRegistrationStatus.TO_QUALIFY,
+        "Votre demande pour devenir assistant(e) maternel(le) est bien reçue",
+    ),
+    MessageKind.PRE_REGISTRATION_ACCEPTED: (
+        PreRegistrationStatus.ACCEPTED,
+        "Bienvenue dans le parcours pour devenir assistant(e) maternel(le)",
+    ),
+    MessageKind.PRE_REGISTRATION_CLOSED: (
+        PreRegistrationStatus.CLOSED,
+        "Votre demande pour devenir assistant(e) maternel(le)",
+    ),
+}
+
+
+def _pre_registration(session: Session, message: OutboxMessage) -> Composed:
+    request = session.get(PreRegistration, message.subject_id)
+    status, subject = PRE_REGISTRATION_SUBJECTS[message.kind]
+    if request is None or request.status != status:
+        raise Obsolete("request_moved")
+    to = _recipient(message.channel, request.email, request.phone)
+    context = {"request": request}
+    if request.candidate is not None:
+        context.update(_fresh_link(request.candidate))
+    text, html = _render(message.kind, message.channel, **context)
+    return Composed(to, subject, text, html)
 
 
 def _absence_notice(session: Session, message: OutboxMessage) -> Composed:
@@ -324,6 +379,10 @@ def compose(session: Session, message: OutboxMessage) -> Composed:
         return _alert(session, message)
     if message.kind == MessageKind.COORDINATOR_DIGEST:
         return _digest(session, message)
+    if message.kind == MessageKind.WAITING_LIST_OFFER:
+        return _waiting_list_offer(session, message)
+    if message.kind in PRE_REGISTRATION_SUBJECTS:
+        return _pre_registration(session, message)
     if message.kind in CARER_KINDS:
         return _carer_message(session, message)
     return _activity_message(session, message, SUBJECTS[message.kind])

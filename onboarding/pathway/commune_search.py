@@ -109,3 +109,18 @@ def find_commune(session: Session, postcode: str, name: str = "") -> Commune:
         "la vôtre tel qu'il figure dans cette liste.",
         field="commune_name",
     )
+
+
+def the_one(session: Session, text: str) -> Commune:
+    """The one commune a typed text means (as `candidates` reads it); a French refusal, on the
+    field "commune", when it means none or several."""
+    found = candidates(session, text or "")
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise RuleViolation(
+            "Plusieurs communes correspondent : précisez le code postal, par exemple « "
+            f"{label(found[0])} ».",
+            field="commune",
+        )
+    raise RuleViolation("Commune introuvable : vérifiez l'orthographe.", field="commune")

@@ -25,7 +25,7 @@ from onboarding.pathway.models import (
 CLOSED_STATUSES = (CandidateStatus.WITHDRAWN, CandidateStatus.REFUSED)
 
 
-def _take_seat(session: Session, activity: Activity) -> None:
+def take_seat(session: Session, activity: Activity) -> None:
     """One conditional UPDATE: the database serialises concurrent takers of the last seat, so
     exactly one succeeds and the others find the activity full when their turn comes."""
     result = session.execute(
@@ -42,7 +42,12 @@ def _take_seat(session: Session, activity: Activity) -> None:
         )
 
 
-def _release_seat(session: Session, activity: Activity) -> None:
+def release_seat(session: Session, activity: Activity) -> None:
+    """A seat goes back to the activity, and at once to the first person of its waiting list,
+    if any (pathway.waiting_lists). The UPDATE holds the activity's row until the transaction
+    ends, so two seats freed at once are handed out one after the other."""
+    from onboarding.pathway import waiting_lists
+
     session.execute(
         update(Activity)
         .where(Activity.id == activity.id, Activity.seats_taken > 0)
@@ -50,16 +55,11 @@ def _release_seat(session: Session, activity: Activity) -> None:
         .execution_options(synchronize_session=False)
     )
     session.expire(activity, ["seats_taken"])
+    waiting_lists.seat_freed(session, activity)
 
 
-def enroll(
-    session: Session,
-    candidate: Candidate,
-    activity: Activity,
-    *,
-    actor: StaffUser | None,
-    today: date,
-) -> Enrollment:
+def check_enrollable(session: Session, candidate: Candidate, activity: Activity) -> None:
+    """The rules an enrolment obeys, seats aside: raise the refusal, or return."""
     if candidate.status in CLOSED_STATUSES:
         raise RuleViolation(
             f"{candidate.full_name} ne peut plus être inscrit(e) : "
@@ -84,13 +84,42 @@ def enroll(
             f"{activity.host_name or 'la structure d’accueil'} couvrant le "
             f"{activity.date:%d/%m/%Y} est nécessaire avant l'immersion."
         )
-    _take_seat(session, activity)
+
+
+def enroll(
+    session: Session,
+    candidate: Candidate,
+    activity: Activity,
+    *,
+    actor: StaffUser | None,
+    today: date,
+) -> Enrollment:
+    from onboarding.pathway import waiting_lists
+
+    check_enrollable(session, candidate, activity)
+    entry = waiting_lists.active_entry(session, candidate, activity)
+    if entry is not None:
+        # Enrolled while on the list: the seat held for her, if any, becomes hers.
+        return waiting_lists.enrolled_from_list(session, entry, actor=actor)
+    take_seat(session, activity)
+    return record_enrollment(session, candidate, activity, actor=actor)
+
+
+def record_enrollment(
+    session: Session,
+    candidate: Candidate,
+    activity: Activity,
+    *,
+    actor: StaffUser | None,
+    action: AuditAction = AuditAction.ENROL,
+) -> Enrollment:
+    """The enrolment row, its messages and its audit line, once its seat is taken."""
     enrollment = Enrollment(candidate=candidate, activity=activity, enrolled_by=actor)
     session.add(enrollment)
     session.flush()
     notifications.enrollment_made(session, enrollment)
     audit.record(
-        session, actor=actor, action=AuditAction.ENROL, object_type="Activity",
+        session, actor=actor, action=action, object_type="Activity",
         object_id=activity.id, fields=["enrollments"],
     )  # fmt: skip
     return enrollment
@@ -103,9 +132,12 @@ def cancel_enrollment(session: Session, enrollment: Enrollment) -> None:
             "La présence est déjà relevée : l'inscription ne peut plus être annulée."
         )
     activity = enrollment.activity
+    # The seat first (it may go at once to someone waiting), then the row: on SQLite a new
+    # enrolment inserted after the delete could reuse its id, and with it the keys of its
+    # messages.
+    release_seat(session, activity)
     session.delete(enrollment)
     session.flush()
-    _release_seat(session, activity)
 
 
 def upcoming_enrollments(candidate: Candidate, today: date) -> list[Enrollment]:
@@ -128,6 +160,9 @@ def release_upcoming_enrollments(session: Session, candidate: Candidate, *, toda
     ]
     for enrollment in upcoming:
         cancel_enrollment(session, enrollment)
+    from onboarding.pathway import waiting_lists
+
+    waiting_lists.leave_all(session, candidate)
     return len(upcoming)
 
 
@@ -152,7 +187,7 @@ def excuse(session: Session, enrollment: Enrollment, *, today: date, by_candidat
     enrollment.excused_by_candidate = by_candidate
     enrollment.marked_at = clock.now()
     if seat_was_released(enrollment):
-        _release_seat(session, enrollment.activity)
+        release_seat(session, enrollment.activity)
     if by_candidate:
         notifications.absence_said(session, enrollment)
         _audit_by_candidate(session, enrollment, AuditAction.CANDIDATE_EXCUSE)
@@ -167,7 +202,7 @@ def take_back(session: Session, enrollment: Enrollment, *, today: date) -> None:
         raise RuleViolation("Cette activité a déjà eu lieu ou est annulée.")
     if seat_was_released(enrollment):
         try:
-            _take_seat(session, activity)
+            take_seat(session, activity)
         except ActivityFull:
             raise ActivityFull(
                 f"Votre place à « {activity.title} » a été reprise entre-temps : l'activité "

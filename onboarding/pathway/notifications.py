@@ -33,8 +33,7 @@ def reminder_due(activity: Activity) -> datetime:
     return datetime.combine(day, REMINDER_TIME, tzinfo=PARIS)
 
 
-def _channels(enrollment: Enrollment) -> list[Channel]:
-    candidate = enrollment.candidate
+def _channels(candidate: Candidate) -> list[Channel]:
     channels = [Channel.EMAIL]
     if is_mobile_phone(candidate.phone) and not candidate.sms_refused:
         channels.append(Channel.SMS)
@@ -46,7 +45,7 @@ def _queue_reminders(session: Session, enrollment: Enrollment, now: datetime) ->
     due = reminder_due(activity)
     if due <= now:
         return  # the invitation itself is the reminder
-    for channel in _channels(enrollment):
+    for channel in _channels(enrollment.candidate):
         outbox.enqueue(
             session,
             MessageKind.ACTIVITY_REMINDER,
@@ -164,3 +163,18 @@ def _notify_activity_changes(session: Session, flush_context, instances) -> None
     with session.no_autoflush:
         for activity in changed:
             _activity_changed(session, activity)
+
+
+def waiting_list_offer(session: Session, entry) -> None:
+    """A seat is offered to the first person waiting: she is told at once, by SMS too where
+    allowed, with the deadline to confirm it from her space."""
+    candidate = entry.candidate
+    for channel in _channels(candidate):
+        outbox.enqueue(
+            session,
+            MessageKind.WAITING_LIST_OFFER,
+            subject_id=entry.id,
+            channel=channel,
+            due_at=clock.now(),
+            candidate_id=candidate.id,
+        )

@@ -22,6 +22,8 @@ from onboarding.pathway.models import (
     Carer,
     ContactRequest,
     ParentReferral,
+    PreRegistration,
+    PreRegistrationStatus,
     StaffUser,
     TransitionLog,
 )
@@ -35,12 +37,14 @@ class RetentionPolicy:
 
     withdrawn_months: int = 24
     contact_request_months: int = 6
+    pre_registration_months: int = 6
 
     @classmethod
     def from_config(cls, config) -> "RetentionPolicy":
         return cls(
             withdrawn_months=int(config["RETENTION_WITHDRAWN_MONTHS"]),
             contact_request_months=int(config["RETENTION_CONTACT_REQUEST_MONTHS"]),
+            pre_registration_months=int(config["RETENTION_PRE_REGISTRATION_MONTHS"]),
         )
 
 
@@ -265,6 +269,30 @@ def _record_purge(session: Session, object_type: str, ids: list[int]) -> None:
     )
 
 
+def _answered_pre_registrations(
+    session: Session, today: date, policy: RetentionPolicy
+) -> list[int]:
+    """Requests from the public page answered longer ago than the retention period: a closed
+    one holds data nobody needs any more; an accepted one lives on in its Candidate."""
+    cutoff = _start_of(today - relativedelta(months=policy.pre_registration_months))
+    return list(
+        session.scalars(
+            select(PreRegistration.id)
+            .where(
+                PreRegistration.status != PreRegistrationStatus.TO_QUALIFY,
+                PreRegistration.decided_at < cutoff,
+            )
+            .order_by(PreRegistration.id)
+        )
+    )
+
+
+def _delete_pre_registrations(session: Session, ids: list[int]) -> None:
+    if ids:
+        session.execute(delete(PreRegistration).where(PreRegistration.id.in_(ids)))
+        _record_purge(session, "PreRegistration", ids)
+
+
 def _expired_links(session: Session, today: date, policy: RetentionPolicy) -> list[int]:
     """Candidates whose personal link was issued before the start of the day LINK_VALIDITY ago:
     that link no longer opens, so its nonce and issue date are mere leftovers."""
@@ -311,6 +339,12 @@ PURGE_STEPS: list[PurgeStep] = [
         "delete advisers' referrals of parents older than the retention period",
         _created_before_retention(ParentReferral),
         _delete_referrals,
+    ),
+    PurgeStep(
+        "pre_registrations",
+        "delete pre-registrations answered (closed or accepted) before the retention period",
+        _answered_pre_registrations,
+        _delete_pre_registrations,
     ),
     PurgeStep(
         "expired_links",

@@ -46,17 +46,22 @@ def normalize_email(raw: str) -> str:
         raise RuleViolation("L'adresse e-mail n'est pas valide.", field="email") from None
 
 
+def clean_names(data, missing: str) -> None:
+    """First and last names stripped, present (else `missing`) and not too long."""
+    for field in ("first_name", "last_name"):
+        value = (getattr(data, field) or "").strip()
+        if not value:
+            raise RuleViolation(missing, field=field)
+        if len(value) > NAME_MAX:
+            raise RuleViolation(f"{NAME_MAX} caractères au plus.", field=field)
+        setattr(data, field, value)
+
+
 def clean_referral(
     session: Session, referral: Referral, *, today: date, current: Candidate | None = None
 ) -> Referral:
     """Check and normalise what was typed; `current` is the candidate being edited, if any."""
-    for field in ("first_name", "last_name"):
-        value = (getattr(referral, field) or "").strip()
-        if not value:
-            raise RuleViolation("Le prénom et le nom sont obligatoires.", field=field)
-        if len(value) > NAME_MAX:
-            raise RuleViolation(f"{NAME_MAX} caractères au plus.", field=field)
-        setattr(referral, field, value)
+    clean_names(referral, "Le prénom et le nom sont obligatoires.")
     if session.get(Commune, referral.commune_insee) is None:
         raise RuleViolation("Commune inconnue.", field="commune_insee")
     try:

@@ -19,6 +19,8 @@ from onboarding.pathway.models import (
     DossierItem,
     DossierItemStatus,
     Enrollment,
+    PreRegistration,
+    PreRegistrationStatus,
 )
 
 # Product rule: the home looks two weeks ahead.
@@ -61,12 +63,22 @@ class Workload:
     requests_without_outcome: int
     excused_absences: int
     my_candidates: int
+    # Requests from the public page waiting for an answer (pathway.intake's queue).
+    pre_registrations_to_qualify: int = 0
 
 
 def workload(
-    session: Session, *, candidates_scope, activities_scope, carers_scope, me_id: int, today: date
+    session: Session,
+    *,
+    candidates_scope,
+    activities_scope,
+    carers_scope,
+    me_id: int,
+    today: date,
+    pre_registrations_scope=None,
 ) -> Workload:
-    """Each figure in scope (the scopes are SQL clauses on Candidate, Activity and Carer)."""
+    """Each figure in scope (the scopes are SQL clauses on Candidate, Activity, Carer and
+    PreRegistration; without the last, for those who do not answer requests, it counts none)."""
     S = CandidateStatus
 
     def count_candidates(*clauses) -> int:
@@ -98,4 +110,12 @@ def workload(
             .where(candidates_scope, excused_ahead(today))
         ),
         my_candidates=count_candidates(Candidate.coordinator_id == me_id),
+        pre_registrations_to_qualify=0
+        if pre_registrations_scope is None
+        else session.scalar(
+            select(func.count(PreRegistration.id)).where(
+                pre_registrations_scope,
+                PreRegistration.status == PreRegistrationStatus.TO_QUALIFY,
+            )
+        ),
     )

@@ -1,7 +1,9 @@
-"""Public pages (blueprint /): the landing page, health check and error pages."""
+"""Public pages (blueprint /): the landing page, "Devenir assistant maternel", health check and
+error pages."""
 
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from onboarding.public import routes  # noqa: E402, F401  (routes attach to bp)
+# The routes attach to bp.
+from onboarding.public import pre_registration, routes  # noqa: E402, F401

@@ -50,6 +50,7 @@ def personal_data():
         "public/personal_data.html",
         withdrawn_months=config["RETENTION_WITHDRAWN_MONTHS"],
         contact_request_months=config["RETENTION_CONTACT_REQUEST_MONTHS"],
+        pre_registration_months=config["RETENTION_PRE_REGISTRATION_MONTHS"],
     )
 
 

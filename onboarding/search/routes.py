@@ -11,6 +11,7 @@ from onboarding.pathway import commune_search, contact, search
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.carers import is_newly_approved
 from onboarding.pathway.clock import today
+from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.schedule import (
     DAYS,
     HALF_DAY_LABELS,
@@ -225,16 +226,10 @@ def carer_page(carer_id: int):
         return redirect(url_for(".contact_sent", carer_id=carer.id))
     commune = None
     if form.commune.data and not form.commune.errors:
-        found = commune_search.candidates(db.session, form.commune.data)
-        if len(found) == 1:
-            commune = found[0]
-        elif found:
-            form.commune.errors.append(
-                "Plusieurs communes correspondent : précisez le code postal, par exemple « "
-                f"{commune_search.label(found[0])} »."
-            )
-        else:
-            form.commune.errors.append("Commune introuvable : vérifiez l'orthographe.")
+        try:
+            commune = commune_search.the_one(db.session, form.commune.data)
+        except RuleViolation as refusal:
+            form.commune.errors.append(refusal.message)
     data = contact.ContactInput(
         parent_name=(form.parent_name.data or "").strip(),
         email=(form.email.data or "").strip() or None,

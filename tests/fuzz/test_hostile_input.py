@@ -217,6 +217,13 @@ TARGETS = [
     _public(
         "contact sent", lambda w: f"/assmat/{w.public_carer.id}/demande-envoyee", ("prevenue",)
     ),
+    Target(
+        "pre-registration",
+        "POST",
+        lambda w: "/devenir-assistant-maternel",
+        form_page=lambda w: "/devenir-assistant-maternel",
+        signed_in=False,
+    ),
     _public("API carers", lambda w: "/api/v1/carers", SEARCH_PARAMETERS),
     _public("API communes", lambda w: "/api/v1/communes", ("q",)),
     # The candidate space's forms.

@@ -3,7 +3,7 @@ sign-in sheet and the attendees' attestations to print."""
 
 from datetime import timedelta
 
-from flask import flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_login import current_user
@@ -23,7 +23,7 @@ from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.formatting import counted
 from onboarding.pathway import enrollment as enrolment
-from onboarding.pathway import people, workload
+from onboarding.pathway import people, waiting_lists, workload
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.identifiers import is_siret, normalize_siret
@@ -34,6 +34,7 @@ from onboarding.pathway.models import (
     Candidate,
     Commune,
     Enrollment,
+    WaitingListEntry,
 )
 from onboarding.pathway.outputs import Output
 from onboarding.web_changes import apply, flashed
@@ -185,6 +186,10 @@ class ActivityView(StaffModelView):
         found = []
         if query and not self.read_only and not activity.is_cancelled:
             enrolled = select(Enrollment.candidate_id).where(Enrollment.activity_id == activity.id)
+            waiting = select(WaitingListEntry.candidate_id).where(
+                WaitingListEntry.activity_id == activity.id,
+                WaitingListEntry.status.in_(waiting_lists.ACTIVE_STATUSES),
+            )
             found = people.search(
                 db.session,
                 query,
@@ -193,6 +198,7 @@ class ActivityView(StaffModelView):
                     Candidate.department_code == activity.department_code,
                     Candidate.status.not_in(CLOSED),
                     Candidate.id.not_in(enrolled),
+                    Candidate.id.not_in(waiting),
                 ),
             )
         return self.render(
@@ -202,6 +208,8 @@ class ActivityView(StaffModelView):
             query=query,
             found=found,
             search_limit=people.SEARCH_LIMIT,
+            waiting_list=waiting_lists.queue(db.session, activity),
+            rank_text=lambda entry: waiting_lists.rank_text(db.session, entry),
             attendances=[a for a in Attendance if a != Attendance.PENDING],
             can_mark=activity.date <= today(),
             can_act=not self.read_only,
@@ -261,24 +269,45 @@ class ActivityView(StaffModelView):
         ]  # fmt: skip
         enrolled = []
         actor = current_user._get_current_object()
+        to_waiting_list = request.form.get("waiting") == "1"
         for candidate in chosen:
             if candidate.department_code != activity.department_code:
                 refused.append(f"{candidate.full_name} : elle relève d'un autre département.")
                 continue
             try:
-                # enroll() refuses before it writes anything (a full activity is its seat's
-                # UPDATE changing no row), so the others go on in the same transaction; no
-                # SAVEPOINT, which would make SQLite start the transaction at the first read.
-                enrolment.enroll(db.session, candidate, activity, actor=actor, today=today())
+                # enroll() and join() refuse before they write anything (a full activity is
+                # its seat's UPDATE changing no row), so the others go on in the same
+                # transaction; no SAVEPOINT, which would make SQLite start the transaction at
+                # the first read.
+                if to_waiting_list:
+                    waiting_lists.join(db.session, candidate, activity, actor=actor)
+                else:
+                    enrolment.enroll(db.session, candidate, activity, actor=actor, today=today())
             except PathwayError as error:
                 refused.append(error.message)
                 continue
             enrolled.append(candidate.full_name)
         db.session.commit()
         if enrolled:
-            flash(f"Inscription enregistrée : {', '.join(enrolled)}.", "success")
+            done = "Inscription en liste d'attente" if to_waiting_list else "Inscription"
+            flash(f"{done} enregistrée : {', '.join(enrolled)}.", "success")
         for message in refused:
             flash(f"Refusé : {message}", "error")
+        return self._page(activity)
+
+    @expose("/waiting-list/<int:activity_id>/leave/<int:entry_id>", methods=("POST",))
+    def waiting_leave_view(self, activity_id: int, entry_id: int):
+        """Take someone off the waiting list; a seat held for her passes to the next."""
+        activity = self.get_one(activity_id)
+        if not FlaskForm().validate_on_submit():
+            flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
+            return self._page(activity)
+        entry = db.session.get(WaitingListEntry, entry_id)
+        if entry is None or entry.activity_id != activity.id:
+            abort(404)
+        actor = current_user._get_current_object()
+        if apply(lambda: waiting_lists.leave(db.session, entry, actor=actor)):
+            flash(f"{entry.candidate.full_name} est retirée de la liste d'attente.", "success")
         return self._page(activity)
 
     # --- printed documents: the sheet is one document, the attestations a bundle --------

@@ -13,11 +13,17 @@ from sqlalchemy import select
 from onboarding.admin.base import row_id
 from onboarding.admin.scoping import activities_in_scope
 from onboarding.extensions import db
-from onboarding.pathway import dossier, situation
+from onboarding.pathway import dossier, situation, waiting_lists
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import PathwayError, RuleViolation
-from onboarding.pathway.models import Activity, AuditAction, DossierItemStatus, Enrollment
+from onboarding.pathway.models import (
+    Activity,
+    AuditAction,
+    DossierItemStatus,
+    Enrollment,
+    WaitingListEntry,
+)
 from onboarding.web_changes import apply, flashed
 
 # How far ahead the candidate page offers activities.
@@ -49,11 +55,16 @@ class CandidateWorkMixin:
         return situation.next_deadline(candidate)
 
     def enrolable_activities(self, candidate) -> list[Activity]:
-        """Activities to come in the person's département, with seats left, not already hers."""
+        """Activities to come in the person's département, not already hers nor waited for: those
+        with seats left to enrol in, the full ones to join their waiting list."""
         if self.read_only or candidate.status in enrolment.CLOSED_STATUSES:
             return []
         now = today()
         mine = select(Enrollment.activity_id).where(Enrollment.candidate_id == candidate.id)
+        waited = select(WaitingListEntry.activity_id).where(
+            WaitingListEntry.candidate_id == candidate.id,
+            WaitingListEntry.status.in_(waiting_lists.ACTIVE_STATUSES),
+        )
         return list(
             db.session.scalars(
                 select(Activity)
@@ -63,8 +74,8 @@ class CandidateWorkMixin:
                     Activity.date >= now,
                     Activity.date <= date.fromordinal(now.toordinal() + ENROL_AHEAD_DAYS),
                     Activity.is_cancelled.is_(False),
-                    Activity.seats_taken < Activity.capacity,
                     Activity.id.not_in(mine),
+                    Activity.id.not_in(waited),
                 )
                 .order_by(Activity.date, Activity.start_time, Activity.id)
                 .limit(60)
@@ -97,6 +108,16 @@ class CandidateWorkMixin:
             )
             return self._work_page(candidate, "enrol")
         actor = current_user._get_current_object()
+        if request.form.get("waiting") == "1":
+            joined = apply(lambda: waiting_lists.join(db.session, candidate, activity, actor=actor))
+            if joined:
+                flash(
+                    f"{candidate.full_name} est sur la liste d'attente de « {activity.title} » du "
+                    f"{activity.date:%d/%m/%Y} ({waiting_lists.rank_text(db.session, joined.value)}"
+                    ").",
+                    "success",
+                )
+            return self._work_page(candidate, "enrol")
         if not apply(
             lambda: enrolment.enroll(db.session, candidate, activity, actor=actor, today=today())
         ):

@@ -33,6 +33,7 @@ from onboarding.pathway.models.carers import (
     ContactRequest,
     Vacancy,
 )
+from onboarding.pathway.models.intake import PreRegistration, PreRegistrationStatus, Situation
 from onboarding.pathway.models.logs import AppendOnlyError, AuditAction, AuditLog, TransitionLog
 from onboarding.pathway.models.mam import Mam
 from onboarding.pathway.models.messages import (
@@ -49,6 +50,7 @@ from onboarding.pathway.models.territories import (
     PathwayConfiguration,
     TerritoryKind,
 )
+from onboarding.pathway.models.waiting_lists import WaitingListEntry, WaitingStatus
 
 __all__ = [
     "Activity",
@@ -82,10 +84,13 @@ __all__ = [
     "ParentReferral",
     "PathwayConfiguration",
     "PathwayStep",
+    "PreRegistration",
+    "PreRegistrationStatus",
     "RecoveryCode",
     "ReferralSource",
     "Role",
     "SearchAlert",
+    "Situation",
     "StaffUser",
     "StatusAssignmentError",
     "TerritoryKind",
@@ -93,6 +98,8 @@ __all__ = [
     "TrainingKind",
     "TransitionLog",
     "Vacancy",
+    "WaitingListEntry",
+    "WaitingStatus",
     "WithdrawalReason",
 ]
 

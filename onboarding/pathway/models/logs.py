@@ -67,6 +67,13 @@ class AuditAction(Choice):
     PARENT_REFERRAL = ("parent_referral", "Mise en relation accompagnée")
     CONTACT_OUTCOME = ("contact_outcome", "Suite donnée à une demande")
     CONFIGURE_PATHWAY = ("configure_pathway", "Nouvelle version du parcours d'un territoire")
+    WAITING_LIST_JOIN = ("waiting_list_join", "Inscription en liste d'attente")
+    WAITING_LIST_OFFER = ("waiting_list_offer", "Proposition d'une place de la liste d'attente")
+    WAITING_LIST_ENROL = ("waiting_list_enrol", "Inscription depuis la liste d'attente")
+    WAITING_LIST_EXPIRE = ("waiting_list_expire", "Proposition de place expirée")
+    WAITING_LIST_LEAVE = ("waiting_list_leave", "Retrait de la liste d'attente")
+    PRE_REGISTRATION_ACCEPT = ("pre_registration_accept", "Préinscription acceptée")
+    PRE_REGISTRATION_CLOSE = ("pre_registration_close", "Préinscription close")
 
     @classmethod
     def label_of(cls, value: str) -> str:

@@ -29,6 +29,13 @@ class MessageKind(Choice):
     CARER_CAMPAIGN = ("carer_campaign", "Campagne de confirmation des disponibilités")
     CARER_CAMPAIGN_REMINDER = ("carer_campaign_reminder", "Rappel de la campagne de confirmation")
     CARER_STALE_WARNING = ("carer_stale_warning", "Profil bientôt masqué aux parents")
+    WAITING_LIST_OFFER = ("waiting_list_offer", "Proposition d'une place libérée (liste d'attente)")
+    PRE_REGISTRATION_RECEIVED = (
+        "pre_registration_received",
+        "Accusé de réception d'une préinscription",
+    )
+    PRE_REGISTRATION_ACCEPTED = ("pre_registration_accepted", "Préinscription acceptée")
+    PRE_REGISTRATION_CLOSED = ("pre_registration_closed", "Préinscription close")
 
 
 class Channel(Choice):

@@ -28,6 +28,7 @@ from onboarding.pathway.models.candidates import (
 )
 from onboarding.pathway.models.carers import (
     Carer,
+    CarerAnswer,
     CarerSource,
     ContactOutcome,
     ContactRequest,
@@ -41,7 +42,7 @@ from onboarding.pathway.models.messages import (
     OutboxMessage,
 )
 from onboarding.pathway.models.reference import Commune, CommunePostcode
-from onboarding.pathway.models.staff import RecoveryCode, Role, StaffUser
+from onboarding.pathway.models.staff import PartnerKind, RecoveryCode, Role, StaffUser
 
 __all__ = [
     "Activity",
@@ -54,6 +55,7 @@ __all__ = [
     "Candidate",
     "CandidateStatus",
     "Carer",
+    "CarerAnswer",
     "CarerSource",
     "Channel",
     "Commune",
@@ -70,6 +72,7 @@ __all__ = [
     "MessageKind",
     "MessageStatus",
     "OutboxMessage",
+    "PartnerKind",
     "PathwayStep",
     "RecoveryCode",
     "ReferralSource",

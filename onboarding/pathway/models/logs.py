@@ -62,6 +62,13 @@ class AuditAction(Choice):
     CANDIDATE_TAKE_BACK = ("candidate_take_back", "Inscription reprise par la personne")
     CANDIDATE_UPDATE = ("candidate_update", "Coordonnées changées par la personne")
     CARER_UPDATE = ("carer_update", "Profil changé par l'assistante maternelle")
+    PLACE_ADD = ("place_add", "Place ajoutée")
+    PLACE_UPDATE = ("place_update", "Place modifiée")
+    PLACE_CLOSE = ("place_close", "Place fermée")
+    CONTACT_ANSWER = ("contact_answer", "Réponse de l'assistante maternelle à une demande")
+    RPE_MANDATE = ("rpe_mandate", "Accord donné au Relais Petite Enfance")
+    RPE_MANDATE_WITHDRAWN = ("rpe_mandate_withdrawn", "Accord au Relais Petite Enfance retiré")
+    CARER_INVITE = ("carer_invite", "Invitation de l'assistante maternelle à son espace")
 
     @classmethod
     def label_of(cls, value: str) -> str:

@@ -17,7 +17,7 @@ branch_labels = None
 depends_on = None
 
 OLD_KINDS = ['enrollment_invitation', 'activity_reminder', 'activity_changed', 'activity_cancelled', 'contact_acknowledgement', 'contact_to_carer', 'contact_without_email', 'access_link', 'absence_notice', 'coordinator_digest', 'alert_confirmation', 'alert_match', 'carer_campaign', 'carer_campaign_reminder', 'carer_stale_warning']
-NEW_KINDS = OLD_KINDS + ['contact_answer', 'carer_invitation']
+NEW_KINDS = OLD_KINDS + ['contact_answer', 'carer_link']
 
 
 def _kind(kinds):

@@ -78,7 +78,7 @@ def test_the_may_campaign_asks_each_published_carer_not_confirmed_since_once(ses
     link = re.search(r"http://localhost(/candidat/acces/\S+)", text).group(1)
     return_value = client.get(link)
     assert return_value.status_code == 302
-    assert client.get("/candidat/disponibilites").status_code == 200
+    assert client.get("/espace-assmat/").status_code == 200
 
 
 def test_the_reminder_leaves_two_weeks_before_the_deadline_to_those_still_silent(session, smtp):

@@ -30,7 +30,7 @@ class MessageKind(Choice):
     CARER_CAMPAIGN_REMINDER = ("carer_campaign_reminder", "Rappel de la campagne de confirmation")
     CARER_STALE_WARNING = ("carer_stale_warning", "Profil bientôt masqué aux parents")
     CONTACT_ANSWER = ("contact_answer", "Réponse de l'assistante maternelle au parent")
-    CARER_INVITATION = ("carer_invitation", "Invitation d'une assistante maternelle à son espace")
+    CARER_LINK = ("carer_link", "Lien vers l'espace d'une assistante maternelle")
 
 
 class Channel(Choice):

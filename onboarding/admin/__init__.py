@@ -26,6 +26,7 @@ def init_admin(app: Flask) -> Admin:
     from onboarding.admin.views.indicators import IndicatorsView
     from onboarding.admin.views.messages import OutboxView
     from onboarding.admin.views.records import DecisionView, DossierItemView, EnrollmentView
+    from onboarding.admin.views.rpe import RpePlacesView
     from onboarding.admin.views.staff import AuditLogView, PathwayStepView, StaffUserView
 
     for view in (
@@ -37,6 +38,9 @@ def init_admin(app: Flask) -> Admin:
         CarerView(),
         VacancyView(),
         ContactRequestView(),
+        RpePlacesView(
+            name="Places au nom des assistantes maternelles", endpoint="rpe_places", url="relais"
+        ),
         StaffUserView(),
         PathwayStepView(),
         AuditLogView(),

@@ -10,7 +10,9 @@ from onboarding.pathway import carers, clock, notifications
 from onboarding.pathway.models import Carer, CarerSource, Commune, ContactRequest
 from onboarding.pathway.schedule import half_day_mask
 from tests import builders
+from tests.admin.conftest import panel  # noqa: F401  (a fixture of these tests too)
 from tests.conftest import csrf_token_from
+from tests.messages.conftest import sms_folder, smtp  # noqa: F401  (fixtures too)
 
 PARIS_NOON = time(12, 0)
 

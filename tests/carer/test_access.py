@@ -3,13 +3,16 @@ her candidate's link when she came through the pathway; never with someone else'
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from onboarding.candidate.links import new_personal_link
 from onboarding.pathway import access
 from onboarding.pathway.base import utcnow
-from onboarding.pathway.models import CandidateStatus, Carer
+from onboarding.pathway.models import CandidateStatus, Carer, MessageKind, OutboxMessage
 from tests import builders
 from tests.candidate.conftest import text
-from tests.carer.conftest import make_imported_carer
+from tests.carer.conftest import add_place, make_imported_carer
+from tests.conftest import csrf_token_from
 
 
 def test_her_own_link_opens_her_space(nadia, carer_space):
@@ -52,8 +55,6 @@ def test_a_candidates_token_does_not_open_a_carer_space(app, session, client):
 def test_another_carers_link_never_reaches_her_places(nadia, session, carer_space):
     other = make_imported_carer(session, first_name="Zoé", email="zoe@example.org")
     session.commit()
-    from tests.carer.conftest import add_place
-
     theirs = add_place(session, other)
     session.commit()
     carer_space.open(nadia)
@@ -93,10 +94,6 @@ def test_signing_out_ends_the_session(nadia, carer_space):
 
 
 def test_a_new_link_answers_the_same_whatever_was_typed(nadia, client, session):
-    from onboarding.pathway.models import MessageKind, OutboxMessage
-    from sqlalchemy import select
-    from tests.conftest import csrf_token_from
-
     answers = []
     for typed in ("nadia@example.org", "personne@example.org"):
         token = csrf_token_from(client.get("/espace-assmat/nouveau-lien").get_data(as_text=True))

@@ -1,6 +1,7 @@
 """A carer answers parents' requests from her space; the parent is told, by a real SMTP server;
 the place filled leaves the search; answering twice, or another's request, is refused."""
 
+import pytest
 from sqlalchemy import select
 
 from onboarding.messages.delivery import send_due
@@ -18,7 +19,6 @@ from onboarding.pathway.models import (
 from tests import builders
 from tests.candidate.conftest import text
 from tests.carer.conftest import add_place, make_imported_carer, make_request
-from tests.messages.conftest import sms_folder, smtp  # noqa: F401  (the fixtures)
 
 PAGE = "/espace-assmat/demandes"
 
@@ -38,10 +38,12 @@ def test_she_sees_each_request_in_french(nadia, session, carer_space):
     assert "Début souhaité le 1er septembre 2026" in page
     assert "Demi-journées : Lundi matin, Mardi matin" in page
     assert "Je reprends un emploi en septembre." in page
-    assert "J'ai pris contact" in page and "Place pourvue" in page and "Pas de place" in page
+    assert "J'ai pris contact" in page
+    assert "Place pourvue" in page
+    assert "Pas de place" in page
 
 
-def test_she_answers_and_the_parent_is_told_by_email(nadia, session, carer_space, smtp):  # noqa: F811
+def test_she_answers_and_the_parent_is_told_by_email(nadia, session, carer_space, smtp):
     request = make_request(session, nadia)
     session.commit()
     send_due(session)  # the request to her and the acknowledgement to the parent
@@ -56,7 +58,8 @@ def test_she_answers_and_the_parent_is_told_by_email(nadia, session, carer_space
     assert request.outcome_on == builders.TODAY
     assert request.answered_at is not None
     entry = session.scalar(select(AuditLog).where(AuditLog.action == AuditAction.CONTACT_ANSWER))
-    assert entry.object_id == str(request.id) and entry.actor_id is None
+    assert entry.object_id == str(request.id)
+    assert entry.actor_id is None
     assert send_due(session).sent == 1
     (mail,) = smtp.messages("julie@example.org")
     assert mail["Subject"] == "Réponse de Nadia B., assistante maternelle"
@@ -65,7 +68,7 @@ def test_she_answers_and_the_parent_is_told_by_email(nadia, session, carer_space
     assert "Votre réponse : J'ai pris contact" in text(carer_space.client.get(PAGE))
 
 
-def test_place_filled_closes_the_place_she_names(nadia, session, carer_space, smtp):  # noqa: F811
+def test_place_filled_closes_the_place_she_names(nadia, session, carer_space, smtp):
     kept = add_place(session, nadia, slots=("mon_am",))
     filled = add_place(session, nadia, slots=("tue_am",))
     request = make_request(session, nadia)
@@ -84,14 +87,18 @@ def test_place_filled_closes_the_place_she_names(nadia, session, carer_space, sm
     assert request.outcome == ContactOutcome.NO_MATCH
     assert request.carer_answer == CarerAnswer.PLACE_FILLED
     close = session.scalar(select(AuditLog).where(AuditLog.action == AuditAction.PLACE_CLOSE))
-    assert close.object_id == str(filled_id) and close.actor_id is None
+    assert close.object_id == str(filled_id)
+    assert close.actor_id is None
     send_due(session)
     (mail,) = [m for m in smtp.messages("julie@example.org") if m["Subject"].startswith("Rép")]
     assert "sa place vient d'être pourvue" in mail.get_body(("plain",)).get_content()
 
 
 def test_no_place_is_no_match_and_tells_a_parent_without_email_by_sms(
-    nadia, session, carer_space, sms_folder  # noqa: F811
+    nadia,
+    session,
+    carer_space,
+    sms_folder,
 ):
     request = make_request(session, nadia, email=None, phone="06 98 76 54 32")
     session.commit()
@@ -133,12 +140,8 @@ def test_another_carers_request_is_neither_shown_nor_answered(nadia, session, ca
     session.expire_all()
     assert theirs.outcome == ContactOutcome.NEW
     # The domain refuses it too, whoever calls it.
-    try:
+    with pytest.raises(RuleViolation, match="Cette demande ne vous est pas adressée"):
         contact_answers.answer_request(
             session, nadia, theirs, CarerAnswer.CONTACTED, today=builders.TODAY,
             now=theirs.created_at,
         )  # fmt: skip
-    except RuleViolation as error:
-        assert error.message == "Cette demande ne vous est pas adressée."
-    else:
-        raise AssertionError("another carer's request was answered")

@@ -65,7 +65,7 @@ def test_with_her_agreement_the_rpe_adds_a_place_and_the_journal_names_it(
     # The journal of the panel says it in French, with who made it.
     panel.auth.logout()
     journal = panel.sign_in(admin_user).html("/admin/audit_log/")
-    assert "Place ajoutée" in journal
+    assert "Ajout d'une place" in journal
     assert "rpe33@example.org" in journal
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from onboarding.pathway import clock, places, rpe
 from onboarding.pathway.carers import VacancyInput
 from onboarding.pathway.errors import RuleViolation
-from onboarding.pathway.models import AuditAction, AuditLog, PartnerKind, Role, Vacancy
+from onboarding.pathway.models import AuditAction, AuditLog, PartnerKind, Role, StaffUser, Vacancy
 from onboarding.pathway.schedule import half_day_mask
 from tests import builders
 from tests.admin.conftest import text
@@ -160,3 +160,21 @@ def test_her_own_place_changes_are_audited_without_a_staff_member(nadia, session
     assert response.status_code == 302
     entry = session.scalar(select(AuditLog).where(AuditLog.action == AuditAction.PLACE_ADD))
     assert entry.actor_id is None
+
+
+def test_an_admin_makes_a_partner_account_an_rpe(session, panel, admin_user, rpe_33):
+    panel.sign_in(admin_user)
+    base = {"email": "relais@example.org", "full_name": "Relais de Pessac", "role": "partner",
+            "departments": "33", "is_active": "y",
+            "new_password": "a good long password"}  # fmt: skip
+    assert panel.post("/admin/staff_user/new/", {**base, "partner_kind": "rpe"}).status_code == 302
+    user = session.scalar(select(StaffUser).where(StaffUser.email == "relais@example.org"))
+    assert user.is_rpe
+    assert user.is_read_only  # everything else stays read-only
+    # A coordinator has no partner kind, whatever was chosen.
+    edit = {**base, "email": rpe_33.email, "role": "coordinator", "partner_kind": "rpe",
+            "new_password": ""}  # fmt: skip
+    assert panel.post(f"/admin/staff_user/edit/?id={rpe_33.id}", edit).status_code == 302
+    session.expire_all()
+    assert rpe_33.partner_kind is None
+    assert not rpe_33.is_rpe

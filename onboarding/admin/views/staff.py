@@ -2,7 +2,7 @@
 
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import Optional
 
 from onboarding.admin.base import StaffModelView
@@ -46,10 +46,7 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
     column_searchable_list = ("email", "full_name")
     form_columns = ("email", "full_name", "phone", "role", "partner_kind", "departments",
                     "is_active", "new_password", "reset_second_factor")  # fmt: skip
-    form_choices = {
-        "role": select_choices(Role, blank=None),
-        "partner_kind": select_choices(PartnerKind, blank="— pas un partenaire —"),
-    }
+    form_choices = {"role": select_choices(Role, blank=None)}
     form_extra_fields = {
         "new_password": PasswordField(
             "Mot de passe (12 caractères au moins ; vide pour le garder)",
@@ -59,11 +56,16 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
             "Réinitialiser la double authentification (téléphone perdu)"
         ),
     }
-    form_overrides = {"departments": StringField}
+    # A plain select: Flask-Admin's own blank option for a nullable column is an empty <option>.
+    form_overrides = {"departments": StringField, "partner_kind": SelectField}
     form_args = {
         "departments": {"label": "Départements (ex. 33,24 ; vide pour un admin)"},
-        "partner_kind": {"label": "Type de partenaire (un Relais Petite Enfance peut mettre à "
-                         "jour les places des assistantes maternelles qui l'acceptent)"},
+        "partner_kind": {
+            "label": "Type de partenaire (un Relais Petite Enfance peut mettre à jour les places "
+            "des assistantes maternelles qui l'acceptent)",
+            "choices": select_choices(PartnerKind, blank="— pas un partenaire —"),
+            "coerce": lambda value: getattr(value, "value", value) or "",
+        },
     }  # fmt: skip
 
     def __init__(self):

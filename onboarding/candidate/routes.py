@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from onboarding.candidate import bp
 from onboarding.candidate.calendar import calendar_file
 from onboarding.candidate.forms import ActionForm, ContactForm
-from onboarding.candidate.session import SESSION_KEYS, session_candidate
+from onboarding.candidate.session import SESSION_KEYS, link_refused, private, session_candidate
 from onboarding.documents import papers
 from onboarding.documents.rendering import DocumentTooLarge
 from onboarding.extensions import db, limiter
@@ -65,12 +65,7 @@ def _require_candidate():
     return None
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    # Personal data: kept by no cache; and no page here tells another site where it came from.
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+bp.after_request(private)
 
 
 @bp.app_context_processor
@@ -78,12 +73,8 @@ def _candidate_context():
     return {"space_candidate": g.get("candidate")}
 
 
-def _link_refused(response: Response) -> bool:
-    return response.status_code != 302
-
-
 @bp.route("/acces/<token>")
-@limiter.limit(lambda: current_app.config["CANDIDATE_LINK_LIMIT"], deduct_when=_link_refused)
+@limiter.limit(lambda: current_app.config["CANDIDATE_LINK_LIMIT"], deduct_when=link_refused)
 def open_link(token: str):
     try:
         candidate = access.candidate_for(

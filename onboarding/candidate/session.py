@@ -1,7 +1,8 @@
 """The candidate of this browser's session, as her personal link opened it: read by the
-candidate space and by the carer space (a carer born of the pathway reaches hers from it)."""
+candidate space and by the carer space (a carer born of the pathway reaches hers from it); and
+what both spaces do alike to their answers."""
 
-from flask import session
+from flask import Response, session
 from flask_login import current_user
 
 from onboarding.extensions import db
@@ -25,3 +26,15 @@ def session_candidate() -> Candidate | None:
     ):
         return None
     return candidate
+
+
+def private(response: Response) -> Response:
+    """Personal data: kept by no cache; and no page tells another site where it came from."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def link_refused(response: Response) -> bool:
+    """Only a refused link opening counts against the address's limit."""
+    return response.status_code != 302

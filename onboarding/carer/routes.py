@@ -2,7 +2,6 @@
 parents see), her confirmation, and her agreement that the Relais Petite Enfance updates them."""
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -16,8 +15,8 @@ from flask import (
 from sqlalchemy import select
 
 from onboarding.candidate.forms import ActionForm
-from onboarding.candidate.renewal import NewLinkForm
-from onboarding.candidate.session import session_candidate
+from onboarding.candidate.renewal import new_link_page
+from onboarding.candidate.session import link_refused, private, session_candidate
 from onboarding.carer import bp
 from onboarding.carer.forms import ProfileForm, VacancyForm
 from onboarding.carer.session import SESSION_KEYS, open_session, session_carer
@@ -27,8 +26,7 @@ from onboarding.pathway.base import utcnow
 from onboarding.pathway.clock import today
 from onboarding.pathway.commune_search import find_commune
 from onboarding.pathway.errors import RuleViolation
-from onboarding.pathway.identifiers import is_mobile_phone
-from onboarding.pathway.models import Carer, Channel, Vacancy
+from onboarding.pathway.models import Carer, Vacancy
 from onboarding.pathway.schedule import (
     DAYS,
     HALF_DAY_LABELS,
@@ -63,12 +61,7 @@ def _require_carer():
     return None
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    # Personal data: kept by no cache; and no page here tells another site where it came from.
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+bp.after_request(private)
 
 
 @bp.app_context_processor
@@ -80,12 +73,8 @@ def _carer() -> Carer:
     return g.carer_session.carer
 
 
-def _link_refused(response: Response) -> bool:
-    return response.status_code != 302
-
-
 @bp.route("/acces/<token>")
-@limiter.limit(lambda: current_app.config["CANDIDATE_LINK_LIMIT"], deduct_when=_link_refused)
+@limiter.limit(lambda: current_app.config["CANDIDATE_LINK_LIMIT"], deduct_when=link_refused)
 def open_link(token: str):
     try:
         carer = access.carer_for(db.session, token, secret_key=current_app.secret_key, now=utcnow())
@@ -110,22 +99,10 @@ def sign_out():
 @limiter.limit(lambda: current_app.config["NEW_LINK_LIMIT"], methods=["POST"])
 def new_link():
     """The same answer whatever was typed: it tells nobody who is a carer here."""
-    form = NewLinkForm()
-    if not form.validate_on_submit():
-        return render_template("carer/new_link.html", form=form)
-    typed = form.contact.data.strip()
-    for carer in access.carers_reached_at(db.session, typed):
-        if "@" in typed:
-            channel = Channel.EMAIL
-        elif is_mobile_phone(carer.phone):
-            channel = Channel.SMS
-        elif carer.email:
-            channel = Channel.EMAIL  # a landline cannot take a text: her email on file
-        else:
-            continue
-        notifications.carer_link_sent(db.session, carer, channel)
-    db.session.commit()
-    return render_template("carer/new_link_sent.html")
+    return new_link_page(
+        "carer/new_link.html", "carer/new_link_sent.html",
+        access.carers_reached_at, notifications.carer_link_sent,
+    )  # fmt: skip
 
 
 # --- what parents see -------------------------------------------------------------------------

@@ -191,16 +191,19 @@ def _carer_message(session: Session, message: OutboxMessage) -> Composed:
             f"{formatting.long_date(campaign.due_on)}"
         )
         context = {"due_on": campaign.due_on, "reminder": reminder}
-    candidate = carer.candidate
-    if candidate is None or candidate.anonymised_at is not None:
-        raise Obsolete("no_space")
+    if carer.withdrawn_on is not None:
+        raise Obsolete("not_a_carer")
     to = _recipient(message.channel, carer.email, carer.phone)
+    # Her own space's link: an imported carer, with no candidate, is reached too.
+    candidate = carer.candidate
     text, html = _render(
         message.kind,
         message.channel,
         carer=carer,
         places=len(carer.vacancies),
-        **_fresh_link(candidate),
+        url=new_carer_link(carer),
+        valid_until=valid_until(carer),
+        coordinator=candidate.coordinator if candidate is not None else None,
         **context,
     )
     return Composed(to, subject, text, html)

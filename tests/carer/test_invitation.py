@@ -2,6 +2,8 @@
 leaves, and it opens her space), or a letter with the link and its QR code; from the panel."""
 
 import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -92,3 +94,17 @@ def test_the_list_invites_a_selection_and_names_those_without_email(
     assert "Lucie Sansmail" in page
     subjects = session.scalars(select(OutboxMessage.subject_id)).all()
     assert subjects == [one.id]
+
+
+def test_the_may_campaign_reaches_an_imported_carer_with_her_own_link(session, client, smtp):
+    carer = make_imported_carer(session, last_confirmed_on=date(2026, 2, 10), is_published=True,
+                                publication_consent_at=clock.now(),
+                                publication_consent_version="2026-01")  # fmt: skip
+    session.commit()
+    with clock.frozen_at(datetime(2026, 5, 1, 8, tzinfo=ZoneInfo("Europe/Paris"))):
+        assert send_due(session).sent == 1
+    (mail,) = smtp.messages(carer.email)
+    body = mail.get_body(("plain",)).get_content()
+    link = re.search(r"http://localhost(/espace-assmat/acces/\S+)", body).group(1)
+    assert client.get(link).status_code == 302
+    assert client.get("/espace-assmat/").status_code == 200

@@ -51,8 +51,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(public_bp)
 
     from onboarding.candidate import init_app as init_candidate
+    from onboarding.carer import init_app as init_carer
 
     init_candidate(app)
+    init_carer(app)
 
     from onboarding.search import bp as search_bp
 

@@ -2,7 +2,7 @@
 waiting lists of full activities; the messages they send.
 
 Revision ID: 0018
-Revises: 0012
+Revises: 0019
 Create Date: 2026-12-05 10:35:43.386358
 
 """

@@ -8,7 +8,7 @@ Existing candidates keep NULL: they follow the national pathway (the catalogue's
 exactly as before.
 
 Revision ID: 0019
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-05 10:40:00
 
 """

@@ -29,6 +29,7 @@ def init_admin(app: Flask) -> Admin:
     from onboarding.admin.views.pre_registrations import PreRegistrationView
     from onboarding.admin.views.records import DecisionView, DossierItemView, EnrollmentView
     from onboarding.admin.views.referrals import ReferralView
+    from onboarding.admin.views.rpe import RpePlacesView
     from onboarding.admin.views.staff import AuditLogView, PathwayStepView, StaffUserView
     from onboarding.admin.views.territories import TerritoryView
 
@@ -43,6 +44,9 @@ def init_admin(app: Flask) -> Admin:
         ContactRequestView(),
         ReferralView(),
         MamView(),
+        RpePlacesView(
+            name="Places au nom des assistantes maternelles", endpoint="rpe_places", url="relais"
+        ),
         StaffUserView(),
         PathwayStepView(),
         TerritoryView(

@@ -104,6 +104,8 @@ def this_week(user, today):
          filtered_list("candidate", Statut=S.UNDER_EVALUATION.value)),
         ("Demandes des parents sans suite donnée", figures.requests_without_outcome,
          filtered_list("contact_request", **{"Suite donnée": "new"})),
+        ("dont sans réponse depuis 7 jours", figures.requests_unanswered,
+         filtered_list("contact_request", **{"Réponse": "unanswered"})),
         ("Absences excusées aux activités à venir", figures.excused_absences,
          filtered_list("enrollment", **{"Absence excusée": "1"})),
         *answers_requests,

@@ -82,6 +82,10 @@ LABELS = {
     "attempts": "Essais", "last_error": "Dernière erreur", "sent_at": "Envoyé le",
     "subject_id": "N° de l'objet", "claimed_at": "Pris en charge le",
     "claimed_by": "Pris en charge par", "key": "Clé",
+    # the carer space
+    "partner_kind": "Type de partenaire", "invited_at": "Invitée à son espace le",
+    "rpe_mandate_at": "Accord au Relais Petite Enfance depuis le",
+    "carer_answer": "Réponse de l'assistante maternelle", "answered_at": "Répondu le",
 }  # fmt: skip
 
 # The journal names what changed by model (its actions are AuditAction's labels): in French.

@@ -8,7 +8,9 @@ from flask import Blueprint, Flask
 bp = Blueprint("candidate_space", __name__, url_prefix="/candidat")
 
 # Paths that carry a key: a personal link, a staff password-reset link.
-TOKEN_IN_PATH = re.compile(r"(/candidat/acces/|/auth/mot-de-passe/)[^\s\"'?]+")
+TOKEN_IN_PATH = re.compile(
+    r"(/candidat/acces/|/espace-assmat/acces/|/auth/mot-de-passe/)[^\s\"'?]+"
+)
 # The servers' access logs, which print every request's path.
 ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
 
@@ -18,7 +20,8 @@ class HideAccessTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/candidat/acces/" in message or "/auth/mot-de-passe/" in message:
+        if any(path in message for path in ("/candidat/acces/", "/espace-assmat/acces/",
+                                            "/auth/mot-de-passe/")):  # fmt: skip
             record.msg = TOKEN_IN_PATH.sub(r"\1[lien masqué]", message)
             record.args = ()
         return True

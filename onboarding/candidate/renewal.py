@@ -25,22 +25,31 @@ class NewLinkForm(FlaskForm):
     )
 
 
-@bp.route("/nouveau-lien", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["NEW_LINK_LIMIT"], methods=["POST"])
-def new_link():
+def new_link_page(page: str, sent_page: str, reached_at, send):
+    """The form, then the same answer whatever was typed: each person reached (`reached_at`)
+    is sent (`send(session, person, channel)`) a link where she can take it."""
     form = NewLinkForm()
     if not form.validate_on_submit():
-        return render_template("candidate/new_link.html", form=form)
+        return render_template(page, form=form)
     typed = form.contact.data.strip()
-    for candidate in access.candidates_reached_at(db.session, typed):
+    for person in reached_at(db.session, typed):
         if "@" in typed:
             channel = Channel.EMAIL
-        elif is_mobile_phone(candidate.phone):
+        elif is_mobile_phone(person.phone):
             channel = Channel.SMS
-        elif candidate.email:
+        elif person.email:
             channel = Channel.EMAIL  # a landline cannot take a text: her email on file
         else:
             continue
-        notifications.access_link_requested(db.session, candidate, channel)
+        send(db.session, person, channel)
     db.session.commit()
-    return render_template("candidate/new_link_sent.html")
+    return render_template(sent_page)
+
+
+@bp.route("/nouveau-lien", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["NEW_LINK_LIMIT"], methods=["POST"])
+def new_link():
+    return new_link_page(
+        "candidate/new_link.html", "candidate/new_link_sent.html",
+        access.candidates_reached_at, notifications.access_link_requested,
+    )  # fmt: skip

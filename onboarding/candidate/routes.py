@@ -1,5 +1,6 @@
 """The candidate space's pages: the personal link, progress, contact details, absences, calendar
-files and documents; once approved, what parents see (profile, places, confirmation)."""
+files and documents. Once approved, her profile and places are in the carer space
+(onboarding/carer/), which this session opens too."""
 
 from flask import (
     Response,
@@ -13,67 +14,37 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from onboarding.candidate import bp
 from onboarding.candidate.calendar import calendar_file
-from onboarding.candidate.forms import ActionForm, ContactForm, ProfileForm, VacancyForm
+from onboarding.candidate.forms import ActionForm, ContactForm
+from onboarding.candidate.session import SESSION_KEYS, link_refused, private, session_candidate
 from onboarding.documents import papers
 from onboarding.documents.rendering import DocumentTooLarge
 from onboarding.extensions import db, limiter
-from onboarding.pathway import access, carers, enrollment, shown, situation, waiting_lists
+from onboarding.pathway import access, enrollment, situation, waiting_lists
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.clock import today
-from onboarding.pathway.commune_search import find_commune
 from onboarding.pathway.contact_details import ContactDetails, correct_contact_details
-from onboarding.pathway.errors import PathwayError, RuleViolation
+from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import (
     Activity,
     Attendance,
     Candidate,
-    Carer,
     DossierItemStatus,
     Enrollment,
-    Vacancy,
     WaitingListEntry,
 )
 from onboarding.pathway.next_actions import next_actions
 from onboarding.pathway.progress import candidate_progress, missing_mandatory_steps
-from onboarding.pathway.schedule import (
-    DAYS,
-    HALF_DAY_LABELS,
-    NEED_LABELS,
-    NEEDS,
-    PERIODS,
-    UnknownName,
-    half_day_mask,
-    half_day_names,
-)
 from onboarding.web_changes import apply, beside_field
 
-SESSION_KEYS = ("candidate_id", "candidate_link", "candidate_session")
 STRUCTURE = "Parcours Assmat – France Travail et Caf"
 
 
 # --- the session a personal link opens -------------------------------------------------------
-def _session_candidate() -> Candidate | None:
-    """The candidate of this session, re-checked on every request: a new link revokes it."""
-    if current_user.is_authenticated:
-        # A staff session is never a candidate's: the two do not mix.
-        return None
-    candidate_id = session.get("candidate_id")
-    if not isinstance(candidate_id, int):
-        return None
-    candidate = db.session.get(Candidate, candidate_id)
-    if not access.session_is_current(
-        candidate, session.get("candidate_link"), session.get("candidate_session")
-    ):
-        return None
-    return candidate
-
-
 def _no_access():
     return render_template("candidate/no_access.html"), 403
 
@@ -86,7 +57,7 @@ OPEN_ENDPOINTS = {"candidate_space.open_link", "candidate_space.new_link"}
 def _require_candidate():
     if request.endpoint in OPEN_ENDPOINTS:
         return None
-    candidate = _session_candidate()
+    candidate = session_candidate()
     if candidate is None:
         for key in SESSION_KEYS:
             session.pop(key, None)
@@ -95,12 +66,7 @@ def _require_candidate():
     return None
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    # Personal data: kept by no cache; and no page here tells another site where it came from.
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+bp.after_request(private)
 
 
 @bp.app_context_processor
@@ -108,12 +74,8 @@ def _candidate_context():
     return {"space_candidate": g.get("candidate")}
 
 
-def _link_refused(response: Response) -> bool:
-    return response.status_code != 302
-
-
 @bp.route("/acces/<token>")
-@limiter.limit(lambda: current_app.config["CANDIDATE_LINK_LIMIT"], deduct_when=_link_refused)
+@limiter.limit(lambda: current_app.config["CANDIDATE_LINK_LIMIT"], deduct_when=link_refused)
 def open_link(token: str):
     try:
         candidate = access.candidate_for(
@@ -336,203 +298,7 @@ def contact():
     return render_template("candidate/contact.html", candidate=candidate, form=form)
 
 
-# --- once approved: what parents see ----------------------------------------------------------
-def _carer() -> Carer:
-    carer = g.candidate.carer
-    if carer is None:
-        abort(404)
-    return carer
-
-
-def _profile_form(carer: Carer) -> ProfileForm:
-    if request.method == "POST":
-        return ProfileForm()
-    form = ProfileForm(
-        data={
-            "is_published": "1" if carer.is_published else "0",
-            "presentation": carer.presentation,
-            "postcode": carer.commune.postcodes.split(" ")[0] if carer.commune.postcodes else "",
-            "commune_name": carer.commune.name,
-            "show_address": carer.show_address,
-            "show_email": carer.show_email,
-            "show_phone": carer.show_phone,
-        }
-    )
-    return form
-
-
-def _availability_page(carer: Carer, profile_form: ProfileForm, status: int = 200):
-    now = today()
-    return (
-        render_template(
-            "candidate/availability.html",
-            carer=carer,
-            today=now,
-            reminder=carers.availability_reminder(carer, now),
-            stale=carers.is_stale(carer, now),
-            hidden_because=shown.why_hidden(carer, today=now),
-            consented=carer.publication_consent_version == carers.PUBLICATION_CONSENT_VERSION,
-            profile_form=profile_form,
-            form=ActionForm(),
-            half_day_labels=HALF_DAY_LABELS,
-            half_day_names=half_day_names,
-            need_labels=[(name, NEED_LABELS[name]) for name in NEEDS],
-        ),
-        status,
-    )
-
-
 @bp.route("/disponibilites")
 def availability():
-    carer = _carer()
-    return _availability_page(carer, _profile_form(carer))
-
-
-@bp.route("/disponibilites/profil", methods=["POST"])
-def profile():
-    carer = _carer()
-    form = _profile_form(carer)
-    if not form.validate_on_submit():
-        return _availability_page(carer, form)
-
-    def save_profile():
-        commune = find_commune(db.session, form.postcode.data, form.commune_name.data)
-        carers.update_profile(
-            db.session,
-            carer,
-            carers.ProfileInput(
-                is_published=form.is_published.data == "1",
-                presentation=form.presentation.data or "",
-                commune_insee=commune.insee_code,
-                show_address=form.show_address.data,
-                show_email=form.show_email.data,
-                show_phone=form.show_phone.data,
-                consents=form.consents.data,
-            ),
-            now=utcnow(),
-        )
-
-    if not apply(save_profile, show=beside_field(form, {"commune": "postcode"})):
-        return _availability_page(carer, form)
-    flash(
-        "Votre profil est publié : les parents le voient."
-        if carer.is_published
-        else "Votre profil est masqué : les parents ne le voient pas.",
-        "success",
-    )
-    return redirect(url_for(".availability"))
-
-
-@bp.route("/disponibilites/confirmer", methods=["POST"])
-def confirm():
-    carer = _carer()
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    carers.confirm_availability(carer, today=today())
-    db.session.commit()
-    flash("Merci : vos disponibilités sont confirmées à la date d'aujourd'hui.", "success")
-    return redirect(url_for(".availability"))
-
-
-@bp.route("/disponibilites/aucune-place", methods=["POST"])
-def no_vacancy():
-    carer = _carer()
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    carers.declare_no_vacancy(db.session, carer, today=today())
-    db.session.commit()
-    flash(
-        "C'est noté : pas de place pour le moment. Vos disponibilités sont confirmées à la date "
-        "d'aujourd'hui.",
-        "success",
-    )
-    return redirect(url_for(".availability"))
-
-
-def _own_vacancy(vacancy_id: int) -> Vacancy:
-    carer = _carer()
-    vacancy = db.session.scalar(
-        select(Vacancy).where(Vacancy.id == vacancy_id, Vacancy.carer_id == carer.id)
-    )
-    if vacancy is None:
-        abort(404)
-    return vacancy
-
-
-def _vacancy_input(form: VacancyForm) -> carers.VacancyInput:
-    try:
-        mask = half_day_mask(form.half_days.data or [])
-    except UnknownName:
-        raise RuleViolation("Demi-journée inconnue.", field="half_days") from None
-    return carers.VacancyInput(
-        available_from=form.available_from.data,
-        age_min_months=form.age_min_months.data,
-        age_max_months=form.age_max_months.data,
-        half_days=mask,
-        day_starts_at=form.day_starts_at.data,
-        day_ends_at=form.day_ends_at.data,
-        **{name: form[name].data for name in NEEDS},
-    )
-
-
-def _vacancy_page(form: VacancyForm, vacancy: Vacancy | None):
-    return render_template(
-        "candidate/vacancy.html",
-        form=form,
-        vacancy=vacancy,
-        today=today(),
-        days=DAYS,
-        periods=PERIODS,
-        needs=NEEDS,
-    )
-
-
-def _save_vacancy(vacancy: Vacancy | None):
-    carer = _carer()
-    if request.method == "POST":
-        form = VacancyForm()
-    elif vacancy is None:
-        form = VacancyForm(
-            data={"available_from": today(), "age_min_months": 0, "age_max_months": 36}
-        )
-    else:
-        form = VacancyForm(obj=vacancy)
-        form.half_days.data = half_day_names(vacancy.half_days)
-    if not form.validate_on_submit():
-        return _vacancy_page(form, vacancy)
-
-    def save():
-        data = _vacancy_input(form)
-        if vacancy is None:
-            carers.add_vacancy(db.session, carer, data, today=today())
-        else:
-            carers.update_vacancy(vacancy, data, today=today())
-
-    if not apply(save, show=beside_field(form)):
-        return _vacancy_page(form, vacancy)
-    flash(
-        "La place est enregistrée. Pensez à confirmer vos disponibilités quand tout est à jour.",
-        "success",
-    )
-    return redirect(url_for(".availability", _anchor="places"))
-
-
-@bp.route("/places/nouvelle", methods=["GET", "POST"])
-def new_vacancy():
-    return _save_vacancy(None)
-
-
-@bp.route("/places/<int:vacancy_id>", methods=["GET", "POST"])
-def edit_vacancy(vacancy_id: int):
-    return _save_vacancy(_own_vacancy(vacancy_id))
-
-
-@bp.route("/places/<int:vacancy_id>/supprimer", methods=["POST"])
-def delete_vacancy(vacancy_id: int):
-    vacancy = _own_vacancy(vacancy_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    carers.remove_vacancy(db.session, vacancy)
-    db.session.commit()
-    flash("La place est retirée.", "success")
-    return redirect(url_for(".availability", _anchor="places"))
+    """Her profile and places moved to the carer space; links sent before still lead there."""
+    return redirect(url_for("carer_space.availability"))

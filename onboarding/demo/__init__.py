@@ -31,7 +31,8 @@ from onboarding.demo.places import Atlas
 from onboarding.demo.playback import Player
 from onboarding.demo.stories import Planner
 from onboarding.demo.territories import ensure_territories
-from onboarding.demo.timestamps import believable_timestamps
+from onboarding.demo.timestamps import believable_timestamps, moment
+from onboarding.pathway import rpe
 from onboarding.pathway.models import (
     Candidate,
     CandidateStatus,
@@ -44,6 +45,7 @@ __all__ = ["DEFAULT_STEPS", "DEMO_ACCOUNTS", "DemoAccount", "DemoSummary", "seed
 # Poles with at least this many candidates hold their sessions more often.
 BUSY_POLE_CANDIDATES = 25
 FLUSH_EVERY = 25
+RPE_MANDATES = 4
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,12 @@ def _seed(
         staff.coordinators, count=max(4, round(TARGET_PRE_REGISTRATIONS * scale)),
     )  # fmt: skip
     make_waiting_lists(session, stream("waiting"), today)
+    # A few carers of Gironde agreed that the Relais Petite Enfance updates their places.
+    mandated = [
+        c for c in pathway_carers + imported if c.department_code == "33" and c.is_published
+    ]
+    for carer in mandated[:RPE_MANDATES]:
+        rpe.give_mandate(session, carer, now=moment(today, f"rpe|{carer.id}"))
     session.flush()
 
     statuses = Counter(c.status for c in candidates)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from onboarding.pathway import staff
 from onboarding.pathway.geography import NOUVELLE_AQUITAINE
-from onboarding.pathway.models import Role, StaffUser
+from onboarding.pathway.models import PartnerKind, Role, StaffUser
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class DemoAccount:
     password: str
     departments: tuple[str, ...] = ()
     full_name: str = ""
+    # A partner's kind: the demo's partner is a Relais Petite Enfance.
+    partner_kind: str | None = None
 
 
 # Addresses on a reserved domain (RFC 2606): no mail sent from a demo reaches anyone.
@@ -31,7 +33,7 @@ DEMO_ACCOUNTS = (
     ),
     DemoAccount(
         Role.PARTNER.value, "partenaire@assmat-demo.example", "demo-partenaire-2026", ("33",),
-        "Relais Petite Enfance de Mérignac",
+        "Relais Petite Enfance de Mérignac", PartnerKind.RPE.value,
     ),
 )  # fmt: skip
 # They share the demo coordinator's password.
@@ -96,6 +98,8 @@ def ensure_staff(session: Session) -> Staff:
             )
             hashes[account.password] = user.password_hash
             created += 1
+        if account.partner_kind and user.partner_kind is None:
+            user.partner_kind = PartnerKind(account.partner_kind)
         if user.role == Role.COORDINATOR and user.is_active:
             for code in user.department_codes:
                 if code in coordinators:

@@ -11,7 +11,13 @@ from onboarding.demo.carers import consent_version
 from onboarding.demo.names import People
 from onboarding.demo.places import Atlas
 from onboarding.demo.timestamps import moment
-from onboarding.pathway.models import Carer, ContactOutcome, ContactRequest, StaffUser
+from onboarding.pathway.models import (
+    Carer,
+    CarerAnswer,
+    ContactOutcome,
+    ContactRequest,
+    StaffUser,
+)
 from onboarding.pathway.schedule import (
     NEEDS,
     WORKING_WEEK,
@@ -26,6 +32,7 @@ OLDEST_REQUEST_DAYS = 185
 # Parents look for a carer in their own commune or the next ones.
 NEIGHBOURHOOD_KM = 12
 Outcome = ContactOutcome
+CARER_ANSWERS = {Outcome.CONTACTED: CarerAnswer.CONTACTED, Outcome.NO_MATCH: CarerAnswer.NO_PLACE}
 
 MESSAGES_JOB_SEEKER = (
     "Bonjour, je reprends un emploi à partir du {start} et je cherche une place pour {child}.",
@@ -129,6 +136,12 @@ def make_contact_requests(
         handler = None
         if outcome != Outcome.NEW and coordinators.get(carer.department_code):
             handler = rng.choice(coordinators[carer.department_code])
+        # One request in three followed up is the carer's own answer, from her space.
+        answer = CARER_ANSWERS.get(outcome) if number % 3 == 0 else None
+        answered_at = None
+        if answer is not None:
+            handler = None
+            answered_at = moment(outcome_on, f"answer|{number}", earliest=time(8), span_minutes=600)
         session.add(
             ContactRequest(
                 carer=carer,
@@ -147,6 +160,8 @@ def make_contact_requests(
                 outcome=outcome,
                 outcome_on=outcome_on,
                 handled_by=handler,
+                carer_answer=answer,
+                answered_at=answered_at,
                 created_at=at,
             )
         )

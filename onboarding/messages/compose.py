@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from onboarding import formatting
 from onboarding.candidate.calendar import calendar_file
 from onboarding.candidate.links import new_personal_link, valid_until
+from onboarding.carer.links import new_carer_link
 from onboarding.mail import Attachment
 from onboarding.pathway import clock
 from onboarding.pathway.enrollment import seat_was_released
@@ -245,16 +246,19 @@ def _carer_message(session: Session, message: OutboxMessage) -> Composed:
             f"{formatting.long_date(campaign.due_on)}"
         )
         context = {"due_on": campaign.due_on, "reminder": reminder}
-    candidate = carer.candidate
-    if candidate is None or candidate.anonymised_at is not None:
-        raise Obsolete("no_space")
+    if carer.withdrawn_on is not None:
+        raise Obsolete("not_a_carer")
     to = _recipient(message.channel, carer.email, carer.phone)
+    # Her own space's link: an imported carer, with no candidate, is reached too.
+    candidate = carer.candidate
     text, html = _render(
         message.kind,
         message.channel,
         carer=carer,
         places=len(carer.vacancies),
-        **_fresh_link(candidate),
+        url=new_carer_link(carer),
+        valid_until=valid_until(carer),
+        coordinator=candidate.coordinator if candidate is not None else None,
         **context,
     )
     return Composed(to, subject, text, html)
@@ -301,6 +305,31 @@ def _contact_without_email(session: Session, message: OutboxMessage) -> Composed
     )
     subject = f"Demande d'une famille à transmettre à {request.carer}"
     return Composed(coordinator.email, subject, text, html)
+
+
+def _contact_answer(session: Session, message: OutboxMessage) -> Composed:
+    request = _contact_request(session, message)
+    if request.carer_answer is None:
+        raise Obsolete("no_answer")
+    to = _recipient(message.channel, request.email, request.phone)
+    text, html = _render(
+        message.kind, message.channel, request=request, carer=request.carer,
+        answer=request.carer_answer.value,
+    )  # fmt: skip
+    carer = request.carer
+    subject = f"Réponse de {carer.first_name} {carer.last_name[:1]}., assistante maternelle"
+    return Composed(to, subject, text, html)
+
+
+def _carer_link(session: Session, message: OutboxMessage) -> Composed:
+    carer = session.get(Carer, message.subject_id)
+    if carer is None or carer.withdrawn_on is not None:
+        raise Obsolete("not_a_carer")
+    to = _recipient(message.channel, carer.email, carer.phone)
+    url = new_carer_link(carer)
+    text, html = _render(message.kind, message.channel, carer=carer, url=url,
+                         valid_until=valid_until(carer))  # fmt: skip
+    return Composed(to, "Votre espace d'assistante maternelle – Parcours Assmat", text, html)
 
 
 def _alert(session: Session, message: OutboxMessage) -> Composed:
@@ -375,6 +404,10 @@ def compose(session: Session, message: OutboxMessage) -> Composed:
         return _access_link(session, message)
     if message.kind == MessageKind.ABSENCE_NOTICE:
         return _absence_notice(session, message)
+    if message.kind == MessageKind.CONTACT_ANSWER:
+        return _contact_answer(session, message)
+    if message.kind == MessageKind.CARER_LINK:
+        return _carer_link(session, message)
     if message.kind in (MessageKind.ALERT_CONFIRMATION, MessageKind.ALERT_MATCH):
         return _alert(session, message)
     if message.kind == MessageKind.COORDINATOR_DIGEST:

@@ -1,5 +1,7 @@
-"""Personal access links for candidates: signed tokens carrying the candidate's id and the nonce
-of their current link, so that issuing a new link revokes the previous one at once.
+"""Personal access links: signed tokens carrying a person's id and the nonce of their current
+link, so that issuing a new link revokes the previous one at once. Two kinds of holders: a
+candidate (her pathway space) and a carer (her own space, for as long as she is a carer); each
+kind signs with its own salt, so one's token never opens the other's space.
 
 The secret and the moment are passed in as plain values: the domain knows no Flask app, and
 tests can sign a token as if it had been issued weeks ago.
@@ -15,11 +17,14 @@ from sqlalchemy.orm import Session
 
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.identifiers import is_phone, normalize_phone
-from onboarding.pathway.models import Candidate
+from onboarding.pathway.models import Candidate, Carer
 
 LINK_VALIDITY = timedelta(days=30)
-# Keeps these tokens from being mistaken for any other value signed with the same key.
-SALT = "candidate-access-link"
+# Keeps these tokens from being mistaken for any other value signed with the same key, and a
+# candidate's token from a carer's.
+SALTS = {Candidate: "candidate-access-link", Carer: "carer-access-link"}
+# Whoever holds a link: a row with `id`, `access_nonce`, `access_issued_at`, `session_version`.
+Holder = Candidate | Carer
 
 
 class LinkRefused(Exception):
@@ -44,14 +49,16 @@ class ClockedSigner(TimestampSigner):
         return int(self._now.timestamp())
 
 
-def _serializer(secret_key: str, now: datetime) -> URLSafeTimedSerializer:
+def _serializer(secret_key: str, now: datetime, kind: type = Candidate) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(
-        secret_key, salt=SALT, signer=ClockedSigner, signer_kwargs={"now": now}
+        secret_key, salt=SALTS[kind], signer=ClockedSigner, signer_kwargs={"now": now}
     )
 
 
-def sign(candidate_id: int, nonce: str, *, secret_key: str, now: datetime) -> str:
-    return _serializer(secret_key, now).dumps({"c": candidate_id, "n": nonce})
+def sign(
+    holder_id: int, nonce: str, *, secret_key: str, now: datetime, kind: type = Candidate
+) -> str:
+    return _serializer(secret_key, now, kind).dumps({"c": holder_id, "n": nonce})
 
 
 @dataclass(frozen=True)
@@ -60,10 +67,10 @@ class LinkClaim:
     nonce: str
 
 
-def read(token: str, *, secret_key: str, now: datetime) -> LinkClaim:
+def read(token: str, *, secret_key: str, now: datetime, kind: type = Candidate) -> LinkClaim:
     """What a token claims, once its signature and age are checked; the database is not read."""
     try:
-        payload = _serializer(secret_key, now).loads(
+        payload = _serializer(secret_key, now, kind).loads(
             token, max_age=int(LINK_VALIDITY.total_seconds())
         )
     except SignatureExpired:
@@ -79,46 +86,77 @@ def read(token: str, *, secret_key: str, now: datetime) -> LinkClaim:
     return LinkClaim(payload["c"], payload["n"])
 
 
-def issue_link(candidate: Candidate, *, secret_key: str, now: datetime | None = None) -> str:
-    """A new link for the candidate: a fresh nonce, which revokes every earlier link."""
+def issue_link(holder: Holder, *, secret_key: str, now: datetime | None = None) -> str:
+    """A new link for the candidate or carer: a fresh nonce, which revokes every earlier link."""
     now = now or utcnow()
-    candidate.access_nonce = secrets.token_hex(16)
-    candidate.access_issued_at = now
-    return sign(candidate.id, candidate.access_nonce, secret_key=secret_key, now=now)
+    holder.access_nonce = secrets.token_hex(16)
+    holder.access_issued_at = now
+    return sign(holder.id, holder.access_nonce, secret_key=secret_key, now=now, kind=type(holder))
 
 
-def is_current(candidate: Candidate | None, nonce: str | None) -> bool:
-    """Whether a link (or a session opened from it) still belongs to the candidate's last link."""
+def is_current(holder: Holder | None, nonce: str | None) -> bool:
+    """Whether a link (or a session opened from it) still belongs to the holder's last link."""
     return (
-        candidate is not None
-        and candidate.access_nonce is not None
+        holder is not None
+        and holder.access_nonce is not None
         and nonce is not None
-        and secrets.compare_digest(candidate.access_nonce, nonce)
+        and secrets.compare_digest(holder.access_nonce, nonce)
     )
 
 
-def session_is_current(candidate: Candidate | None, nonce: object, version: object) -> bool:
+def session_is_current(holder: Holder | None, nonce: object, version: object) -> bool:
     """Whether a space session still stands: opened from the last link, and not signed out."""
     return (
         isinstance(nonce, str)
-        and is_current(candidate, nonce)
+        and is_current(holder, nonce)
         and isinstance(version, int)
-        and version == candidate.session_version
+        and version == holder.session_version
     )
 
 
-def end_sessions(candidate: Candidate) -> None:
+def end_sessions(holder: Holder) -> None:
     """Every session of the space ends (in every browser); the link still opens a new one."""
-    candidate.session_version = (candidate.session_version or 0) + 1
+    holder.session_version = (holder.session_version or 0) + 1
+
+
+def holder_for(session: Session, kind: type, token: str, *, secret_key: str, now: datetime):
+    """The candidate or carer (`kind`) a token opens the space of, or LinkRefused."""
+    claim = read(token, secret_key=secret_key, now=now, kind=kind)
+    holder = session.get(kind, claim.candidate_id)
+    if not is_current(holder, claim.nonce):
+        raise LinkRefused("revoked")
+    return holder
 
 
 def candidate_for(session: Session, token: str, *, secret_key: str, now: datetime) -> Candidate:
     """The candidate a token opens the space of, or LinkRefused."""
-    claim = read(token, secret_key=secret_key, now=now)
-    candidate = session.get(Candidate, claim.candidate_id)
-    if not is_current(candidate, claim.nonce):
+    return holder_for(session, Candidate, token, secret_key=secret_key, now=now)
+
+
+def carer_for(session: Session, token: str, *, secret_key: str, now: datetime) -> Carer:
+    """The carer a token opens her own space for, or LinkRefused (also once she left)."""
+    carer = holder_for(session, Carer, token, secret_key=secret_key, now=now)
+    if carer.withdrawn_on is not None:
         raise LinkRefused("revoked")
-    return candidate
+    return carer
+
+
+def _reached_at(session: Session, kind: type, typed: str, *still_there) -> list:
+    typed = typed.strip()
+    if not typed:
+        return []
+    query = select(kind).where(*still_there)
+    if "@" in typed:
+        query = query.where(func.lower(kind.email) == typed.lower())
+    else:
+        number = normalize_phone(typed)
+        if not is_phone(number):
+            return []
+        stored = kind.phone
+        for separator in (" ", ".", "-", "(", ")"):
+            stored = func.replace(stored, separator, "")
+        query = query.where(stored == number)
+    return list(session.scalars(query.limit(5)))
 
 
 def candidates_reached_at(session: Session, typed: str) -> list[Candidate]:
@@ -126,18 +164,9 @@ def candidates_reached_at(session: Session, typed: str) -> list[Candidate]:
 
     A person asking for a new link gives one of them; anonymised people are never found.
     """
-    typed = typed.strip()
-    if not typed:
-        return []
-    query = select(Candidate).where(Candidate.anonymised_at.is_(None))
-    if "@" in typed:
-        query = query.where(func.lower(Candidate.email) == typed.lower())
-    else:
-        number = normalize_phone(typed)
-        if not is_phone(number):
-            return []
-        stored = Candidate.phone
-        for separator in (" ", ".", "-", "(", ")"):
-            stored = func.replace(stored, separator, "")
-        query = query.where(stored == number)
-    return list(session.scalars(query.limit(5)))
+    return _reached_at(session, Candidate, typed, Candidate.anonymised_at.is_(None))
+
+
+def carers_reached_at(session: Session, typed: str) -> list[Carer]:
+    """The carers (still carers) whose email or phone number is the one typed."""
+    return _reached_at(session, Carer, typed, Carer.withdrawn_on.is_(None))

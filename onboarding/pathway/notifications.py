@@ -14,6 +14,7 @@ from onboarding.pathway.models import (
     Activity,
     Attendance,
     Candidate,
+    Carer,
     Channel,
     ContactRequest,
     Enrollment,
@@ -93,6 +94,30 @@ def contact_requested(session: Session, request: ContactRequest) -> None:
         outbox.enqueue(
             session, MessageKind.CONTACT_ACKNOWLEDGEMENT, subject_id=request.id, due_at=now
         )
+
+
+def contact_answered(session: Session, request: ContactRequest) -> None:
+    """The parent hears the carer's answer: by email, or by SMS to a mobile number."""
+    if request.email:
+        channel = Channel.EMAIL
+    elif is_mobile_phone(request.phone):
+        channel = Channel.SMS
+    else:
+        return  # a landline: the coordinators see the outcome in the panel
+    outbox.enqueue(
+        session, MessageKind.CONTACT_ANSWER, subject_id=request.id, channel=channel,
+        due_at=clock.now(),
+    )  # fmt: skip
+
+
+def carer_link_sent(session: Session, carer: Carer, channel: Channel = Channel.EMAIL) -> None:
+    """A personal link to her own space (an invitation, or one she asked for), issued when it is
+    sent (at most one a minute)."""
+    now = clock.now()
+    outbox.enqueue(
+        session, MessageKind.CARER_LINK, subject_id=carer.id,
+        occasion=now.strftime("%Y-%m-%dT%H:%M"), channel=channel, due_at=now,
+    )  # fmt: skip
 
 
 def absence_said(session: Session, enrollment: Enrollment) -> None:

@@ -180,6 +180,9 @@ def _anonymise_carer(carer: Carer) -> None:
     carer.presentation = ""
     carer.is_published = False
     carer.show_address = False
+    # Her own space closes: her link stops opening, and the RPE's agreement ends.
+    carer.access_nonce = None
+    carer.rpe_mandate_at = None
 
 
 # --- the retention purge -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import situation
+from onboarding.pathway import contact_answers, situation
 from onboarding.pathway.models import (
     Activity,
     Attendance,
@@ -61,6 +61,7 @@ class Workload:
     dossiers_to_declare_complete: int
     dossiers_awaiting_decision: int
     requests_without_outcome: int
+    requests_unanswered: int
     excused_absences: int
     my_candidates: int
     # Requests from the public page waiting for an answer (pathway.intake's queue).
@@ -103,6 +104,11 @@ def workload(
             select(func.count(ContactRequest.id))
             .join(Carer, Carer.id == ContactRequest.carer_id)
             .where(carers_scope, ContactRequest.outcome == ContactOutcome.NEW)
+        ),
+        requests_unanswered=session.scalar(
+            select(func.count(ContactRequest.id))
+            .join(Carer, Carer.id == ContactRequest.carer_id)
+            .where(carers_scope, contact_answers.unanswered_clause(today))
         ),
         excused_absences=session.scalar(
             select(func.count(Enrollment.id))

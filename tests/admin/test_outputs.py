@@ -78,6 +78,8 @@ ROUTES = [
           lambda w: f"/admin/candidate/personal-data/{_candidate(w)}/export.json"),
     Route("/admin/candidate/access-link/<int:candidate_id>/print", Output.ACCESS_LETTER, "POST",
           lambda w: f"/admin/candidate/access-link/{_candidate(w)}/print"),
+    Route("/admin/carer/invite/<int:carer_id>/print", Output.ACCESS_LETTER, "POST",
+          lambda w: f"/admin/carer/invite/{w.approved_33.carer.id}/print"),
     *LIST_EXPORTS,
 ]  # fmt: skip
 

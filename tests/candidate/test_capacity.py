@@ -24,12 +24,12 @@ def test_a_place_beyond_her_agrement_is_refused_per_half_day(place, space, sessi
     session.commit()
     space.open(place.approved)
     for grid in (["mon_am", "mon_pm"], ["mon_am", "tue_am"]):
-        response = space.post("/candidat/places/nouvelle", _vacancy(grid),
-                              page="/candidat/places/nouvelle")  # fmt: skip
+        response = space.post("/espace-assmat/places/nouvelle", _vacancy(grid),
+                              page="/espace-assmat/places/nouvelle")  # fmt: skip
         assert response.status_code == 302
 
-    refused = space.post("/candidat/places/nouvelle", _vacancy(["mon_am", "wed_am"]),
-                         page="/candidat/places/nouvelle")  # fmt: skip
+    refused = space.post("/espace-assmat/places/nouvelle", _vacancy(["mon_am", "wed_am"]),
+                         page="/espace-assmat/places/nouvelle")  # fmt: skip
 
     assert refused.status_code == 200
     page = text(refused)
@@ -40,7 +40,7 @@ def test_a_place_beyond_her_agrement_is_refused_per_half_day(place, space, sessi
     assert "Le formulaire n'est pas enregistré" in page
     assert _places(session) == 2
     # Another half-day still has room.
-    accepted = space.post("/candidat/places/nouvelle", _vacancy(["mon_pm", "wed_am"]),
-                          page="/candidat/places/nouvelle")  # fmt: skip
+    accepted = space.post("/espace-assmat/places/nouvelle", _vacancy(["mon_pm", "wed_am"]),
+                          page="/espace-assmat/places/nouvelle")  # fmt: skip
     assert accepted.status_code == 302
     assert _places(session) == 3

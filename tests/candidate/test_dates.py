@@ -23,15 +23,15 @@ def _count(session) -> int:
 def test_a_place_is_free_from_the_day_typed(place, space, session, typed):
     space.open(place.approved)
     response = space.post(
-        "/candidat/places/nouvelle",
+        "/espace-assmat/places/nouvelle",
         _vacancy(available_from=typed, day_starts_at="7h30", day_ends_at="18:00"),
-        page="/candidat/places/nouvelle",
+        page="/espace-assmat/places/nouvelle",
     )
     assert response.status_code == 302
     vacancy = session.scalar(select(Vacancy))
     assert vacancy.available_from == date(2026, 12, 1)
     assert (vacancy.day_starts_at, vacancy.day_ends_at) == (time(7, 30), time(18, 0))
-    page = space.client.get(f"/candidat/places/{vacancy.id}").get_data(as_text=True)
+    page = space.client.get(f"/espace-assmat/places/{vacancy.id}").get_data(as_text=True)
     assert 'value="01/12/2026"' in page
     assert 'value="07:30"' in page
 
@@ -40,9 +40,9 @@ def test_a_place_is_free_from_the_day_typed(place, space, session, typed):
 def test_another_spelling_says_the_format_and_stores_nothing(place, space, session, typed):
     space.open(place.approved)
     response = space.post(
-        "/candidat/places/nouvelle",
+        "/espace-assmat/places/nouvelle",
         _vacancy(available_from=typed),
-        page="/candidat/places/nouvelle",
+        page="/espace-assmat/places/nouvelle",
     )
     assert response.status_code == 200
     assert "JJ/MM/AAAA" in text(response)
@@ -53,7 +53,9 @@ def test_another_spelling_says_the_format_and_stores_nothing(place, space, sessi
 def test_a_time_not_as_hh_mm_is_refused(place, space, session, typed):
     space.open(place.approved)
     response = space.post(
-        "/candidat/places/nouvelle", _vacancy(day_starts_at=typed), page="/candidat/places/nouvelle"
+        "/espace-assmat/places/nouvelle",
+        _vacancy(day_starts_at=typed),
+        page="/espace-assmat/places/nouvelle",
     )
     assert "Heure invalide : utilisez le format HH:MM" in text(response)
     assert _count(session) == 0

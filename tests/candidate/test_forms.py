@@ -178,9 +178,7 @@ def _profile(**changes) -> dict:
 def test_publishing_the_profile_records_the_consent(place, space, session):
     space.open(place.approved)
 
-    response = space.post(
-        "/candidat/disponibilites/profil", _profile(), page="/candidat/disponibilites"
-    )
+    response = space.post("/espace-assmat/profil", _profile(), page="/espace-assmat/")
 
     assert response.status_code == 302
     session.expire_all()
@@ -189,7 +187,7 @@ def test_publishing_the_profile_records_the_consent(place, space, session):
     assert carer.presentation == "J'accueille vos enfants."
     assert carer.publication_consent_version == carers.PUBLICATION_CONSENT_VERSION
     assert carer.publication_consent_at is not None
-    assert "Votre profil est publié" in text(space.client.get("/candidat/disponibilites"))
+    assert "Votre profil est publié" in text(space.client.get("/espace-assmat/"))
     entry = session.scalar(select(AuditLog).where(AuditLog.action == "carer_update"))
     assert (entry.object_id, entry.actor) == (str(carer.id), None)
     assert "is_published" in entry.fields
@@ -197,9 +195,9 @@ def test_publishing_the_profile_records_the_consent(place, space, session):
 
 def test_a_postcode_covering_several_communes_asks_for_the_name(place, space, session):
     space.open(place.approved)
-    url = "/candidat/disponibilites/profil"
+    url = "/espace-assmat/profil"
 
-    refused = space.post(url, _profile(postcode="33160"), page="/candidat/disponibilites")
+    refused = space.post(url, _profile(postcode="33160"), page="/espace-assmat/")
     assert refused.status_code == 200
     assert (
         "Le code postal 33160 couvre plusieurs communes (Saint-Aubin-de-Médoc, "
@@ -211,7 +209,7 @@ def test_a_postcode_covering_several_communes_asks_for_the_name(place, space, se
     accepted = space.post(
         url,
         _profile(postcode="33160", commune_name="saint medard en jalles"),
-        page="/candidat/disponibilites",
+        page="/espace-assmat/",
     )
     assert accepted.status_code == 302
     session.expire_all()
@@ -240,9 +238,7 @@ def test_a_profile_refused_stores_nothing(place, space, session, changes, messag
     carer = place.approved.carer
     before = (carer.is_published, carer.presentation, carer.commune_insee, carer.show_email)
 
-    response = space.post(
-        "/candidat/disponibilites/profil", _profile(**changes), page="/candidat/disponibilites"
-    )
+    response = space.post("/espace-assmat/profil", _profile(**changes), page="/espace-assmat/")
 
     assert response.status_code == 200
     assert message in text(response)
@@ -255,9 +251,9 @@ def test_the_address_cannot_be_shown_when_there_is_none(place, space, session):
     space.open(place.other_approved)
 
     response = space.post(
-        "/candidat/disponibilites/profil",
+        "/espace-assmat/profil",
         _profile(show_address="y", show_phone=None),
-        page="/candidat/disponibilites",
+        page="/espace-assmat/",
     )
 
     assert "Vous n'avez pas d'adresse enregistrée" in text(response)
@@ -269,8 +265,8 @@ def test_hiding_the_profile_needs_no_consent(place, space, session):
     space.open(place.approved)
 
     response = space.post(
-        "/candidat/disponibilites/profil", _profile(is_published="0", consents=None),
-        page="/candidat/disponibilites",
+        "/espace-assmat/profil", _profile(is_published="0", consents=None),
+        page="/espace-assmat/",
     )  # fmt: skip
 
     assert response.status_code == 302
@@ -297,7 +293,9 @@ def _vacancies(session) -> int:
 def test_a_place_is_added_with_its_grid_as_a_bitmask(place, space, session):
     space.open(place.approved)
 
-    response = space.post("/candidat/places/nouvelle", _vacancy(), page="/candidat/places/nouvelle")
+    response = space.post(
+        "/espace-assmat/places/nouvelle", _vacancy(), page="/espace-assmat/places/nouvelle"
+    )
 
     assert response.status_code == 302
     vacancy = session.scalar(select(Vacancy))
@@ -308,18 +306,16 @@ def test_a_place_is_added_with_its_grid_as_a_bitmask(place, space, session):
     assert vacancy.periscolaire
     assert not vacancy.early
     assert not vacancy.late
-    assert "Lundi matin, Lundi après-midi, Jeudi matin" in text(
-        space.client.get("/candidat/disponibilites")
-    )
+    assert "Lundi matin, Lundi après-midi, Jeudi matin" in text(space.client.get("/espace-assmat/"))
 
 
 def test_hours_outside_seven_to_nineteen_count_as_atypical(place, space, session):
     space.open(place.approved)
 
     space.post(
-        "/candidat/places/nouvelle",
+        "/espace-assmat/places/nouvelle",
         _vacancy(day_starts_at="06:30", day_ends_at="20:00", half_days=list(HALF_DAYS[:2])),
-        page="/candidat/places/nouvelle",
+        page="/espace-assmat/places/nouvelle",
     )
 
     vacancy = session.scalar(select(Vacancy))
@@ -359,7 +355,7 @@ def test_a_place_refused_stores_nothing(place, space, session, changes, message)
     space.open(place.approved)
 
     response = space.post(
-        "/candidat/places/nouvelle", _vacancy(**changes), page="/candidat/places/nouvelle"
+        "/espace-assmat/places/nouvelle", _vacancy(**changes), page="/espace-assmat/places/nouvelle"
     )
 
     assert response.status_code == 200
@@ -373,8 +369,8 @@ def test_a_place_dated_today_is_accepted(place, space, session):
     space.open(place.approved)
 
     response = space.post(
-        "/candidat/places/nouvelle", _vacancy(available_from=TODAY.strftime("%d/%m/%Y")),
-        page="/candidat/places/nouvelle",
+        "/espace-assmat/places/nouvelle", _vacancy(available_from=TODAY.strftime("%d/%m/%Y")),
+        page="/espace-assmat/places/nouvelle",
     )  # fmt: skip
 
     assert response.status_code == 302
@@ -394,7 +390,7 @@ def _add_place(session, carer, **changes):
 def test_a_place_is_edited_and_an_upside_down_edit_changes_nothing(place, space, session):
     vacancy = _add_place(session, place.approved.carer)
     space.open(place.approved)
-    url = f"/candidat/places/{vacancy.id}"
+    url = f"/espace-assmat/places/{vacancy.id}"
     assert 'value="26/03/2026"' in space.client.get(url).get_data(as_text=True)
 
     refused = space.post(url, _vacancy(age_min_months="40", age_max_months="20"), page=url)
@@ -411,7 +407,7 @@ def test_a_place_is_removed(place, space, session):
     vacancy = _add_place(session, place.approved.carer)
     space.open(place.approved)
 
-    space.post(f"/candidat/places/{vacancy.id}/supprimer", page="/candidat/disponibilites")
+    space.post(f"/espace-assmat/places/{vacancy.id}/supprimer", page="/espace-assmat/")
 
     assert _vacancies(session) == 0
 
@@ -421,32 +417,28 @@ def test_no_place_for_now_clears_the_places_and_confirms(place, space, session):
     _add_place(session, place.approved.carer, night=True)
     space.open(place.approved)
 
-    space.post("/candidat/disponibilites/aucune-place", page="/candidat/disponibilites")
+    space.post("/espace-assmat/aucune-place", page="/espace-assmat/")
 
     assert _vacancies(session) == 0
     session.expire_all()
     assert place.approved.carer.last_confirmed_on == TODAY
-    assert "Aucune place déclarée pour le moment." in text(
-        space.client.get("/candidat/disponibilites")
-    )
+    assert "Aucune place déclarée pour le moment." in text(space.client.get("/espace-assmat/"))
 
 
 def test_confirming_stamps_today(place, space, session):
     space.open(place.approved)
 
-    space.post("/candidat/disponibilites/confirmer", page="/candidat/disponibilites")
+    space.post("/espace-assmat/confirmer", page="/espace-assmat/")
 
     session.expire_all()
     assert place.approved.carer.last_confirmed_on == TODAY
-    assert "Dernière confirmation : le 16 mars 2026." in text(
-        space.client.get("/candidat/disponibilites")
-    )
+    assert "Dernière confirmation : le 16 mars 2026." in text(space.client.get("/espace-assmat/"))
 
 
 def test_a_candidate_not_yet_approved_has_no_availability_pages(place, space):
     space.open(place.candidate)
 
-    for url in ("/candidat/disponibilites", "/candidat/places/nouvelle"):
+    for url in ("/espace-assmat/", "/espace-assmat/places/nouvelle"):
         assert space.client.get(url).status_code == 404
     assert "Mes disponibilités" not in text(space.client.get("/candidat/"))
 
@@ -512,7 +504,7 @@ def test_an_overdue_confirmation_says_so(place, space, session):
     space.open(place.approved)
 
     home = text(space.client.get("/candidat/"))
-    page = text(space.client.get("/candidat/disponibilites"))
+    page = text(space.client.get("/espace-assmat/"))
 
     assert (
         "Confirmer vos disponibilités dès maintenant : c'était à faire avant le 1er décembre 2025"
@@ -527,12 +519,10 @@ def test_the_page_asks_to_confirm_from_the_first_of_may(app, place, space, sessi
     place.approved.carer.last_confirmed_on = date(2026, 3, 1)
     session.commit()
     space.open(place.approved)
-    assert "Confirmez vos disponibilités avant" not in text(
-        space.client.get("/candidat/disponibilites")
-    )
+    assert "Confirmez vos disponibilités avant" not in text(space.client.get("/espace-assmat/"))
 
     with clock.frozen(date(2026, 5, 2)):
-        page = text(space.client.get("/candidat/disponibilites"))
+        page = text(space.client.get("/espace-assmat/"))
         home = text(space.client.get("/candidat/"))
 
     assert "Confirmez vos disponibilités avant le 1er juin 2026" in page
@@ -550,7 +540,7 @@ def test_every_page_of_the_space_names_her_coordinator(place, space, session):
     place.approved.coordinator = coordinator
     session.commit()
     space.open(place.approved)
-    for url in ("/candidat/", "/candidat/coordonnees", "/candidat/disponibilites"):
+    for url in ("/candidat/", "/candidat/coordonnees", "/espace-assmat/"):
         page = text(space.client.get(url))
         assert "Votre contact" in page, url
         assert "Claire Morel" in page

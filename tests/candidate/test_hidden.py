@@ -12,7 +12,7 @@ TITLE = "Les parents ne voient pas votre profil pour le moment"
 def test_an_approved_carer_learns_why_she_is_not_shown(place, space, session):
     space.open(place.approved)
 
-    page = text(space.client.get("/candidat/disponibilites"))
+    page = text(space.client.get("/espace-assmat/"))
 
     assert TITLE in page
     assert "Vous avez choisi de masquer votre profil." in page
@@ -31,4 +31,4 @@ def test_a_carer_parents_see_gets_no_such_message(place, space, session):
     session.commit()
     space.open(place.approved)
 
-    assert TITLE not in text(space.client.get("/candidat/disponibilites"))
+    assert TITLE not in text(space.client.get("/espace-assmat/"))

@@ -45,7 +45,7 @@ def test_another_candidates_activity_is_a_404(place, space, session):
 def test_another_carers_place_is_a_404(place, space, session):
     theirs = _vacancy(session, place.other_approved.carer)
     space.open(place.approved)
-    url = f"/candidat/places/{theirs.id}"
+    url = f"/espace-assmat/places/{theirs.id}"
 
     assert space.client.get(url).status_code == 404
     assert space.post(url, {"age_min_months": "0", "age_max_months": "1"}).status_code == 404
@@ -59,9 +59,9 @@ def test_a_candidate_not_approved_cannot_touch_a_carers_place(place, space, sess
     theirs = _vacancy(session, place.approved.carer)
     space.open(place.candidate)
 
-    assert space.client.get(f"/candidat/places/{theirs.id}").status_code == 404
-    assert space.post(f"/candidat/places/{theirs.id}/supprimer").status_code == 404
-    assert space.post("/candidat/disponibilites/confirmer").status_code == 404
+    assert space.client.get(f"/espace-assmat/places/{theirs.id}").status_code == 404
+    assert space.post(f"/espace-assmat/places/{theirs.id}/supprimer").status_code == 404
+    assert space.post("/espace-assmat/confirmer").status_code == 404
     session.expire_all()
     assert place.approved.carer.last_confirmed_on is None
 
@@ -70,7 +70,7 @@ def test_the_profile_form_changes_only_the_own_carer(place, space, session):
     space.open(place.approved)
 
     space.post(
-        "/candidat/disponibilites/profil",
+        "/espace-assmat/profil",
         {
             "carer_id": str(place.other_approved.carer.id),
             "id": str(place.other_approved.carer.id),
@@ -79,7 +79,7 @@ def test_the_profile_form_changes_only_the_own_carer(place, space, session):
             "postcode": "33000",
             "show_email": "y",
         },
-        page="/candidat/disponibilites",
+        page="/espace-assmat/",
     )
 
     session.expire_all()

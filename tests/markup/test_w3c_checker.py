@@ -122,6 +122,10 @@ def test_every_page_passes_the_w3c_checker(app, client, auth, world, carer, sess
     assert candidate_client.get(link.path).status_code == 302
     crawl(candidate_client, ["/candidat/"], "/candidat/", pages, limit=len(pages) + 20)
     assert any(url.startswith("/candidat/") for url in pages), "the candidate space was not reached"
+    # Her carer space, from the same session (places, parents' requests).
+    crawl(candidate_client, ["/espace-assmat/", "/espace-assmat/demandes"], "/espace-assmat/",
+          pages, limit=len(pages) + 10)  # fmt: skip
+    assert "/espace-assmat/demandes" in pages, "the carer space was not reached"
 
     # The sign-in page, as shown and with its errors.
     pages["/auth/login"] = client.get("/auth/login").get_data(as_text=True)

@@ -75,10 +75,10 @@ def test_the_may_campaign_asks_each_published_carer_not_confirmed_since_once(ses
     text = smtp.messages()[0].get_body(preferencelist=("plain",)).get_content()
     assert "R421-39" in text
     # The fresh link in the message opens her space, where she confirms.
-    link = re.search(r"http://localhost(/candidat/acces/\S+)", text).group(1)
+    link = re.search(r"http://localhost(/espace-assmat/acces/\S+)", text).group(1)
     return_value = client.get(link)
     assert return_value.status_code == 302
-    assert client.get("/candidat/disponibilites").status_code == 200
+    assert client.get("/espace-assmat/").status_code == 200
 
 
 def test_the_reminder_leaves_two_weeks_before_the_deadline_to_those_still_silent(session, smtp):

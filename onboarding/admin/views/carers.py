@@ -10,11 +10,12 @@ from sqlalchemy.orm import selectinload
 from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
 from onboarding.admin.scoping import carers_in_scope
+from onboarding.admin.views.carer_invitations import CarerInvitationMixin, WithoutAccessFilter
 from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.documents import papers
 from onboarding.extensions import db
 from onboarding.formatting import counted
-from onboarding.pathway import agrement, carers, contact, installation_bonus
+from onboarding.pathway import agrement, carers, contact, contact_answers, installation_bonus
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import Carer, ContactOutcome, ContactRequest, Vacancy
@@ -90,7 +91,22 @@ class AgrementFilter(BaseSQLAFilter):
         return "est"
 
 
-class CarerView(StaffModelView):
+class UnansweredFilter(BaseSQLAFilter):
+    """Requests nobody answered within 7 days (pathway.contact_answers' one rule)."""
+
+    def __init__(self):
+        super().__init__(
+            ContactRequest.id, "Réponse", options=[("unanswered", "sans réponse depuis 7 jours")]
+        )
+
+    def apply(self, query, value, alias=None):
+        return query.filter(contact_answers.unanswered_clause(today()))
+
+    def operation(self):
+        return "est"
+
+
+class CarerView(CarerInvitationMixin, StaffModelView):
     allows_create = False
     details_template = "admin/carer_details.html"
     column_list = ("last_name", "first_name", "commune", "agrement_capacity", "is_published",
@@ -113,7 +129,8 @@ class CarerView(StaffModelView):
                            "agrement_capacity", "agrement_on", "is_published", "presentation",
                            "show_address", "show_email", "show_phone", "last_confirmed_on",
                            "vacancies", "agrement_expires_on", "first_child_on",
-                           "bonus_requested_on", "bonus_paid_on", "mam")  # fmt: skip
+                           "bonus_requested_on", "bonus_paid_on", "mam", "invited_at",
+                           "rpe_mandate_at")  # fmt: skip
     column_formatters = {
         "last_confirmed_on": _confirmed,
         "vacancies": lambda v, c, m, n: counted(len(m.vacancies), "place"),
@@ -131,6 +148,7 @@ class CarerView(StaffModelView):
         FilterEqual(Carer.is_published, "Publiée", options=[("1", "oui"), ("0", "non")]),
         BonusFilter(),
         AgrementFilter(),
+        WithoutAccessFilter(),
     ]
     form_columns = ("email", "phone", "address", "presentation", "show_address", "show_email",
                     "show_phone")  # fmt: skip
@@ -190,13 +208,14 @@ class VacancyView(StaffModelView):
 class ContactRequestView(StaffModelView):
     allows_create = False
     column_list = ("created_at", "carer", "parent_name", "commune", "start_date",
-                   "is_job_seeker", "outcome")  # fmt: skip
+                   "is_job_seeker", "outcome", "carer_answer")  # fmt: skip
     column_labels = {
         "created_at": "Reçue le", "carer": "Assistante maternelle", "parent_name": "Parent",
         "commune": "Commune", "start_date": "Début souhaité", "is_job_seeker":
         "Demandeur d'emploi", "outcome": "Suite donnée", "outcome_on": "Date de la suite",
         "message": "Message", "email": "E-mail", "phone": "Téléphone",
         "referral": "Mise en relation accompagnée",
+        "carer_answer": "Réponse de l'assistante maternelle", "answered_at": "Répondu le",
     }  # fmt: skip
     column_formatters = {
         "outcome": lambda v, c, m, n: m.outcome.label,
@@ -204,6 +223,7 @@ class ContactRequestView(StaffModelView):
         "referral": lambda v, c, m, n: (
             f"Oui, par {m.referral.adviser or 'un compte supprimé'}" if m.referral else "Non"
         ),
+        "carer_answer": lambda v, c, m, n: m.carer_answer.label if m.carer_answer else "aucune",
     }
     column_formatters_export = {"outcome": lambda v, c, m, n: m.outcome.label}
     column_default_sort = ("created_at", True)
@@ -211,6 +231,7 @@ class ContactRequestView(StaffModelView):
         FilterEqual(ContactRequest.outcome, "Suite donnée", options=ContactOutcome.choices()),
         FilterEqual(ContactRequest.is_job_seeker, "Demandeur d'emploi",
                     options=[("1", "oui"), ("0", "non")]),
+        UnansweredFilter(),
     ]  # fmt: skip
     form_columns = ("outcome",)
     form_choices = {"outcome": select_choices(ContactOutcome, blank=None)}

@@ -2,7 +2,7 @@
 
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import Optional
 
 from onboarding.admin.base import StaffModelView
@@ -15,6 +15,7 @@ from onboarding.pathway.models import (
     ActivityKind,
     AuditAction,
     AuditLog,
+    PartnerKind,
     PathwayStep,
     Role,
     StaffUser,
@@ -22,6 +23,11 @@ from onboarding.pathway.models import (
 from onboarding.web_changes import apply
 
 ADMINISTRATION = "Administration"
+
+
+def _partner_kind(role, typed: str | None) -> PartnerKind | None:
+    """A partner's kind; other roles have none."""
+    return PartnerKind(typed) if Role(role) == Role.PARTNER and typed else None
 
 
 class AdminOnlyMixin:
@@ -38,8 +44,8 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
     column_formatters = {"role": lambda v, c, m, n: m.role.label}
     column_formatters_export = column_formatters
     column_searchable_list = ("email", "full_name")
-    form_columns = ("email", "full_name", "phone", "role", "departments", "is_active",
-                    "new_password", "reset_second_factor")  # fmt: skip
+    form_columns = ("email", "full_name", "phone", "role", "partner_kind", "departments",
+                    "is_active", "new_password", "reset_second_factor")  # fmt: skip
     form_choices = {"role": select_choices(Role, blank=None)}
     form_extra_fields = {
         "new_password": PasswordField(
@@ -50,8 +56,17 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
             "Réinitialiser la double authentification (téléphone perdu)"
         ),
     }
-    form_overrides = {"departments": StringField}
-    form_args = {"departments": {"label": "Départements (ex. 33,24 ; vide pour un admin)"}}
+    # A plain select: Flask-Admin's own blank option for a nullable column is an empty <option>.
+    form_overrides = {"departments": StringField, "partner_kind": SelectField}
+    form_args = {
+        "departments": {"label": "Départements (ex. 33,24 ; vide pour un admin)"},
+        "partner_kind": {
+            "label": "Type de partenaire (un Relais Petite Enfance peut mettre à jour les places "
+            "des assistantes maternelles qui l'acceptent)",
+            "choices": select_choices(PartnerKind, blank="— pas un partenaire —"),
+            "coerce": lambda value: getattr(value, "value", value) or "",
+        },
+    }  # fmt: skip
 
     def __init__(self):
         super().__init__(StaffUser, name="Comptes", endpoint="staff_user", category=ADMINISTRATION)
@@ -73,9 +88,11 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 full_name=form.full_name.data or "",
             )
             user.phone = staff.checked_phone(form.phone.data)
+            user.partner_kind = _partner_kind(user.role, form.partner_kind.data)
             self._audit(
-                AuditAction.CREATE, user, ["email", "role", "departments", "full_name", "phone"]
-            )
+                AuditAction.CREATE, user,
+                ["email", "role", "partner_kind", "departments", "full_name", "phone"],
+            )  # fmt: skip
             return user
 
         done = apply(create)
@@ -101,6 +118,7 @@ class StaffUserView(AdminOnlyMixin, StaffModelView):
                 "full_name": (form.full_name.data or "").strip(),
                 "phone": staff.checked_phone(form.phone.data),
                 "role": role,
+                "partner_kind": _partner_kind(role, form.partner_kind.data),
                 "departments": "" if role == Role.ADMIN else ",".join(codes),
                 "is_active": bool(form.is_active.data),
             }

@@ -28,6 +28,7 @@ from onboarding.pathway.models.candidates import (
 )
 from onboarding.pathway.models.carers import (
     Carer,
+    CarerAnswer,
     CarerSource,
     ContactOutcome,
     ContactRequest,
@@ -44,7 +45,7 @@ from onboarding.pathway.models.messages import (
 )
 from onboarding.pathway.models.reference import Commune, CommunePostcode
 from onboarding.pathway.models.referrals import ParentReferral
-from onboarding.pathway.models.staff import RecoveryCode, Role, StaffUser
+from onboarding.pathway.models.staff import PartnerKind, RecoveryCode, Role, StaffUser
 from onboarding.pathway.models.territories import (
     ConfigurationStep,
     PathwayConfiguration,
@@ -63,6 +64,7 @@ __all__ = [
     "Candidate",
     "CandidateStatus",
     "Carer",
+    "CarerAnswer",
     "CarerSource",
     "Channel",
     "Commune",
@@ -82,6 +84,7 @@ __all__ = [
     "MessageStatus",
     "OutboxMessage",
     "ParentReferral",
+    "PartnerKind",
     "PathwayConfiguration",
     "PathwayStep",
     "PreRegistration",

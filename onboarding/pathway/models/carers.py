@@ -108,6 +108,18 @@ class Carer(Model):
     bonus_paid_on: Mapped[date | None] = mapped_column(Date)
     # The maison d'assistants maternels she works in, if any (`pathway.mam` keeps its limits).
     mam_id: Mapped[int | None] = mapped_column(ForeignKey("mam.id"), index=True)
+    # Her own space's personal link (pathway.access, kind "carer"): its token carries this nonce,
+    # so a new link revokes the previous one; None until a first link (or invitation).
+    access_nonce: Mapped[str | None] = mapped_column(String(32))
+    access_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Held by every session the link opens: raising it (signing out) ends them all at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The day she was invited to her space (an imported carer has no candidate's link).
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Since when she agrees that the Relais Petite Enfance of her département updates her places
+    # on her behalf (pathway.rpe); None: no agreement, or withdrawn. Who recorded it (she
+    # herself, or a coordinator on her written agreement) is in the audit log.
+    rpe_mandate_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -195,6 +207,14 @@ class ContactOutcome(Choice):
     NO_MATCH = "no_match", "Sans suite"
 
 
+class CarerAnswer(Choice):
+    """What the carer answered from her space; it sets the request's outcome (ANSWER_OUTCOMES)."""
+
+    CONTACTED = "contacted", "J'ai pris contact"
+    PLACE_FILLED = "place_filled", "Place pourvue"
+    NO_PLACE = "no_place", "Pas de place"
+
+
 class ContactRequest(Model):
     """A parent's request to be put in contact with a carer (mise en relation)."""
 
@@ -229,6 +249,12 @@ class ContactRequest(Model):
     referral_id: Mapped[int | None] = mapped_column(
         ForeignKey("parent_referral.id", ondelete="CASCADE"), index=True
     )
+    # The carer's own answer and its moment (None while she has not answered): with
+    # `handled_by`, who gave the outcome.
+    carer_answer: Mapped[CarerAnswer | None] = mapped_column(
+        choice_column_type(CarerAnswer, "carer_answer")
+    )
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     carer: Mapped[Carer] = relationship()

@@ -74,6 +74,13 @@ class AuditAction(Choice):
     WAITING_LIST_LEAVE = ("waiting_list_leave", "Retrait de la liste d'attente")
     PRE_REGISTRATION_ACCEPT = ("pre_registration_accept", "Préinscription acceptée")
     PRE_REGISTRATION_CLOSE = ("pre_registration_close", "Préinscription close")
+    PLACE_ADD = ("place_add", "Ajout d'une place")
+    PLACE_UPDATE = ("place_update", "Modification d'une place")
+    PLACE_CLOSE = ("place_close", "Fermeture d'une place")
+    CONTACT_ANSWER = ("contact_answer", "Réponse de l'assistante maternelle à une demande")
+    RPE_MANDATE = ("rpe_mandate", "Accord donné au Relais Petite Enfance")
+    RPE_MANDATE_WITHDRAWN = ("rpe_mandate_withdrawn", "Accord au Relais Petite Enfance retiré")
+    CARER_INVITE = ("carer_invite", "Invitation de l'assistante maternelle à son espace")
 
     @classmethod
     def label_of(cls, value: str) -> str:

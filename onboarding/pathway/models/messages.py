@@ -36,6 +36,8 @@ class MessageKind(Choice):
     )
     PRE_REGISTRATION_ACCEPTED = ("pre_registration_accepted", "Préinscription acceptée")
     PRE_REGISTRATION_CLOSED = ("pre_registration_closed", "Préinscription close")
+    CONTACT_ANSWER = ("contact_answer", "Réponse de l'assistante maternelle au parent")
+    CARER_LINK = ("carer_link", "Lien vers l'espace d'une assistante maternelle")
 
 
 class Channel(Choice):

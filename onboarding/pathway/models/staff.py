@@ -17,6 +17,16 @@ class Role(Choice):
     PARTNER = "partner", "Partenaire (lecture seule)"
 
 
+class PartnerKind(Choice):
+    """Which kind of partner an account belongs to; only an RPE may change anything (a carer's
+    places, on her recorded agreement: pathway.rpe)."""
+
+    PMI = "pmi", "PMI"
+    RPE = "rpe", "Relais Petite Enfance"
+    TRAINING = "training", "Organisme de formation"
+    OTHER = "other", "Autre partenaire"
+
+
 # werkzeug's default (scrypt). Tests lower it to keep thousands of sign-ins fast.
 PASSWORD_HASH_METHOD = "scrypt"
 
@@ -35,6 +45,10 @@ class StaffUser(Model):
     phone: Mapped[str | None] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[Role] = mapped_column(choice_column_type(Role, "staff_role"))
+    # For a partner: the organisation's kind (None for other roles, and older partner accounts).
+    partner_kind: Mapped[PartnerKind | None] = mapped_column(
+        choice_column_type(PartnerKind, "partner_kind")
+    )
     # Comma-separated département codes ("33,24"); empty for admins, who see everything.
     departments: Mapped[str] = mapped_column(String(200), default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -70,6 +84,10 @@ class StaffUser(Model):
     @property
     def is_read_only(self) -> bool:
         return self.role == Role.PARTNER
+
+    @property
+    def is_rpe(self) -> bool:
+        return self.role == Role.PARTNER and self.partner_kind == PartnerKind.RPE
 
     def covers_department(self, code: str | None) -> bool:
         return self.is_admin or (code is not None and code in self.department_codes)

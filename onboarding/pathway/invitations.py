@@ -1,0 +1,48 @@
+"""Inviting a carer to her own space: a carer imported from a PMI or RPE list has no candidate's
+link, so she is sent her own (by email), or given it on paper when she has no email."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from onboarding.pathway import access, audit, notifications
+from onboarding.pathway.errors import RuleViolation
+from onboarding.pathway.models import AuditAction, Carer, StaffUser
+
+
+@dataclass(frozen=True)
+class Invitation:
+    # "email": queued in the outbox (the link is issued when it leaves); "letter": the caller
+    # prints `token` (issued now) on the letter.
+    by: str
+    token: str | None = None
+
+
+def has_access(carer: Carer) -> bool:
+    """Whether she was ever given a way into her space (her link, or her candidate's)."""
+    return carer.access_issued_at is not None or carer.candidate_id is not None
+
+
+def invite_carer(
+    session: Session,
+    carer: Carer,
+    *,
+    secret_key: str,
+    now: datetime,
+    by: StaffUser | None = None,
+    letter: bool = False,
+) -> Invitation:
+    """Invite her: by email when she has one (unless a `letter` is asked), else a letter whose
+    link is issued now. Not committed; audited with who invited her."""
+    if carer.withdrawn_on is not None:
+        raise RuleViolation("Elle n'est plus assistante maternelle : pas d'invitation.")
+    carer.invited_at = now
+    audit.record(
+        session, actor=by, action=AuditAction.CARER_INVITE, object_type="Carer",
+        object_id=carer.id, fields=["invited_at"],
+    )  # fmt: skip
+    if carer.email and not letter:
+        notifications.carer_link_sent(session, carer)
+        return Invitation("email")
+    return Invitation("letter", access.issue_link(carer, secret_key=secret_key, now=now))

@@ -46,6 +46,15 @@ def normalize_email(raw: str) -> str:
         raise RuleViolation("L'adresse e-mail n'est pas valide.", field="email") from None
 
 
+def normalize_phone_number(raw: str) -> str:
+    number = normalize_phone(raw)
+    if not is_phone(number):
+        raise RuleViolation(
+            "Le numéro de téléphone n'est pas valide (ex. 06 12 34 56 78).", field="phone"
+        )
+    return number
+
+
 def clean_referral(
     session: Session, referral: Referral, *, today: date, current: Candidate | None = None
 ) -> Referral:
@@ -82,14 +91,7 @@ def clean_referral(
     else:
         referral.france_travail_id = None
     referral.email = normalize_email(referral.email) if referral.email else None
-    if referral.phone:
-        referral.phone = normalize_phone(referral.phone)
-        if not is_phone(referral.phone):
-            raise RuleViolation(
-                "Le numéro de téléphone n'est pas valide (ex. 06 12 34 56 78).", field="phone"
-            )
-    else:
-        referral.phone = None
+    referral.phone = normalize_phone_number(referral.phone) if referral.phone else None
     if referral.requested_capacity is not None and not 1 <= referral.requested_capacity <= 4:
         raise RuleViolation("Le nombre d'enfants demandé va de 1 à 4.", field="requested_capacity")
     if referral.france_travail_id:
@@ -107,9 +109,15 @@ def clean_referral(
 
 
 def refer_candidate(session: Session, referral: Referral, *, today: date) -> Candidate:
-    referral = clean_referral(session, referral, today=today)
+    candidate = create_referred(session, clean_referral(session, referral, today=today))
+    session.flush()
+    return candidate
+
+
+def create_referred(session: Session, referral: Referral) -> Candidate:
+    """The candidate of a referral already cleaned (`clean_referral`), with her checklist; not
+    flushed (an import adds thousands, then flushes once)."""
     candidate = Candidate(**referral.__dict__)
     session.add(candidate)
     create_checklist(session, candidate)
-    session.flush()
     return candidate

@@ -33,6 +33,7 @@ from onboarding.pathway.models.carers import (
     ContactRequest,
     Vacancy,
 )
+from onboarding.pathway.models.imports import ImportKind, ImportUpload
 from onboarding.pathway.models.logs import AppendOnlyError, AuditAction, AuditLog, TransitionLog
 from onboarding.pathway.models.messages import (
     Channel,
@@ -67,6 +68,8 @@ __all__ = [
     "Enrollment",
     "ImmersionConvention",
     "ImmersionPurpose",
+    "ImportKind",
+    "ImportUpload",
     "MessageKind",
     "MessageStatus",
     "OutboxMessage",

@@ -62,6 +62,8 @@ class AuditAction(Choice):
     CANDIDATE_TAKE_BACK = ("candidate_take_back", "Inscription reprise par la personne")
     CANDIDATE_UPDATE = ("candidate_update", "Coordonnées changées par la personne")
     CARER_UPDATE = ("carer_update", "Profil changé par l'assistante maternelle")
+    IMPORT_CREATE = ("import_create", "Création par import d'un fichier")
+    IMPORT_UPDATE = ("import_update", "Modification par import d'un fichier")
 
     @classmethod
     def label_of(cls, value: str) -> str:

@@ -1,0 +1,212 @@
+"""Importing an adviser's list of referrals (a France Travail export): each line is checked as a
+referral typed in the panel would be (`referral.clean_referral`), then created, or matched to
+the person already followed, or refused with the reason.
+
+The same person is recognised, in the file and in the database, by her France Travail
+identifier, then her name and birth date, then her email or her phone: a line that repeats an
+earlier line is refused, a line of someone already followed is matched and changes nothing, so
+that importing the same file again changes nothing."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from onboarding.imports.cells import Record
+from onboarding.imports.columns import DATE, Column, Columns
+from onboarding.imports.report import LineReport, LineStatus
+from onboarding.imports.run import Planned
+from onboarding.pathway import audit
+from onboarding.pathway.commune_search import CommuneIndex
+from onboarding.pathway.errors import DuplicateError, RuleViolation
+from onboarding.pathway.geography import fold
+from onboarding.pathway.identifiers import phone_variants
+from onboarding.pathway.import_rules import FirstSeen, check_importer, place
+from onboarding.pathway.models import AuditAction, Candidate, ReferralSource, StaffUser
+from onboarding.pathway.referral import Referral, clean_referral, create_referred
+
+COLUMNS = Columns(
+    (
+        Column("last_name", "Nom", required=True, max_length=100,
+               aliases=("nom de famille", "nom d'usage", "nom usage", "nom du demandeur")),
+        Column("first_name", "Prénom", required=True, max_length=100,
+               aliases=("prenoms", "prenom du demandeur")),
+        Column("birth_date", "Date de naissance", DATE,
+               aliases=("née le", "né le", "date naiss")),
+        Column("france_travail_id", "Identifiant France Travail",
+               aliases=("identifiant FT", "id FT", "identifiant Pôle emploi", "identifiant PE",
+                        "identifiant", "IDE")),
+        Column("email", "E-mail",
+               aliases=("email", "courriel", "adresse e-mail", "adresse mail", "mail",
+                        "adresse électronique")),
+        Column("phone", "Téléphone",
+               aliases=("tel", "téléphone portable", "portable", "mobile",
+                        "numéro de téléphone")),
+        Column("commune", "Commune",
+               aliases=("ville", "commune de résidence", "code INSEE", "localité")),
+        Column("postcode", "Code postal", aliases=("CP",)),
+        Column("agency", "Agence", max_length=100,
+               aliases=("agence France Travail", "agence prescriptrice", "structure",
+                        "agence de rattachement")),
+        Column("adviser", "Conseiller", max_length=90,
+               aliases=("conseillère", "conseiller référent", "conseiller France Travail",
+                        "référent", "prescripteur")),
+        Column("referred_on", "Date d'orientation", DATE,
+               aliases=("date", "date de prescription", "orientation le")),
+    ),
+    one_of=(("commune", "postcode"),),
+)  # fmt: skip
+CHUNK = 500
+
+
+def _identity_keys(referral: Referral) -> list[tuple[str, tuple]]:
+    """The keys a person is recognised by, strongest first, each with what it is called."""
+    keys = []
+    if referral.france_travail_id:
+        keys.append(("même identifiant France Travail", ("ft", referral.france_travail_id)))
+    if referral.birth_date:
+        name = (fold(referral.first_name), fold(referral.last_name))
+        keys.append(("même nom et date de naissance", ("born", *name, referral.birth_date)))
+    if referral.email:
+        keys.append(("même e-mail", ("email", referral.email.lower())))
+    for variant in sorted(phone_variants(referral.phone or "")):
+        keys.append(("même téléphone", ("phone", variant)))
+    return keys
+
+
+def _chunks(values: Iterable) -> Iterable[list]:
+    values = sorted(values, key=str)
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+class ReferralImport:
+    """Referrals from France Travail (job seekers), followed by the coordinator who imports."""
+
+    columns = COLUMNS
+
+    def __init__(self, actor: StaffUser | None, *, today: date):
+        check_importer(actor)
+        self.actor = actor
+        self.today = today
+
+    def who(self, record: Record) -> str:
+        values = record.values
+        return " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
+
+    def _referral(self, values: dict, commune_insee: str) -> Referral:
+        referred_by = " — ".join(v for v in (values["agency"], values["adviser"]) if v) or None
+        return Referral(
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            commune_insee=commune_insee,
+            referral_source=ReferralSource.FRANCE_TRAVAIL,
+            referred_on=values["referred_on"] or self.today,
+            is_job_seeker=True,
+            france_travail_id=values["france_travail_id"],
+            email=values["email"],
+            phone=values["phone"],
+            birth_date=values["birth_date"],
+            referred_by=referred_by,
+            coordinator=self.actor if self.actor and not self.actor.is_admin else None,
+        )
+
+    def plan(self, session: Session, records: list[Record]) -> list[Planned]:
+        index = CommuneIndex(session)
+        in_file = FirstSeen()
+        planned, accepted = [], []
+        for record in records:
+            report = LineReport(record.line, LineStatus.REFUSED, self.who(record))
+            planned.append(Planned(report))
+            commune, reason = place(index, record.values, self.actor)
+            if commune is None:
+                report.reason = reason
+                continue
+            referral = self._referral(record.values, commune.insee_code)
+            try:
+                clean_referral(session, referral, today=self.today)
+            except DuplicateError:
+                pass  # already followed: matched below, with the others
+            except RuleViolation as error:
+                report.reason = error.message
+                continue
+            keys = _identity_keys(referral)
+            earlier = in_file.earlier([key for _, key in keys], record.line)
+            if earlier is not None:
+                report.reason = f"Même personne que la ligne {earlier} du fichier."
+                continue
+            planned[-1] = Planned(report, referral)
+            accepted.append((report, referral, keys))
+        followed = self._followed(session, [keys for _, _, keys in accepted])
+        for report, _referral, keys in accepted:
+            match = next(((label, followed[key]) for label, key in keys if key in followed), None)
+            if match is None:
+                report.status = LineStatus.CREATED
+                continue
+            label, (candidate_id, department) = match
+            report.status = LineStatus.MATCHED
+            if self.actor is None or self.actor.covers_department(department):
+                report.reason = f"fiche n° {candidate_id}, {label}."
+            else:
+                report.reason = f"dans un autre département, {label}."
+        return planned
+
+    def _followed(self, session: Session, keys_by_line: list[list]) -> dict[tuple, tuple]:
+        """The people already followed under any of these keys: key → (id, département)."""
+        wanted = {key for keys in keys_by_line for _, key in keys}
+        by_kind: dict[str, set] = {"ft": set(), "born": set(), "email": set(), "phone": set()}
+        for key in wanted:
+            by_kind[key[0]].add(key[-1])
+        columns = (
+            Candidate.id,
+            Candidate.department_code,
+            Candidate.france_travail_id,
+            Candidate.first_name,
+            Candidate.last_name,
+            Candidate.birth_date,
+            Candidate.email,
+            Candidate.phone,
+        )
+        clauses = (
+            ("ft", lambda chunk: Candidate.france_travail_id.in_(chunk)),
+            ("born", lambda chunk: Candidate.birth_date.in_(chunk)),
+            ("email", lambda chunk: func.lower(Candidate.email).in_(chunk)),
+            ("phone", lambda chunk: Candidate.phone.in_(chunk)),
+        )
+        found: dict[tuple, tuple] = {}
+        for kind, clause in clauses:
+            for chunk in _chunks(by_kind[kind]):
+                for row in session.execute(select(*columns).where(clause(chunk))):
+                    for key in self._keys_of(row):
+                        if key in wanted:
+                            found.setdefault(key, (row.id, row.department_code))
+        return found
+
+    @staticmethod
+    def _keys_of(row) -> list[tuple]:
+        keys = []
+        if row.france_travail_id:
+            keys.append(("ft", row.france_travail_id))
+        if row.birth_date:
+            keys.append(("born", fold(row.first_name), fold(row.last_name), row.birth_date))
+        if row.email:
+            keys.append(("email", row.email.lower()))
+        keys.extend(("phone", variant) for variant in phone_variants(row.phone or ""))
+        return keys
+
+    def write(self, session: Session, planned: list[Planned]) -> list[Candidate]:
+        created = [create_referred(session, p.payload) for p in planned]
+        session.flush()
+        fields = ["first_name", "last_name", "birth_date", "france_travail_id", "email", "phone",
+                  "commune_insee", "referral_source", "referred_by", "referred_on"]  # fmt: skip
+        for candidate in created:
+            audit.record(
+                session,
+                actor=self.actor,
+                action=AuditAction.IMPORT_CREATE,
+                object_type="candidate",
+                object_id=candidate.id,
+                fields=fields,
+            )
+        return created

@@ -10,7 +10,6 @@ details that are missing: once she has her space, they are hers to keep up to da
 who came through the pathway keeps what her decisions say; the list only adds her agrément
 number, birth name and MAM."""
 
-from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -21,11 +20,16 @@ from onboarding.imports.columns import DATE, INTEGER, Column, Columns
 from onboarding.imports.report import LineReport, LineStatus
 from onboarding.imports.run import Planned
 from onboarding.pathway import audit
-from onboarding.pathway.commune_search import CommuneIndex
 from onboarding.pathway.deadlines import agrement_expiry
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.geography import fold
-from onboarding.pathway.import_rules import FirstSeen, check_importer, place
+from onboarding.pathway.import_rules import (
+    FirstSeen,
+    check_importer,
+    commune_index,
+    in_chunks,
+    place,
+)
 from onboarding.pathway.models import AuditAction, Candidate, Carer, CarerSource, StaffUser
 from onboarding.pathway.referral import normalize_email, normalize_phone_number
 
@@ -72,7 +76,6 @@ DECIDED = ("last_name", "first_name", "birth_name", "birth_date", "agrement_numb
 CONTACT = ("address", "phone", "email")
 # What the list adds to a carer who came through the pathway.
 ADDED_TO_PATHWAY = ("agrement_number", "birth_name", "mam_label")
-CHUNK = 500
 
 
 def _label(attribute: str) -> str:
@@ -131,12 +134,6 @@ def _same_person(carer: Carer, fields: dict) -> bool:
     )
 
 
-def _chunks(values: Iterable) -> Iterable[list]:
-    values = sorted(values)
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
 class CarerImport:
     columns = COLUMNS
 
@@ -150,7 +147,7 @@ class CarerImport:
         return " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
 
     def plan(self, session: Session, records: list[Record]) -> list[Planned]:
-        index = CommuneIndex(session)
+        index = commune_index(session, records)
         in_file = FirstSeen()
         planned, accepted = [], []
         for record in records:
@@ -185,10 +182,10 @@ class CarerImport:
         numbers = {f["agrement_number"] for f in lines if f["agrement_number"]}
         births = {f["birth_date"] for f in lines if f["birth_date"]}
         by_number, by_person = {}, {}
-        for chunk in _chunks(numbers):
+        for chunk in in_chunks(numbers):
             for carer in session.scalars(select(Carer).where(Carer.agrement_number.in_(chunk))):
                 by_number[carer.agrement_number] = carer
-        for chunk in _chunks(births):
+        for chunk in in_chunks(births):
             rows = session.execute(
                 select(Carer, Candidate.birth_date)
                 .outerjoin(Candidate, Carer.candidate_id == Candidate.id)

@@ -1,15 +1,106 @@
-"""What the imports of lists share: who may import, where a line's person lives and whether the
-user may import her there, and the lines of one file that name the same person."""
+"""What the imports of lists share: who may import, where a line's person lives (her commune,
+found from a name, an INSEE code or a postcode) and whether the user may import her there, and
+the lines of one file that name the same person."""
 
-from onboarding.pathway.commune_search import CommuneIndex
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from onboarding.pathway.commune_search import POSTCODE
 from onboarding.pathway.errors import RuleViolation
-from onboarding.pathway.models import StaffUser
+from onboarding.pathway.geography import INSEE_CODE, fold
+from onboarding.pathway.models import Commune, CommunePostcode, StaffUser
+
+CHUNK = 500
+
+
+def in_chunks(values: Iterable) -> Iterable[list]:
+    """The values in sorted lists small enough for an SQL `IN`."""
+    values = sorted(values, key=str)
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
 
 
 def check_importer(actor: StaffUser | None) -> None:
     """Admins and coordinators import; `None` is the command line run for every département."""
     if actor is not None and actor.is_read_only:
         raise RuleViolation("Un compte partenaire consulte les listes mais n'importe rien.")
+
+
+def _typed(name: str | None, postcode: str | None) -> tuple[str, str]:
+    return (name or "").strip(), (postcode or "").replace(" ", "")
+
+
+class CommuneIndex:
+    """The communes a file's lines may mean, read in a few statements: by name, INSEE code or
+    postcode. `find` gives a line's commune, or the French reason it cannot be told."""
+
+    def __init__(self, session: Session, typed: Iterable[tuple[str | None, str | None]]):
+        names, codes, postcodes = set(), set(), set()
+        for name, postcode in (_typed(*pair) for pair in typed):
+            if INSEE_CODE.fullmatch(name.upper()):
+                codes.add(name.upper())
+                postcodes.add(name)
+            elif name:
+                names.add(fold(name))
+            if postcode:
+                postcodes.add(postcode)
+        self.by_postcode: dict[str, list[str]] = {}
+        for chunk in in_chunks(postcodes):
+            statement = select(CommunePostcode.postcode, CommunePostcode.insee_code).where(
+                CommunePostcode.postcode.in_(chunk)
+            )
+            for postcode, code in session.execute(statement):
+                self.by_postcode.setdefault(postcode, []).append(code)
+                codes.add(code)
+        rows = []
+        for chunk in in_chunks(codes):
+            rows += session.execute(select(Commune.__table__).where(Commune.insee_code.in_(chunk)))
+        for chunk in in_chunks(names):
+            rows += session.execute(select(Commune.__table__).where(Commune.search_name.in_(chunk)))
+        self.by_code = {row.insee_code: row for row in rows}
+        self.by_name: dict[str, list[str]] = {}
+        for row in self.by_code.values():
+            self.by_name.setdefault(row.search_name, []).append(row.insee_code)
+
+    def find(self, name: str | None, postcode: str | None):
+        """(the commune's row, None) or (None, why not)."""
+        name, postcode = _typed(name, postcode)
+        if postcode and not POSTCODE.fullmatch(postcode):
+            return None, f"Le code postal « {postcode[:10]} » compte 5 chiffres (ex. 33000)."
+        if INSEE_CODE.fullmatch(name.upper()):
+            # A code in the commune's column: its INSEE code, else a postcode.
+            if name.upper() in self.by_code:
+                return self.by_code[name.upper()], None
+            postcode, name = postcode or name, ""
+        if postcode:
+            codes = self.by_postcode.get(postcode, [])
+            if not codes:
+                return None, f"Aucune commune n'a le code postal {postcode}."
+            if len(codes) > 1:
+                codes = [code for code in codes if self.by_code[code].search_name == fold(name)]
+                if len(codes) != 1:
+                    names = sorted(self.by_code[c].name for c in self.by_postcode[postcode])
+                    return None, (
+                        f"Le code postal {postcode} couvre plusieurs communes "
+                        f"({', '.join(names)}) : indiquez laquelle dans la colonne Commune."
+                    )
+            return self.by_code[codes[0]], None
+        if not name:
+            return None, "Indiquez la commune ou son code postal."
+        codes = self.by_name.get(fold(name), [])
+        if not codes:
+            return None, f"Commune inconnue : « {name[:60]} »."
+        if len(codes) > 1:
+            return None, (
+                f"Plusieurs communes s'appellent « {name[:60]} » : indiquez le code postal."
+            )
+        return self.by_code[codes[0]], None
+
+
+def commune_index(session: Session, records) -> CommuneIndex:
+    return CommuneIndex(session, ((r.values["commune"], r.values["postcode"]) for r in records))
 
 
 def place(index: CommuneIndex, values: dict, actor: StaffUser | None):

@@ -7,7 +7,6 @@ identifier, then her name and birth date, then her email or her phone: a line th
 earlier line is refused, a line of someone already followed is matched and changes nothing, so
 that importing the same file again changes nothing."""
 
-from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import func, select
@@ -18,11 +17,16 @@ from onboarding.imports.columns import DATE, Column, Columns
 from onboarding.imports.report import LineReport, LineStatus
 from onboarding.imports.run import Planned
 from onboarding.pathway import audit
-from onboarding.pathway.commune_search import CommuneIndex
 from onboarding.pathway.errors import DuplicateError, RuleViolation
 from onboarding.pathway.geography import fold
 from onboarding.pathway.identifiers import phone_variants
-from onboarding.pathway.import_rules import FirstSeen, check_importer, place
+from onboarding.pathway.import_rules import (
+    FirstSeen,
+    check_importer,
+    commune_index,
+    in_chunks,
+    place,
+)
 from onboarding.pathway.models import AuditAction, Candidate, ReferralSource, StaffUser
 from onboarding.pathway.referral import Referral, clean_referral, create_referred
 
@@ -57,7 +61,6 @@ COLUMNS = Columns(
     ),
     one_of=(("commune", "postcode"),),
 )  # fmt: skip
-CHUNK = 500
 
 
 def _identity_keys(referral: Referral) -> list[tuple[str, tuple]]:
@@ -73,12 +76,6 @@ def _identity_keys(referral: Referral) -> list[tuple[str, tuple]]:
     for variant in sorted(phone_variants(referral.phone or "")):
         keys.append(("même téléphone", ("phone", variant)))
     return keys
-
-
-def _chunks(values: Iterable) -> Iterable[list]:
-    values = sorted(values, key=str)
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
 
 
 class ReferralImport:
@@ -113,7 +110,7 @@ class ReferralImport:
         )
 
     def plan(self, session: Session, records: list[Record]) -> list[Planned]:
-        index = CommuneIndex(session)
+        index = commune_index(session, records)
         in_file = FirstSeen()
         planned, accepted = [], []
         for record in records:
@@ -176,7 +173,7 @@ class ReferralImport:
         )
         found: dict[tuple, tuple] = {}
         for kind, clause in clauses:
-            for chunk in _chunks(by_kind[kind]):
+            for chunk in in_chunks(by_kind[kind]):
                 for row in session.execute(select(*columns).where(clause(chunk))):
                     for key in self._keys_of(row):
                         if key in wanted:

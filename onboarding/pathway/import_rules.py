@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from onboarding.pathway.commune_search import POSTCODE
+from onboarding.pathway.commune_search import NAME_AND_POSTCODE, POSTCODE
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.geography import INSEE_CODE, fold
 from onboarding.pathway.models import Commune, CommunePostcode, StaffUser
@@ -29,7 +29,13 @@ def check_importer(actor: StaffUser | None) -> None:
 
 
 def _typed(name: str | None, postcode: str | None) -> tuple[str, str]:
-    return (name or "").strip(), (postcode or "").replace(" ", "")
+    """The name and postcode typed; "Bordeaux (33000)", as the panel's suggestions write a
+    commune, gives both."""
+    name, postcode = (name or "").strip(), (postcode or "").replace(" ", "")
+    named = NAME_AND_POSTCODE.match(name)
+    if named and not postcode:
+        return named["name"], named["postcode"]
+    return name, postcode
 
 
 class CommuneIndex:

@@ -60,18 +60,20 @@ class CommuneIndex:
             for postcode, code in session.execute(statement):
                 self.by_postcode.setdefault(postcode, []).append(code)
                 codes.add(code)
+        # The communes themselves, held here: the referral's checks get them from the session
+        # without a statement each.
         rows = []
         for chunk in in_chunks(codes):
-            rows += session.execute(select(Commune.__table__).where(Commune.insee_code.in_(chunk)))
+            rows += session.scalars(select(Commune).where(Commune.insee_code.in_(chunk)))
         for chunk in in_chunks(names):
-            rows += session.execute(select(Commune.__table__).where(Commune.search_name.in_(chunk)))
+            rows += session.scalars(select(Commune).where(Commune.search_name.in_(chunk)))
         self.by_code = {row.insee_code: row for row in rows}
         self.by_name: dict[str, list[str]] = {}
         for row in self.by_code.values():
             self.by_name.setdefault(row.search_name, []).append(row.insee_code)
 
     def find(self, name: str | None, postcode: str | None):
-        """(the commune's row, None) or (None, why not)."""
+        """(the commune, None) or (None, why not)."""
         name, postcode = _typed(name, postcode)
         if postcode and not POSTCODE.fullmatch(postcode):
             return None, f"Le code postal « {postcode[:10]} » compte 5 chiffres (ex. 33000)."
@@ -85,7 +87,8 @@ class CommuneIndex:
             if not codes:
                 return None, f"Aucune commune n'a le code postal {postcode}."
             if len(codes) > 1:
-                codes = [code for code in codes if self.by_code[code].search_name == fold(name)]
+                folded = fold(name)
+                codes = [code for code in codes if self.by_code[code].search_name == folded]
                 if len(codes) != 1:
                     names = sorted(self.by_code[c].name for c in self.by_postcode[postcode])
                     return None, (

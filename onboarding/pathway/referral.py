@@ -56,9 +56,16 @@ def normalize_phone_number(raw: str) -> str:
 
 
 def clean_referral(
-    session: Session, referral: Referral, *, today: date, current: Candidate | None = None
+    session: Session,
+    referral: Referral,
+    *,
+    today: date,
+    current: Candidate | None = None,
+    check_identifier_taken: bool = True,
 ) -> Referral:
-    """Check and normalise what was typed; `current` is the candidate being edited, if any."""
+    """Check and normalise what was typed; `current` is the candidate being edited, if any.
+    An import, which looks for the people already followed in bulk, asks for no
+    `check_identifier_taken`."""
     for field in ("first_name", "last_name"):
         value = (getattr(referral, field) or "").strip()
         if not value:
@@ -94,7 +101,7 @@ def clean_referral(
     referral.phone = normalize_phone_number(referral.phone) if referral.phone else None
     if referral.requested_capacity is not None and not 1 <= referral.requested_capacity <= 4:
         raise RuleViolation("Le nombre d'enfants demandé va de 1 à 4.", field="requested_capacity")
-    if referral.france_travail_id:
+    if referral.france_travail_id and check_identifier_taken:
         same_id = select(Candidate.id).where(
             Candidate.france_travail_id == referral.france_travail_id
         )

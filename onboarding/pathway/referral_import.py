@@ -17,7 +17,7 @@ from onboarding.imports.columns import DATE, Column, Columns
 from onboarding.imports.report import LineReport, LineStatus
 from onboarding.imports.run import Planned
 from onboarding.pathway import audit
-from onboarding.pathway.errors import DuplicateError, RuleViolation
+from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.geography import fold
 from onboarding.pathway.identifiers import phone_variants
 from onboarding.pathway.import_rules import (
@@ -122,9 +122,8 @@ class ReferralImport:
                 continue
             referral = self._referral(record.values, commune.insee_code)
             try:
-                clean_referral(session, referral, today=self.today)
-            except DuplicateError:
-                pass  # already followed: matched below, with the others
+                # Those already followed are matched below, all at once.
+                clean_referral(session, referral, today=self.today, check_identifier_taken=False)
             except RuleViolation as error:
                 report.reason = error.message
                 continue

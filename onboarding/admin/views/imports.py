@@ -36,7 +36,8 @@ class ImportView(SecuredViewMixin, BaseView):
         return IMPORTERS[kind](current_user._get_current_object(), today=today())
 
     def _page(self, status: int = 200, **context):
-        context.setdefault("kind", None)
+        for name in ("kind", "error", "report", "token", "filename"):
+            context.setdefault(name, None)
         page = self.render(
             "admin/imports.html",
             kinds=list(ImportKind),
@@ -61,7 +62,10 @@ class ImportView(SecuredViewMixin, BaseView):
         upload = request.files.get("fichier")
         if upload is None or not upload.filename:
             return self._page(400, kind=kind, error="Choisissez un fichier CSV ou XLSX.")
-        data = upload.read(MAX_BYTES + 1)
+        try:
+            data = upload.read(MAX_BYTES + 1)
+        finally:
+            upload.close()  # a large one is a temporary file
         user = current_user._get_current_object()
 
         def dry_run():

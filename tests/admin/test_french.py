@@ -204,6 +204,7 @@ def _pages(app, session):
     yield f"/admin/candidate/bulk/withdraw/?ids={ids}"
     yield "/admin/"
     yield "/admin/indicators/"
+    yield "/admin/imports/"
 
 
 def test_every_panel_page_reads_in_french(panel, every_model, app, session):

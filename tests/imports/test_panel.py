@@ -13,6 +13,7 @@ from werkzeug.test import encode_multipart
 from onboarding.imports.reading import MAX_BYTES
 from onboarding.pathway.models import AuditAction, AuditLog, Candidate, Carer, ImportUpload
 from tests.admin.conftest import Panel, text
+from tests.admin.test_french import english_words, problems
 from tests.imports.files import CARER_HEADER, REFERRAL_HEADER, carer, csv_file, referral
 
 URL = "/admin/imports/"
@@ -57,6 +58,7 @@ def test_check_then_confirm_a_carers_list(panel, admin_user, session):
     assert "2 lignes : 1 créée, 1 refusée." in page
     assert "Même assistante maternelle que la ligne 2 du fichier." in page
     assert "Essai à blanc : rien n'a été écrit." in page
+    assert problems(response.get_data(as_text=True), english_words()) == []
     assert _count(session, Carer) == 0
     token = _token(page)
 

@@ -2,25 +2,15 @@
 as text, a date (JJ/MM/AAAA, AAAA-MM-JJ, an Excel date or its serial number) or a whole number,
 with a French message for a cell that cannot be read."""
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from onboarding.fields import parse_date
-from onboarding.imports.columns import DATE, INTEGER, Column, Columns, header_key
+from onboarding.imports.columns import DATE, INTEGER, Column, Columns, Record, header_key
 from onboarding.imports.reading import Cell, ImportFileError, Table
 
 # Excel counts days from 30 December 1899 (its 1900 leap-year bug included).
 EXCEL_EPOCH = date(1899, 12, 30)
 EXCEL_SERIALS = range(1, 73_051)  # up to 31/12/2099
-
-
-@dataclass
-class Record:
-    """One line of the file: its number, its values by column key, and why cells were refused."""
-
-    line: int
-    values: dict[str, object] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
 
 
 def match_header(header: list[str], columns: Columns) -> tuple[dict[str, int], list[str]]:

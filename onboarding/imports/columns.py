@@ -1,5 +1,6 @@
 """The columns an import expects, and how a file's headers are matched to them: accents, case,
-punctuation and little words aside ("N° d'agrément", "numero agrement" and "AGRÉMENT" are one)."""
+punctuation and little words aside ("N° d'agrément", "numero agrement" and "AGRÉMENT" are one);
+and a line as the domain receives it, its cells read under those columns."""
 
 from dataclasses import dataclass, field
 
@@ -44,3 +45,12 @@ class Columns:
 
     def expected(self) -> str:
         return ", ".join(column.label for column in self.columns)
+
+
+@dataclass
+class Record:
+    """One line of the file: its number, its values by column key, and why cells were refused."""
+
+    line: int
+    values: dict[str, object] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)

@@ -33,6 +33,14 @@ class LineReport:
 
 
 @dataclass
+class Planned:
+    """What the domain decided for a line, and what it needs to write it."""
+
+    report: LineReport
+    payload: object = None
+
+
+@dataclass
 class ImportReport:
     lines: list[LineReport]
     # Headers of the file that no column expects (left aside).

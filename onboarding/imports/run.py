@@ -4,23 +4,14 @@ each line, then write only when asked and when no line is refused (unless told t
 The caller owns the transaction: it commits after a wet run that applied, and rolls back
 otherwise, so a refused file never leaves a row behind."""
 
-from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from onboarding.imports.cells import Record, read_records
-from onboarding.imports.columns import Columns
+from onboarding.imports.cells import read_records
+from onboarding.imports.columns import Columns, Record
 from onboarding.imports.reading import read_table
-from onboarding.imports.report import ImportReport, LineReport, LineStatus
-
-
-@dataclass
-class Planned:
-    """What the domain decided for a line, and what it needs to write it."""
-
-    report: LineReport
-    payload: object = None
+from onboarding.imports.report import ImportReport, LineReport, LineStatus, Planned
 
 
 class Importer(Protocol):

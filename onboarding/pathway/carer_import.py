@@ -15,22 +15,24 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from onboarding.imports.cells import Record
-from onboarding.imports.columns import DATE, INTEGER, Column, Columns
-from onboarding.imports.report import LineReport, LineStatus
-from onboarding.imports.run import Planned
+from onboarding.imports.columns import DATE, INTEGER, Column, Columns, Record
+from onboarding.imports.report import LineReport, LineStatus, Planned
 from onboarding.pathway import audit
 from onboarding.pathway.deadlines import agrement_expiry
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.geography import fold
 from onboarding.pathway.import_rules import (
+    COMMUNE,
+    EMAIL,
+    PHONE,
+    POSTCODE_COLUMN,
     FirstSeen,
-    check_importer,
+    ListImport,
     commune_index,
     in_chunks,
     place,
 )
-from onboarding.pathway.models import AuditAction, Candidate, Carer, CarerSource, StaffUser
+from onboarding.pathway.models import AuditAction, Candidate, Carer, CarerSource
 from onboarding.pathway.referral import normalize_email, normalize_phone_number
 
 COLUMNS = Columns(
@@ -52,17 +54,12 @@ COLUMNS = Columns(
         Column("agrement_capacity", "Capacité", INTEGER, required=True,
                aliases=("capacité d'accueil", "nombre d'enfants", "nombre de places",
                         "places agréées", "nombre d'enfants agréés", "enfants")),
-        Column("commune", "Commune",
-               aliases=("ville", "code INSEE", "localité", "commune d'exercice")),
-        Column("postcode", "Code postal", aliases=("CP",)),
+        COMMUNE,
+        POSTCODE_COLUMN,
         Column("address", "Adresse", max_length=200,
                aliases=("adresse postale", "adresse d'exercice", "voie")),
-        Column("phone", "Téléphone",
-               aliases=("tel", "téléphone portable", "portable", "mobile",
-                        "numéro de téléphone")),
-        Column("email", "E-mail",
-               aliases=("email", "courriel", "adresse e-mail", "adresse mail", "mail",
-                        "adresse électronique")),
+        PHONE,
+        EMAIL,
         Column("mam_label", "MAM", max_length=120,
                aliases=("nom de la MAM", "maison d'assistants maternels", "MAM d'exercice")),
     ),
@@ -134,17 +131,8 @@ def _same_person(carer: Carer, fields: dict) -> bool:
     )
 
 
-class CarerImport:
+class CarerImport(ListImport):
     columns = COLUMNS
-
-    def __init__(self, actor: StaffUser | None, *, today: date):
-        check_importer(actor)
-        self.actor = actor
-        self.today = today
-
-    def who(self, record: Record) -> str:
-        values = record.values
-        return " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
 
     def plan(self, session: Session, records: list[Record]) -> list[Planned]:
         index = commune_index(session, records)
@@ -285,8 +273,9 @@ class CarerImport:
                     carer.latitude, carer.longitude = commune.latitude, commune.longitude
                 self._audit(session, AuditAction.IMPORT_UPDATE, carer, list(changes))
         session.flush()
-        for carer in created:
-            self._audit(session, AuditAction.IMPORT_CREATE, carer, [*DECIDED, *CONTACT])
+        audit.record_many(session, actor=self.actor, action=AuditAction.IMPORT_CREATE,
+                          object_type="carer", object_ids=[carer.id for carer in created],
+                          fields=[*DECIDED, *CONTACT])  # fmt: skip
         return created
 
     def _audit(self, session: Session, action: AuditAction, carer: Carer, fields: list) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from onboarding.pathway.errors import RuleViolation
-from onboarding.pathway.geography import INSEE_CODE, fold
+from onboarding.pathway.geography import fold
 from onboarding.pathway.models import Commune, CommunePostcode
 
 SUGGESTIONS = 10
@@ -109,56 +109,3 @@ def find_commune(session: Session, postcode: str, name: str = "") -> Commune:
         "la vôtre tel qu'il figure dans cette liste.",
         field="commune_name",
     )
-
-
-class CommuneIndex:
-    """Every commune and postcode held in memory, to find the communes of a whole file's lines
-    in one pass: a name, an INSEE code, a postcode, or a postcode and the name among its
-    communes. `find` gives the commune or the French reason it cannot be told."""
-
-    def __init__(self, session: Session):
-        self.by_code = {c.insee_code: c for c in session.execute(select(Commune.__table__))}
-        self.by_name: dict[str, list[str]] = {}
-        for commune in self.by_code.values():
-            self.by_name.setdefault(commune.search_name, []).append(commune.insee_code)
-        self.by_postcode: dict[str, list[str]] = {}
-        for postcode, code in session.execute(select(CommunePostcode.__table__)):
-            self.by_postcode.setdefault(postcode, []).append(code)
-
-    def find(self, name: str | None, postcode: str | None):
-        """(the commune's row, None) or (None, why not)."""
-        name = (name or "").strip()
-        postcode = (postcode or "").replace(" ", "")
-        if postcode and not POSTCODE.fullmatch(postcode):
-            return None, f"Le code postal « {postcode[:10]} » compte 5 chiffres (ex. 33000)."
-        if INSEE_CODE.fullmatch(name.upper()):
-            # A code in the commune's column: its INSEE code, else a postcode.
-            if name.upper() in self.by_code:
-                return self.by_code[name.upper()], None
-            postcode, name = postcode or name, ""
-        if postcode:
-            codes = self.by_postcode.get(postcode, [])
-            if not codes:
-                return None, f"Aucune commune n'a le code postal {postcode}."
-            if len(codes) > 1:
-                folded = fold(name)
-                codes = [code for code in codes if self.by_code[code].search_name == folded]
-                if len(codes) != 1:
-                    names = ", ".join(
-                        sorted(self.by_code[c].name for c in self.by_postcode[postcode])
-                    )
-                    return None, (
-                        f"Le code postal {postcode} couvre plusieurs communes ({names}) : "
-                        "indiquez laquelle dans la colonne Commune."
-                    )
-            return self.by_code[codes[0]], None
-        if not name:
-            return None, "Indiquez la commune ou son code postal."
-        codes = self.by_name.get(fold(name), [])
-        if not codes:
-            return None, f"Commune inconnue : « {name[:60]} »."
-        if len(codes) > 1:
-            return None, (
-                f"Plusieurs communes s'appellent « {name[:60]} » : indiquez le code postal."
-            )
-        return self.by_code[codes[0]], None

@@ -3,16 +3,36 @@ found from a name, an INSEE code or a postcode) and whether the user may import 
 the lines of one file that name the same person."""
 
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from onboarding.imports.columns import Column, Record
 from onboarding.pathway.commune_search import NAME_AND_POSTCODE, POSTCODE
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.geography import INSEE_CODE, fold
 from onboarding.pathway.models import Commune, CommunePostcode, StaffUser
 
 CHUNK = 500
+
+# Columns both lists have.
+PHONE = Column(
+    "phone",
+    "Téléphone",
+    aliases=("tel", "téléphone portable", "portable", "mobile", "numéro de téléphone"),
+)
+EMAIL = Column(
+    "email",
+    "E-mail",
+    aliases=("email", "courriel", "adresse e-mail", "adresse mail", "mail", "adresse électronique"),
+)
+COMMUNE = Column(
+    "commune",
+    "Commune",
+    aliases=("ville", "code INSEE", "localité", "commune de résidence", "commune d'exercice"),
+)
+POSTCODE_COLUMN = Column("postcode", "Code postal", aliases=("CP",))
 
 
 def in_chunks(values: Iterable) -> Iterable[list]:
@@ -22,10 +42,20 @@ def in_chunks(values: Iterable) -> Iterable[list]:
         yield values[start : start + CHUNK]
 
 
-def check_importer(actor: StaffUser | None) -> None:
-    """Admins and coordinators import; `None` is the command line run for every département."""
-    if actor is not None and actor.is_read_only:
-        raise RuleViolation("Un compte partenaire consulte les listes mais n'importe rien.")
+class ListImport:
+    """An import of a list of people, by a staff user (`None`: the command line, for every
+    département) on a day: admins and coordinators import, partners are refused."""
+
+    def __init__(self, actor: StaffUser | None, *, today: date):
+        if actor is not None and actor.is_read_only:
+            raise RuleViolation("Un compte partenaire consulte les listes mais n'importe rien.")
+        self.actor = actor
+        self.today = today
+
+    def who(self, record: Record) -> str:
+        """Who a line is about, for the report: "Léa Martin"."""
+        values = record.values
+        return " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
 
 
 def _typed(name: str | None, postcode: str | None) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from onboarding.pathway.dossier import create_checklist
+from onboarding.pathway.dossier import create_checklist, create_checklists
 from onboarding.pathway.errors import DuplicateError, RuleViolation
 from onboarding.pathway.identifiers import (
     is_france_travail_id,
@@ -122,9 +122,18 @@ def refer_candidate(session: Session, referral: Referral, *, today: date) -> Can
 
 
 def create_referred(session: Session, referral: Referral) -> Candidate:
-    """The candidate of a referral already cleaned (`clean_referral`), with her checklist; not
-    flushed (an import adds thousands, then flushes once)."""
+    """The candidate of a referral already cleaned (`clean_referral`), with her checklist."""
     candidate = Candidate(**referral.__dict__)
     session.add(candidate)
     create_checklist(session, candidate)
     return candidate
+
+
+def create_many_referred(session: Session, referrals: list[Referral]) -> list[Candidate]:
+    """The candidates of many cleaned referrals (an import), flushed, their checklists written in
+    one statement."""
+    candidates = [Candidate(**referral.__dict__) for referral in referrals]
+    session.add_all(candidates)
+    session.flush()
+    create_checklists(session, [candidate.id for candidate in candidates])
+    return candidates

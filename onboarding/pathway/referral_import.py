@@ -7,28 +7,28 @@ identifier, then her name and birth date, then her email or her phone: a line th
 earlier line is refused, a line of someone already followed is matched and changes nothing, so
 that importing the same file again changes nothing."""
 
-from datetime import date
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from onboarding.imports.cells import Record
-from onboarding.imports.columns import DATE, Column, Columns
-from onboarding.imports.report import LineReport, LineStatus
-from onboarding.imports.run import Planned
+from onboarding.imports.columns import DATE, Column, Columns, Record
+from onboarding.imports.report import LineReport, LineStatus, Planned
 from onboarding.pathway import audit
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.geography import fold
 from onboarding.pathway.identifiers import phone_variants
 from onboarding.pathway.import_rules import (
+    COMMUNE,
+    EMAIL,
+    PHONE,
+    POSTCODE_COLUMN,
     FirstSeen,
-    check_importer,
+    ListImport,
     commune_index,
     in_chunks,
     place,
 )
-from onboarding.pathway.models import AuditAction, Candidate, ReferralSource, StaffUser
-from onboarding.pathway.referral import Referral, clean_referral, create_referred
+from onboarding.pathway.models import AuditAction, Candidate, ReferralSource
+from onboarding.pathway.referral import Referral, clean_referral, create_many_referred
 
 COLUMNS = Columns(
     (
@@ -41,15 +41,10 @@ COLUMNS = Columns(
         Column("france_travail_id", "Identifiant France Travail",
                aliases=("identifiant FT", "id FT", "identifiant Pôle emploi", "identifiant PE",
                         "identifiant", "IDE")),
-        Column("email", "E-mail",
-               aliases=("email", "courriel", "adresse e-mail", "adresse mail", "mail",
-                        "adresse électronique")),
-        Column("phone", "Téléphone",
-               aliases=("tel", "téléphone portable", "portable", "mobile",
-                        "numéro de téléphone")),
-        Column("commune", "Commune",
-               aliases=("ville", "commune de résidence", "code INSEE", "localité")),
-        Column("postcode", "Code postal", aliases=("CP",)),
+        EMAIL,
+        PHONE,
+        COMMUNE,
+        POSTCODE_COLUMN,
         Column("agency", "Agence", max_length=100,
                aliases=("agence France Travail", "agence prescriptrice", "structure",
                         "agence de rattachement")),
@@ -78,19 +73,10 @@ def _identity_keys(referral: Referral) -> list[tuple[str, tuple]]:
     return keys
 
 
-class ReferralImport:
+class ReferralImport(ListImport):
     """Referrals from France Travail (job seekers), followed by the coordinator who imports."""
 
     columns = COLUMNS
-
-    def __init__(self, actor: StaffUser | None, *, today: date):
-        check_importer(actor)
-        self.actor = actor
-        self.today = today
-
-    def who(self, record: Record) -> str:
-        values = record.values
-        return " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
 
     def _referral(self, values: dict, commune_insee: str) -> Referral:
         referred_by = " — ".join(v for v in (values["agency"], values["adviser"]) if v) or None
@@ -192,17 +178,10 @@ class ReferralImport:
         return keys
 
     def write(self, session: Session, planned: list[Planned]) -> list[Candidate]:
-        created = [create_referred(session, p.payload) for p in planned]
-        session.flush()
+        created = create_many_referred(session, [p.payload for p in planned])
         fields = ["first_name", "last_name", "birth_date", "france_travail_id", "email", "phone",
                   "commune_insee", "referral_source", "referred_by", "referred_on"]  # fmt: skip
-        for candidate in created:
-            audit.record(
-                session,
-                actor=self.actor,
-                action=AuditAction.IMPORT_CREATE,
-                object_type="candidate",
-                object_id=candidate.id,
-                fields=fields,
-            )
+        audit.record_many(session, actor=self.actor, action=AuditAction.IMPORT_CREATE,
+                          object_type="candidate", object_ids=[c.id for c in created],
+                          fields=fields)  # fmt: skip
         return created

@@ -15,34 +15,33 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from onboarding.imports.columns import DATE, INTEGER, Column, Columns, Record
-from onboarding.imports.report import LineReport, LineStatus, Planned
+from onboarding.imports.columns import DATE, INTEGER, Column, Columns
+from onboarding.imports.report import LineStatus, Planned
 from onboarding.pathway import audit
 from onboarding.pathway.deadlines import agrement_expiry
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.geography import fold
 from onboarding.pathway.import_rules import (
+    BIRTH_DATE,
     COMMUNE,
     EMAIL,
+    FIRST_NAME,
+    LAST_NAME,
     PHONE,
     POSTCODE_COLUMN,
-    FirstSeen,
     ListImport,
-    commune_index,
     in_chunks,
-    place,
 )
 from onboarding.pathway.models import AuditAction, Candidate, Carer, CarerSource
 from onboarding.pathway.referral import normalize_email, normalize_phone_number
 
 COLUMNS = Columns(
     (
-        Column("last_name", "Nom", required=True, max_length=100,
-               aliases=("nom d'usage", "nom usage", "nom marital", "nom de famille")),
-        Column("first_name", "Prénom", required=True, max_length=100, aliases=("prénoms",)),
+        LAST_NAME,
+        FIRST_NAME,
         Column("birth_name", "Nom de naissance", max_length=100,
                aliases=("nom de jeune fille", "née", "nom patronymique")),
-        Column("birth_date", "Date de naissance", DATE, aliases=("née le", "date naiss")),
+        BIRTH_DATE,
         Column("agrement_number", "Numéro d'agrément", max_length=30,
                aliases=("agrément", "n° agrément", "référence agrément")),
         Column("agrement_on", "Date de décision", DATE, required=True,
@@ -133,36 +132,18 @@ def _same_person(carer: Carer, fields: dict) -> bool:
 
 class CarerImport(ListImport):
     columns = COLUMNS
+    repeated = "Même assistante maternelle que la ligne {line} du fichier."
 
-    def plan(self, session: Session, records: list[Record]) -> list[Planned]:
-        index = commune_index(session, records)
-        in_file = FirstSeen()
-        planned, accepted = [], []
-        for record in records:
-            report = LineReport(record.line, LineStatus.REFUSED, self.who(record))
-            planned.append(Planned(report))
-            commune, reason = place(index, record.values, self.actor)
-            if commune is None:
-                report.reason = reason
-                continue
-            try:
-                fields = _clean(record.values, commune, self.today)
-            except RuleViolation as error:
-                report.reason = error.message
-                continue
-            keys = [("number", fields["agrement_number"])] if fields["agrement_number"] else []
-            person = _person_key(fields, fields["birth_date"])
-            keys += [person] if person else []
-            earlier = in_file.earlier(keys, record.line)
-            if earlier is not None:
-                report.reason = f"Même assistante maternelle que la ligne {earlier} du fichier."
-                continue
-            planned[-1] = Planned(report, {"fields": fields, "commune": commune})
-            accepted.append(planned[-1])
+    def check(self, session: Session, values: dict, commune) -> tuple[dict, list]:
+        fields = _clean(values, commune, self.today)
+        keys = [("number", fields["agrement_number"])] if fields["agrement_number"] else []
+        person = _person_key(fields, fields["birth_date"])
+        return {"fields": fields, "commune": commune}, keys + ([person] if person else [])
+
+    def decide(self, session: Session, accepted: list[Planned]) -> None:
         by_number, by_person = self._known(session, [p.payload["fields"] for p in accepted])
         for item in accepted:
             self._decide(item, by_number, by_person)
-        return planned
 
     def _known(self, session: Session, lines: list[dict]) -> tuple[dict, dict]:
         """Carers already known by the lines' agrément numbers, and by name, birth date (hers,

@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from onboarding.imports.columns import Column, Record
+from onboarding.imports.columns import DATE, Column, Columns, Record
+from onboarding.imports.report import LineReport, LineStatus, Planned
 from onboarding.pathway.commune_search import NAME_AND_POSTCODE, POSTCODE
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.geography import INSEE_CODE, fold
@@ -17,6 +18,13 @@ from onboarding.pathway.models import Commune, CommunePostcode, StaffUser
 CHUNK = 500
 
 # Columns both lists have.
+LAST_NAME = Column("last_name", "Nom", required=True, max_length=100,
+                   aliases=("nom de famille", "nom d'usage", "nom usage", "nom marital",
+                            "nom du demandeur"))  # fmt: skip
+FIRST_NAME = Column("first_name", "Prénom", required=True, max_length=100,
+                    aliases=("prénoms", "prénom du demandeur"))  # fmt: skip
+BIRTH_DATE = Column("birth_date", "Date de naissance", DATE,
+                    aliases=("née le", "né le", "date naiss"))  # fmt: skip
 PHONE = Column(
     "phone",
     "Téléphone",
@@ -44,7 +52,15 @@ def in_chunks(values: Iterable) -> Iterable[list]:
 
 class ListImport:
     """An import of a list of people, by a staff user (`None`: the command line, for every
-    département) on a day: admins and coordinators import, partners are refused."""
+    département) on a day: admins and coordinators import, partners are refused.
+
+    Each line is placed (its commune, within the user's départements), checked by the list's
+    own rules (`check`), refused when it names the same person as an earlier line, then the
+    accepted lines are compared with the database all at once (`decide`)."""
+
+    columns: Columns
+    # The refusal of a line that repeats an earlier one ({line}: the earlier line's number).
+    repeated: str
 
     def __init__(self, actor: StaffUser | None, *, today: date):
         if actor is not None and actor.is_read_only:
@@ -56,6 +72,40 @@ class ListImport:
         """Who a line is about, for the report: "Léa Martin"."""
         values = record.values
         return " ".join(str(values.get(k) or "") for k in ("first_name", "last_name")).strip()
+
+    def check(self, session: Session, values: dict, commune: Commune) -> tuple[object, list]:
+        """The line's payload and the keys that recognise its person; RuleViolation (French)
+        when the line is refused."""
+        raise NotImplementedError
+
+    def decide(self, session: Session, accepted: list[Planned]) -> None:
+        """Set each accepted line's status (and reason) against the database."""
+        raise NotImplementedError
+
+    def plan(self, session: Session, records: list[Record]) -> list[Planned]:
+        index = commune_index(session, records)
+        in_file = FirstSeen()
+        planned, accepted = [], []
+        for record in records:
+            report = LineReport(record.line, LineStatus.REFUSED, self.who(record))
+            planned.append(Planned(report))
+            commune, reason = place(index, record.values, self.actor)
+            if commune is None:
+                report.reason = reason
+                continue
+            try:
+                payload, keys = self.check(session, record.values, commune)
+            except RuleViolation as error:
+                report.reason = error.message
+                continue
+            earlier = in_file.earlier(keys, record.line)
+            if earlier is not None:
+                report.reason = self.repeated.format(line=earlier)
+                continue
+            planned[-1].payload = payload
+            accepted.append(planned[-1])
+        self.decide(session, accepted)
+        return planned
 
 
 def _typed(name: str | None, postcode: str | None) -> tuple[str, str]:

@@ -10,34 +10,30 @@ that importing the same file again changes nothing."""
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from onboarding.imports.columns import DATE, Column, Columns, Record
-from onboarding.imports.report import LineReport, LineStatus, Planned
+from onboarding.imports.columns import DATE, Column, Columns
+from onboarding.imports.report import LineStatus, Planned
 from onboarding.pathway import audit
-from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.geography import fold
 from onboarding.pathway.identifiers import phone_variants
 from onboarding.pathway.import_rules import (
+    BIRTH_DATE,
     COMMUNE,
     EMAIL,
+    FIRST_NAME,
+    LAST_NAME,
     PHONE,
     POSTCODE_COLUMN,
-    FirstSeen,
     ListImport,
-    commune_index,
     in_chunks,
-    place,
 )
 from onboarding.pathway.models import AuditAction, Candidate, ReferralSource
 from onboarding.pathway.referral import Referral, clean_referral, create_many_referred
 
 COLUMNS = Columns(
     (
-        Column("last_name", "Nom", required=True, max_length=100,
-               aliases=("nom de famille", "nom d'usage", "nom usage", "nom du demandeur")),
-        Column("first_name", "Prénom", required=True, max_length=100,
-               aliases=("prenoms", "prenom du demandeur")),
-        Column("birth_date", "Date de naissance", DATE,
-               aliases=("née le", "né le", "date naiss")),
+        LAST_NAME,
+        FIRST_NAME,
+        BIRTH_DATE,
         Column("france_travail_id", "Identifiant France Travail",
                aliases=("identifiant FT", "id FT", "identifiant Pôle emploi", "identifiant PE",
                         "identifiant", "IDE")),
@@ -77,6 +73,7 @@ class ReferralImport(ListImport):
     """Referrals from France Travail (job seekers), followed by the coordinator who imports."""
 
     columns = COLUMNS
+    repeated = "Même personne que la ligne {line} du fichier."
 
     def _referral(self, values: dict, commune_insee: str) -> Referral:
         referred_by = " — ".join(v for v in (values["agency"], values["adviser"]) if v) or None
@@ -95,33 +92,17 @@ class ReferralImport(ListImport):
             coordinator=self.actor if self.actor and not self.actor.is_admin else None,
         )
 
-    def plan(self, session: Session, records: list[Record]) -> list[Planned]:
-        index = commune_index(session, records)
-        in_file = FirstSeen()
-        planned, accepted = [], []
-        for record in records:
-            report = LineReport(record.line, LineStatus.REFUSED, self.who(record))
-            planned.append(Planned(report))
-            commune, reason = place(index, record.values, self.actor)
-            if commune is None:
-                report.reason = reason
-                continue
-            referral = self._referral(record.values, commune.insee_code)
-            try:
-                # Those already followed are matched below, all at once.
-                clean_referral(session, referral, today=self.today, check_identifier_taken=False)
-            except RuleViolation as error:
-                report.reason = error.message
-                continue
-            keys = _identity_keys(referral)
-            earlier = in_file.earlier([key for _, key in keys], record.line)
-            if earlier is not None:
-                report.reason = f"Même personne que la ligne {earlier} du fichier."
-                continue
-            planned[-1] = Planned(report, referral)
-            accepted.append((report, referral, keys))
-        followed = self._followed(session, [keys for _, _, keys in accepted])
-        for report, _referral, keys in accepted:
+    def check(self, session: Session, values: dict, commune) -> tuple[Referral, list]:
+        referral = self._referral(values, commune.insee_code)
+        # Those already followed are matched in `decide`, all at once.
+        clean_referral(session, referral, today=self.today, check_identifier_taken=False)
+        return referral, [key for _, key in _identity_keys(referral)]
+
+    def decide(self, session: Session, accepted: list[Planned]) -> None:
+        keys_by_line = [_identity_keys(item.payload) for item in accepted]
+        followed = self._followed(session, keys_by_line)
+        for item, keys in zip(accepted, keys_by_line, strict=True):
+            report = item.report
             match = next(((label, followed[key]) for label, key in keys if key in followed), None)
             if match is None:
                 report.status = LineStatus.CREATED
@@ -132,7 +113,6 @@ class ReferralImport(ListImport):
                 report.reason = f"fiche n° {candidate_id}, {label}."
             else:
                 report.reason = f"dans un autre département, {label}."
-        return planned
 
     def _followed(self, session: Session, keys_by_line: list[list]) -> dict[tuple, tuple]:
         """The people already followed under any of these keys: key → (id, département)."""

@@ -1,9 +1,10 @@
-"""Files as partners send them, written for the import tests."""
+"""Files as partners send them, written for the import tests, and what the tests read back."""
 
 import csv
 import io
 
 from openpyxl import Workbook
+from sqlalchemy import func, select
 
 CARER_HEADER = ["Nom", "Prénom", "Nom de naissance", "Date de naissance", "Numéro d'agrément",
                 "Date de décision", "Date d'expiration", "Capacité", "Commune", "Code postal",
@@ -52,3 +53,14 @@ def referral(**values) -> list:
             "Date d'orientation": "02/03/2026"}  # fmt: skip
     line.update(values)
     return [line[name] for name in REFERRAL_HEADER]
+
+
+def count_rows(session, model) -> int:
+    """Rows of that model in the database, as another transaction would read them."""
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def statuses(report) -> list[tuple]:
+    """Each line's number, status and reason."""
+    return [(line.line, line.status, line.reason) for line in report.lines]

@@ -5,7 +5,7 @@ refused line keeps the whole file out unless told to skip it."""
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from onboarding.imports.report import LineStatus
 from onboarding.imports.run import run_import
@@ -21,7 +21,7 @@ from onboarding.pathway.models import (
     Role,
 )
 from tests import builders
-from tests.imports.files import CARER_HEADER, carer, csv_file
+from tests.imports.files import CARER_HEADER, carer, count_rows, csv_file, statuses
 
 TODAY = builders.TODAY
 
@@ -29,15 +29,6 @@ TODAY = builders.TODAY
 def _import(session, rows, actor=None, **options):
     data = csv_file(CARER_HEADER, rows)
     return run_import(session, CarerImport(actor, today=TODAY), data, "liste.csv", **options)
-
-
-def _carers(session) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(Carer))
-
-
-def _statuses(report) -> list[tuple[int, LineStatus, str]]:
-    return [(line.line, line.status, line.reason) for line in report.lines]
 
 
 GOOD = [
@@ -67,7 +58,7 @@ def test_dry_run_reports_every_line_and_writes_nothing(session):
         carer(Nom="Tel", **{"Numéro d'agrément": "AG-33-0008", "Téléphone": "12"}),
     ]  # fmt: skip
     report = _import(session, rows)
-    assert _statuses(report) == [
+    assert statuses(report) == [
         (2, LineStatus.CREATED, ""),
         (3, LineStatus.CREATED, ""),
         (4, LineStatus.REFUSED, "Même assistante maternelle que la ligne 2 du fichier."),
@@ -86,7 +77,7 @@ def test_dry_run_reports_every_line_and_writes_nothing(session):
     ]  # fmt: skip
     assert report.summary() == "10 lignes : 2 créées, 8 refusées."
     assert report.applied is False
-    assert _carers(session) == 1
+    assert count_rows(session, Carer) == 1
 
 
 def test_a_refused_line_keeps_the_whole_file_out(session):
@@ -95,7 +86,7 @@ def test_a_refused_line_keeps_the_whole_file_out(session):
     assert report.refused == 1
     assert report.outcome().startswith("Rien n'a été écrit")
     session.rollback()
-    assert _carers(session) == 0
+    assert count_rows(session, Carer) == 0
 
 
 def test_wet_run_creates_unpublished_carers_then_the_same_list_changes_nothing(session):
@@ -126,7 +117,7 @@ def test_wet_run_creates_unpublished_carers_then_the_same_list_changes_nothing(s
     session.commit()
     assert [line.status for line in again.lines] == [LineStatus.UNCHANGED] * 2
     assert again.created == []
-    assert _carers(session) == 2
+    assert count_rows(session, Carer) == 2
 
 
 def test_a_new_list_updates_the_agrement_and_only_fills_missing_contacts(session):
@@ -140,7 +131,7 @@ def test_a_new_list_updates_the_agrement_and_only_fills_missing_contacts(session
     ]  # fmt: skip
     report = _import(session, changed, wet_run=True)
     session.commit()
-    assert _statuses(report) == [
+    assert statuses(report) == [
         (2, LineStatus.UPDATED, "Mis à jour : nom de naissance, date d'expiration, capacité."),
         (3, LineStatus.UPDATED, "Mis à jour : e-mail."),
     ]
@@ -172,14 +163,14 @@ def test_a_carer_from_the_pathway_keeps_her_decisions_and_gains_her_number(sessi
     session.commit()
     report = _import(session, [carer(**{"Capacité": "1"})], wet_run=True)
     session.commit()
-    assert _statuses(report) == [
+    assert statuses(report) == [
         (2, LineStatus.UPDATED, "Mis à jour : numéro d'agrément, adresse, téléphone, e-mail.")
     ]
     assert candidate.carer.agrement_number == "AG-33-0001"
     assert candidate.carer.email == "sandrine@example.org"  # she had none
     assert candidate.carer.agrement_capacity == 4  # her decision's, not the list's
     again = _import(session, [carer(**{"Capacité": "1"})])
-    assert _statuses(again) == [
+    assert statuses(again) == [
         (2, LineStatus.UNCHANGED, "Issue du parcours : ses décisions font foi.")]  # fmt: skip
 
 
@@ -188,7 +179,7 @@ def test_skip_refused_writes_the_other_lines(session):
     session.commit()
     assert report.applied
     assert report.outcome().startswith("Import effectué ; les lignes")
-    assert _carers(session) == 2
+    assert count_rows(session, Carer) == 2
 
 
 def test_a_coordinator_imports_only_in_her_departements(session):
@@ -198,7 +189,7 @@ def test_a_coordinator_imports_only_in_her_departements(session):
     report = _import(session, [carer(), carer(Nom="Faure", Prénom="Isabelle",
                      **{"Numéro d'agrément": "AG-24-1", "Commune": "Périgueux",
                         "Code postal": ""})], actor=coordinator)  # fmt: skip
-    assert _statuses(report) == [
+    assert statuses(report) == [
         (2, LineStatus.REFUSED, "Bordeaux est dans le département 33, hors de vos départements "
                                 "(24)."),
         (3, LineStatus.CREATED, ""),

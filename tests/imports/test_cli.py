@@ -2,22 +2,17 @@
 fails (exit 1) when a line is refused, --wet-run to write, --skip-refused, --as EMAIL for one
 staff user's départements."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from onboarding.pathway.models import AuditLog, Candidate, Carer, Role
 from tests import builders
-from tests.imports.files import CARER_HEADER, REFERRAL_HEADER, carer, csv_file, referral
+from tests.imports.files import CARER_HEADER, REFERRAL_HEADER, carer, count_rows, csv_file, referral
 
 
 def _file(tmp_path, header, rows, name="liste.csv"):
     path = tmp_path / name
     path.write_bytes(csv_file(header, rows))
     return str(path)
-
-
-def _count(session, model) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def test_dry_run_then_wet_run_of_the_carers_list(runner, session, tmp_path):
@@ -30,7 +25,7 @@ def test_dry_run_then_wet_run_of_the_carers_list(runner, session, tmp_path):
         "Essai à blanc : rien n'a été écrit.",
         "Relancez avec --wet-run pour importer.",
     ]
-    assert _count(session, Carer) == 0
+    assert count_rows(session, Carer) == 0
 
     wet = runner.invoke(args=["import-carers", path, "--wet-run"])
     assert wet.exit_code == 0, wet.output
@@ -42,7 +37,7 @@ def test_dry_run_then_wet_run_of_the_carers_list(runner, session, tmp_path):
     ]
     again = runner.invoke(args=["import-carers", path, "--wet-run"])
     assert "Ligne 2 — Sandrine Lacoste : inchangée" in again.output
-    assert _count(session, Carer) == 1
+    assert count_rows(session, Carer) == 1
 
 
 def test_a_refused_line_fails_the_dry_run_and_writes_nothing(runner, session, tmp_path):
@@ -56,11 +51,11 @@ def test_a_refused_line_fails_the_dry_run_and_writes_nothing(runner, session, tm
     wet = runner.invoke(args=["import-referrals", path, "--wet-run"])
     assert wet.exit_code == 1
     assert "Rien n'a été écrit : des lignes sont refusées." in wet.output
-    assert _count(session, Candidate) == 0
+    assert count_rows(session, Candidate) == 0
     skipped = runner.invoke(args=["import-referrals", path, "--wet-run", "--skip-refused"])
     assert skipped.exit_code == 0, skipped.output
     assert "Import effectué ; les lignes refusées ont été ignorées." in skipped.output
-    assert _count(session, Candidate) == 1
+    assert count_rows(session, Candidate) == 1
 
 
 def test_as_a_coordinator(runner, session, tmp_path):
@@ -77,8 +72,8 @@ def test_as_a_coordinator(runner, session, tmp_path):
     unknown = runner.invoke(args=["import-referrals", path, "--as", "nobody@example.org"])
     assert unknown.exit_code == 1
     assert "aucun compte n'a l'adresse nobody@example.org" in unknown.output
-    assert _count(session, Candidate) == 0
-    assert _count(session, AuditLog) == 0
+    assert count_rows(session, Candidate) == 0
+    assert count_rows(session, AuditLog) == 0
 
 
 def test_a_file_that_cannot_be_imported(runner, session, tmp_path):
@@ -93,4 +88,4 @@ def test_a_file_that_cannot_be_imported(runner, session, tmp_path):
     assert "Colonnes manquantes : Date de décision, Capacité, Commune ou Code postal." in (
         result.output
     )
-    assert _count(session, Carer) == 0
+    assert count_rows(session, Carer) == 0

@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -14,7 +14,7 @@ from onboarding.imports.reading import MAX_BYTES
 from onboarding.pathway.models import AuditAction, AuditLog, Candidate, Carer, ImportUpload
 from tests.admin.conftest import Panel, text
 from tests.admin.test_french import english_words, problems
-from tests.imports.files import CARER_HEADER, REFERRAL_HEADER, carer, csv_file, referral
+from tests.imports.files import CARER_HEADER, REFERRAL_HEADER, carer, count_rows, csv_file, referral
 
 URL = "/admin/imports/"
 
@@ -22,11 +22,6 @@ URL = "/admin/imports/"
 @pytest.fixture
 def panel(client, auth) -> Panel:
     return Panel(client, auth)
-
-
-def _count(session, model) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def _upload(panel, data: bytes, kind="carers", filename="liste.csv"):
@@ -59,24 +54,24 @@ def test_check_then_confirm_a_carers_list(panel, admin_user, session):
     assert "Même assistante maternelle que la ligne 2 du fichier." in page
     assert "Essai à blanc : rien n'a été écrit." in page
     assert problems(response.get_data(as_text=True), english_words()) == []
-    assert _count(session, Carer) == 0
+    assert count_rows(session, Carer) == 0
     token = _token(page)
 
     refused = text(panel.post(URL + "appliquer", {"jeton": token}))
     assert "Rien n'a été écrit : des lignes sont refusées." in refused
-    assert _count(session, Carer) == 0
+    assert count_rows(session, Carer) == 0
     assert _token(refused) == token  # kept, to skip the refused line next
 
     done = panel.post(URL + "appliquer", {"jeton": token, "ignorer_refusees": "1"})
     assert done.status_code == 200
     assert "Import effectué ; les lignes refusées ont été ignorées." in text(done)
-    assert _count(session, Carer) == 1
-    assert _count(session, ImportUpload) == 0  # applied: the kept file is gone
+    assert count_rows(session, Carer) == 1
+    assert count_rows(session, ImportUpload) == 0  # applied: the kept file is gone
     entry = session.scalar(select(AuditLog).where(AuditLog.object_type == "carer"))
     assert (entry.action, entry.actor_id) == (AuditAction.IMPORT_CREATE.value, admin_user.id)
     again = panel.post(URL + "appliquer", {"jeton": token, "ignorer_refusees": "1"})
     assert again.status_code == 302
-    assert _count(session, Carer) == 1
+    assert count_rows(session, Carer) == 1
 
 
 def test_a_coordinator_imports_referrals_of_her_departements(panel, coordinator_33, session):
@@ -88,7 +83,7 @@ def test_a_coordinator_imports_referrals_of_her_departements(panel, coordinator_
     panel.post(URL + "appliquer", {"jeton": _token(page), "ignorer_refusees": "1"})
     lea = session.scalar(select(Candidate))
     assert (lea.last_name, lea.coordinator_id) == ("Martin", coordinator_33.id)
-    assert _count(session, Candidate) == 1
+    assert count_rows(session, Candidate) == 1
 
 
 @pytest.mark.parametrize(
@@ -108,7 +103,7 @@ def test_bad_files_are_refused_in_french_and_nothing_is_kept(
     assert response.status_code == 400
     assert message in text(response)
     assert "Rien n'a été écrit." in text(response)
-    assert _count(session, ImportUpload) == 0
+    assert count_rows(session, ImportUpload) == 0
 
 
 def test_no_file_or_no_kind(panel, admin_user):
@@ -128,7 +123,7 @@ def test_the_kept_file_is_its_owners_alone(panel, admin_user, coordinator_33, se
     panel.sign_in(admin_user)
     response = panel.post(URL + "appliquer", {"jeton": token})
     assert response.status_code == 302
-    assert _count(session, Carer) == 0
+    assert count_rows(session, Carer) == 0
 
 
 def test_who_may_import(panel, client, partner_33, session):
@@ -136,7 +131,7 @@ def test_who_may_import(panel, client, partner_33, session):
     panel.sign_in(partner_33)
     assert panel.get(URL).status_code == 403
     assert _upload(panel, csv_file(CARER_HEADER, [carer()])).status_code == 403
-    assert _count(session, ImportUpload) == 0
+    assert count_rows(session, ImportUpload) == 0
 
 
 def test_the_form_needs_its_csrf_token(client, auth, admin_user, session):
@@ -144,4 +139,4 @@ def test_the_form_needs_its_csrf_token(client, auth, admin_user, session):
     data = {"type": "carers", "fichier": (io.BytesIO(csv_file(CARER_HEADER, [carer()])), "l.csv")}
     response = client.post(URL + "verifier", data=data)
     assert response.status_code == 400
-    assert _count(session, ImportUpload) == 0
+    assert count_rows(session, ImportUpload) == 0

@@ -21,7 +21,7 @@ from onboarding.pathway.models import (
 )
 from onboarding.pathway.referral_import import ReferralImport
 from tests import builders
-from tests.imports.files import REFERRAL_HEADER, csv_file, referral, xlsx_file
+from tests.imports.files import REFERRAL_HEADER, count_rows, csv_file, referral, statuses, xlsx_file
 
 TODAY = builders.TODAY
 
@@ -29,15 +29,6 @@ TODAY = builders.TODAY
 def _import(session, rows, actor=None, **options):
     data = csv_file(REFERRAL_HEADER, rows)
     return run_import(session, ReferralImport(actor, today=TODAY), data, "export.csv", **options)
-
-
-def _candidates(session) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(Candidate))
-
-
-def _statuses(report):
-    return [(line.line, line.status, line.reason) for line in report.lines]
 
 
 GOOD = [
@@ -81,7 +72,7 @@ def test_dry_run_reports_created_matched_and_refused_lines(session):
     ]  # fmt: skip
     report = _import(session, rows)
     followed_id = followed.id
-    assert _statuses(report) == [
+    assert statuses(report) == [
         (2, LineStatus.CREATED, ""),
         (3, LineStatus.CREATED, ""),
         (4, LineStatus.REFUSED, "Même personne que la ligne 2 du fichier."),
@@ -99,7 +90,7 @@ def test_dry_run_reports_created_matched_and_refused_lines(session):
                                  "JJ/MM/AAAA (ex. 01/12/2026)."),
     ]  # fmt: skip
     assert report.summary() == "13 lignes : 2 créées, 3 déjà suivies, 8 refusées."
-    assert _candidates(session) == 1
+    assert count_rows(session, Candidate) == 1
 
 
 def test_a_refused_line_keeps_the_whole_file_out(session):
@@ -107,7 +98,7 @@ def test_a_refused_line_keeps_the_whole_file_out(session):
     report = _import(session, rows, wet_run=True)
     assert report.applied is False
     session.rollback()
-    assert _candidates(session) == 0
+    assert count_rows(session, Candidate) == 0
 
 
 def test_wet_run_refers_the_people_then_the_same_file_changes_nothing(session):
@@ -133,7 +124,7 @@ def test_wet_run_refers_the_people_then_the_same_file_changes_nothing(session):
     again = _import(session, GOOD, wet_run=True)
     session.commit()
     assert [line.status for line in again.lines] == [LineStatus.MATCHED] * 2
-    assert _candidates(session) == 2
+    assert count_rows(session, Candidate) == 2
 
 
 def test_xlsx_export_with_excel_dates(session):
@@ -144,7 +135,7 @@ def test_xlsx_export_with_excel_dates(session):
     report = run_import(session, ReferralImport(None, today=TODAY), data, "export.xlsx",
                         wet_run=True)  # fmt: skip
     session.commit()
-    assert _statuses(report) == [(2, LineStatus.CREATED, "")]
+    assert statuses(report) == [(2, LineStatus.CREATED, "")]
     assert report.created[0].referred_on == date(2026, 3, 2)
     assert report.created[0].birth_date == date(1991, 5, 12)
 
@@ -164,7 +155,7 @@ def test_a_coordinator_imports_into_her_departements_and_follows_them(session):
     ]  # fmt: skip
     report = _import(session, rows, actor=coordinator, wet_run=True, skip_refused=True)
     session.commit()
-    assert _statuses(report)[2:] == [
+    assert statuses(report)[2:] == [
         (4, LineStatus.REFUSED, "Périgueux est dans le département 24, hors de vos "
                                 "départements (33)."),
         # Followed elsewhere: matched, without naming a record she may not open.

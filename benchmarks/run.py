@@ -28,10 +28,24 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-FULL = {"candidates": 100_000, "carers": 250_000, "runs": 15, "searches": 100, "send": 20_000}
+FULL = {
+    "candidates": 100_000,
+    "carers": 250_000,
+    "runs": 15,
+    "searches": 100,
+    "send": 20_000,
+    "import": 10_000,
+}
 # Benchmarks whose database is built anew each run (the others' populations are kept).
-MADE_ANEW = {"documents", "campaign"}
-SMALL = {"candidates": 2_000, "carers": 5_000, "runs": 5, "searches": 20, "send": 1_000}
+MADE_ANEW = {"documents", "campaign", "referral_import"}
+SMALL = {
+    "candidates": 2_000,
+    "carers": 5_000,
+    "runs": 5,
+    "searches": 20,
+    "send": 1_000,
+    "import": 500,
+}
 
 
 def plan(sizes: dict) -> list[tuple[str, str, list[str]]]:
@@ -44,6 +58,7 @@ def plan(sizes: dict) -> list[tuple[str, str, list[str]]]:
          ["--carers", str(sizes["carers"]), "--searches", str(sizes["searches"])]),
         ("documents", "documents", ["--runs", str(sizes["runs"])]),
         ("campaign", "campaign", ["--carers", str(sizes["carers"]), "--send", str(sizes["send"])]),
+        ("referral_import", "imports", ["--lines", str(sizes["import"])]),
     ]  # fmt: skip
 
 
@@ -115,7 +130,7 @@ def main() -> None:
                 url = postgresql_database(
                     os.environ["BENCH_DATABASE_URL"],
                     database,
-                    anew=name in {"documents", "campaign"},
+                    anew=name in MADE_ANEW,
                 )
             print(f"\n=== {name} on {backend} ===", flush=True)
             figures = workdir / f"{name}-{backend}.json"

@@ -252,6 +252,10 @@ def recompute_deadlines_command():
 
 
 def init_app(app: Flask) -> None:
+    from onboarding.imports.cli import import_carers_command, import_referrals_command
+
+    app.cli.add_command(import_carers_command)
+    app.cli.add_command(import_referrals_command)
     app.cli.add_command(send_due_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)

@@ -23,6 +23,7 @@ def init_admin(app: Flask) -> Admin:
     from onboarding.admin.views.activities import ActivityView
     from onboarding.admin.views.candidates import CandidateView
     from onboarding.admin.views.carers import CarerView, ContactRequestView, VacancyView
+    from onboarding.admin.views.imports import ImportView
     from onboarding.admin.views.indicators import IndicatorsView
     from onboarding.admin.views.mams import MamView
     from onboarding.admin.views.messages import OutboxView
@@ -61,6 +62,7 @@ def init_admin(app: Flask) -> Admin:
         PreRegistrationView(
             name="Demandes à qualifier", endpoint="pre_registrations", url="preinscriptions"
         ),
+        ImportView(name="Importer", endpoint="imports", url="imports"),
     ):
         admin.add_view(view)
     app.extensions["onboarding_admin"] = admin

@@ -45,6 +45,7 @@ LABELS = {
     "passed": "Réussie", "completed_on": "Achevée le", "provider": "Organisme de formation",
     # carers, places, parents' requests
     "carer": "Assistante maternelle", "source": "Origine", "agrement_on": "Agréée le",
+    "agrement_number": "Numéro d'agrément", "birth_name": "Nom de naissance", "mam_label": "MAM",
     "agrement_capacity": "Enfants agréés", "presentation": "Présentation",
     "is_published": "Publiée", "publication_consent_at": "Consentement à la publication le",
     "publication_consent_version": "Version du consentement à la publication",

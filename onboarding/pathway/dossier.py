@@ -2,10 +2,20 @@
 
 from datetime import date
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import Candidate, DossierItem, DossierItemKind, DossierItemStatus
+
+
+def create_checklists(session: Session, candidate_ids: list[int]) -> None:
+    """The checklist of many candidates just created (an import), in one statement."""
+    rows = [
+        {"candidate_id": id_, "kind": kind} for id_ in candidate_ids for kind in DossierItemKind
+    ]
+    if rows:
+        session.execute(insert(DossierItem), rows)
 
 
 def create_checklist(session: Session, candidate: Candidate) -> list[DossierItem]:

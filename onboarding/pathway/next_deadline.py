@@ -111,7 +111,15 @@ def recompute(
         for start in range(0, len(ids), _CHUNK):
             chunk = _load(session, ids[start : start + _CHUNK], rule_columns_only=rule_columns_only)
             values = compute(chunk)
-            _write(session.connection(), values)
+            if rule_columns_only:
+                _write(session.connection(), values)
+            else:
+                # A row whose deadline stays the same is not rewritten (an import's new
+                # candidates, thousands at a time, mostly have none).
+                _write(session.connection(), {
+                    c.id: values[c.id] for c in chunk
+                    if (c.next_deadline_on, c.next_deadline) != values[c.id]
+                })  # fmt: skip
             for candidate in chunk:
                 due, code = values[candidate.id]
                 set_committed_value(candidate, "next_deadline_on", due)

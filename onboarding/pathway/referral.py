@@ -7,7 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from onboarding.pathway.dossier import create_checklist
+from onboarding.pathway.dossier import create_checklist, create_checklists
 from onboarding.pathway.errors import DuplicateError, RuleViolation
 from onboarding.pathway.identifiers import (
     is_france_travail_id,
@@ -57,10 +57,26 @@ def clean_names(data, missing: str) -> None:
         setattr(data, field, value)
 
 
+def normalize_phone_number(raw: str) -> str:
+    number = normalize_phone(raw)
+    if not is_phone(number):
+        raise RuleViolation(
+            "Le numéro de téléphone n'est pas valide (ex. 06 12 34 56 78).", field="phone"
+        )
+    return number
+
+
 def clean_referral(
-    session: Session, referral: Referral, *, today: date, current: Candidate | None = None
+    session: Session,
+    referral: Referral,
+    *,
+    today: date,
+    current: Candidate | None = None,
+    check_identifier_taken: bool = True,
 ) -> Referral:
-    """Check and normalise what was typed; `current` is the candidate being edited, if any."""
+    """Check and normalise what was typed; `current` is the candidate being edited, if any.
+    An import, which looks for the people already followed in bulk, asks for no
+    `check_identifier_taken`."""
     clean_names(referral, "Le prénom et le nom sont obligatoires.")
     if session.get(Commune, referral.commune_insee) is None:
         raise RuleViolation("Commune inconnue.", field="commune_insee")
@@ -87,17 +103,10 @@ def clean_referral(
     else:
         referral.france_travail_id = None
     referral.email = normalize_email(referral.email) if referral.email else None
-    if referral.phone:
-        referral.phone = normalize_phone(referral.phone)
-        if not is_phone(referral.phone):
-            raise RuleViolation(
-                "Le numéro de téléphone n'est pas valide (ex. 06 12 34 56 78).", field="phone"
-            )
-    else:
-        referral.phone = None
+    referral.phone = normalize_phone_number(referral.phone) if referral.phone else None
     if referral.requested_capacity is not None and not 1 <= referral.requested_capacity <= 4:
         raise RuleViolation("Le nombre d'enfants demandé va de 1 à 4.", field="requested_capacity")
-    if referral.france_travail_id:
+    if referral.france_travail_id and check_identifier_taken:
         same_id = select(Candidate.id).where(
             Candidate.france_travail_id == referral.france_travail_id
         )
@@ -112,9 +121,24 @@ def clean_referral(
 
 
 def refer_candidate(session: Session, referral: Referral, *, today: date) -> Candidate:
-    referral = clean_referral(session, referral, today=today)
+    candidate = create_referred(session, clean_referral(session, referral, today=today))
+    session.flush()
+    return candidate
+
+
+def create_referred(session: Session, referral: Referral) -> Candidate:
+    """The candidate of a referral already cleaned (`clean_referral`), with her checklist."""
     candidate = Candidate(**referral.__dict__)
     session.add(candidate)
     create_checklist(session, candidate)
-    session.flush()
     return candidate
+
+
+def create_many_referred(session: Session, referrals: list[Referral]) -> list[Candidate]:
+    """The candidates of many cleaned referrals (an import), flushed, their checklists written in
+    one statement."""
+    candidates = [Candidate(**referral.__dict__) for referral in referrals]
+    session.add_all(candidates)
+    session.flush()
+    create_checklists(session, [candidate.id for candidate in candidates])
+    return candidates

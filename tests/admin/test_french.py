@@ -234,6 +234,7 @@ def _pages(app, session):
     )
     yield "/admin/territoires/"
     yield "/admin/territoires/parcours/?type=region&code=75"
+    yield "/admin/imports/"
 
 
 def test_every_panel_page_reads_in_french(panel, every_model, app, session):

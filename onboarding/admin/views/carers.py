@@ -124,8 +124,11 @@ class CarerView(CarerInvitationMixin, StaffModelView):
         "bonus_requested_on": "Prime d'installation demandée le",
         "bonus_paid_on": "Prime d'installation versée le",
         "mam": "Maison d'assistants maternels (MAM)",
+        "source": "Origine", "agrement_number": "Numéro d'agrément",
+        "birth_name": "Nom de naissance", "birth_date": "Date de naissance", "mam_label": "MAM",
     }  # fmt: skip
-    column_details_list = ("last_name", "first_name", "commune", "email", "phone", "address",
+    column_details_list = ("last_name", "first_name", "birth_name", "birth_date", "source",
+                           "agrement_number", "mam_label", "commune", "email", "phone", "address",
                            "agrement_capacity", "agrement_on", "is_published", "presentation",
                            "show_address", "show_email", "show_phone", "last_confirmed_on",
                            "vacancies", "agrement_expires_on", "first_child_on",
@@ -142,7 +145,7 @@ class CarerView(CarerInvitationMixin, StaffModelView):
         "mam": _mam,
     }
     column_formatters_export = {"vacancies": lambda v, c, m, n: len(m.vacancies)}
-    column_searchable_list = ("last_name", "first_name")
+    column_searchable_list = ("last_name", "first_name", "agrement_number")
     column_filters = [
         FilterEqual(Carer.department_code, "Département"),
         FilterEqual(Carer.is_published, "Publiée", options=[("1", "oui"), ("0", "non")]),

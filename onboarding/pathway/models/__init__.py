@@ -34,6 +34,7 @@ from onboarding.pathway.models.carers import (
     ContactRequest,
     Vacancy,
 )
+from onboarding.pathway.models.imports import ImportKind, ImportUpload
 from onboarding.pathway.models.intake import PreRegistration, PreRegistrationStatus, Situation
 from onboarding.pathway.models.logs import AppendOnlyError, AuditAction, AuditLog, TransitionLog
 from onboarding.pathway.models.mam import Mam
@@ -79,6 +80,8 @@ __all__ = [
     "Enrollment",
     "ImmersionConvention",
     "ImmersionPurpose",
+    "ImportKind",
+    "ImportUpload",
     "Mam",
     "MessageKind",
     "MessageStatus",

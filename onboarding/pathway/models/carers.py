@@ -73,6 +73,13 @@ class Carer(Model):
     )
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
+    # Known for carers imported from a PMI's or an RPE's list, which an import matches on.
+    birth_name: Mapped[str | None] = mapped_column(String(100))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    # The département's number for her agrément; one carer each, when known.
+    agrement_number: Mapped[str | None] = mapped_column(String(30), unique=True)
+    # The MAM she works in, as the imported list names it.
+    mam_label: Mapped[str | None] = mapped_column(String(120))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(200))

@@ -81,6 +81,8 @@ class AuditAction(Choice):
     RPE_MANDATE = ("rpe_mandate", "Accord donné au Relais Petite Enfance")
     RPE_MANDATE_WITHDRAWN = ("rpe_mandate_withdrawn", "Accord au Relais Petite Enfance retiré")
     CARER_INVITE = ("carer_invite", "Invitation de l'assistante maternelle à son espace")
+    IMPORT_CREATE = ("import_create", "Création par import d'un fichier")
+    IMPORT_UPDATE = ("import_update", "Modification par import d'un fichier")
 
     @classmethod
     def label_of(cls, value: str) -> str:

@@ -80,9 +80,12 @@ def import_carers_command(path, wet_run, skip_refused, as_email):
                          as_email=as_email)  # fmt: skip
     if report.created:
         ids = ", ".join(str(carer.id) for carer in report.created)
+        by_email = sum(1 for carer in report.created if carer.email)
         click.echo(
-            f"{len(report.created)} assistante(s) maternelle(s) créée(s), à inviter à ouvrir "
-            f"leur espace : fiches n° {ids}."
+            f"{len(report.created)} assistante(s) maternelle(s) créée(s) (fiches n° {ids}) : "
+            f"{by_email} invitée(s) par e-mail à ouvrir leur espace ; les autres, sans e-mail, "
+            "reçoivent une lettre à imprimer depuis la liste des assistantes maternelles "
+            "(filtre « jamais invitée »)."
         )
 
 

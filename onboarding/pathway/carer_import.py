@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from onboarding.imports.columns import DATE, INTEGER, Column, Columns
 from onboarding.imports.report import LineStatus, Planned
-from onboarding.pathway import audit
+from onboarding.pathway import audit, clock, invitations
+from onboarding.pathway import mam as mams
 from onboarding.pathway.deadlines import agrement_expiry
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.geography import fold
@@ -257,6 +258,17 @@ class CarerImport(ListImport):
         audit.record_many(session, actor=self.actor, action=AuditAction.IMPORT_CREATE,
                           object_type="carer", object_ids=[carer.id for carer in created],
                           fields=[*DECIDED, *CONTACT])  # fmt: skip
+        # Invited to open her space and publish, in the import's transaction: by email when the
+        # list gives one; the others' letters are printed from the carers' list ("jamais
+        # invitée").
+        now = clock.now()
+        for carer in created:
+            if carer.email:
+                invitations.invite_by_email(session, carer, now=now, by=self.actor)
+        # The MAM the list names, when the département has it on record.
+        updated = [item.payload["carer"] for item in planned if "carer" in item.payload]
+        for carer in [*created, *updated]:
+            mams.join_named(session, carer, actor=self.actor)
         return created
 
     def _audit(self, session: Session, action: AuditAction, carer: Carer, fields: list) -> None:

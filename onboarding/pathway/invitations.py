@@ -24,6 +24,26 @@ def has_access(carer: Carer) -> bool:
     return carer.access_issued_at is not None or carer.candidate_id is not None
 
 
+def _record(session: Session, carer: Carer, *, now: datetime, by: StaffUser | None) -> None:
+    if carer.withdrawn_on is not None:
+        raise RuleViolation("Elle n'est plus assistante maternelle : pas d'invitation.")
+    carer.invited_at = now
+    audit.record(
+        session, actor=by, action=AuditAction.CARER_INVITE, object_type="Carer",
+        object_id=carer.id, fields=["invited_at"],
+    )  # fmt: skip
+
+
+def invite_by_email(
+    session: Session, carer: Carer, *, now: datetime, by: StaffUser | None = None
+) -> None:
+    """Queue her invitation by email (her link is issued when it leaves). Not committed."""
+    if not carer.email:
+        raise RuleViolation("Elle n'a pas d'adresse e-mail : imprimez son invitation.")
+    _record(session, carer, now=now, by=by)
+    notifications.carer_link_sent(session, carer)
+
+
 def invite_carer(
     session: Session,
     carer: Carer,
@@ -35,14 +55,8 @@ def invite_carer(
 ) -> Invitation:
     """Invite her: by email when she has one (unless a `letter` is asked), else a letter whose
     link is issued now. Not committed; audited with who invited her."""
-    if carer.withdrawn_on is not None:
-        raise RuleViolation("Elle n'est plus assistante maternelle : pas d'invitation.")
-    carer.invited_at = now
-    audit.record(
-        session, actor=by, action=AuditAction.CARER_INVITE, object_type="Carer",
-        object_id=carer.id, fields=["invited_at"],
-    )  # fmt: skip
     if carer.email and not letter:
-        notifications.carer_link_sent(session, carer)
+        invite_by_email(session, carer, now=now, by=by)
         return Invitation("email")
+    _record(session, carer, now=now, by=by)
     return Invitation("letter", access.issue_link(carer, secret_key=secret_key, now=now))

@@ -7,10 +7,12 @@ most 6 carers, and the sum of their agrément capacities (children at the same t
 most 20. That 4 at most work at once is for their own timetable.
 """
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import audit
 from onboarding.pathway.errors import RuleViolation
+from onboarding.pathway.geography import fold
 from onboarding.pathway.models import AuditAction, Carer, Mam, StaffUser
 
 MAX_CARERS = 6
@@ -60,3 +62,23 @@ def leave(session: Session, carer: Carer, *, actor: StaffUser | None) -> None:
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.MAM_LEAVE, object_type="Carer",
                  object_id=carer.id, fields=["mam_id"])  # fmt: skip
+
+
+def named(session: Session, department_code: str, name: str) -> Mam | None:
+    """The MAM of the département called `name` (case, accents and punctuation aside), if one."""
+    wanted = fold(name)
+    mams = session.scalars(select(Mam).where(Mam.department_code == department_code))
+    return next((mam for mam in mams if fold(mam.name) == wanted), None)
+
+
+def join_named(session: Session, carer: Carer, *, actor: StaffUser | None) -> Mam | None:
+    """She joins the MAM an imported list names (`carer.mam_label`) when the département has
+    it and the law allows; otherwise nothing changes, and her page shows the name the list gave
+    for a coordinator to create the MAM or settle the refusal."""
+    if not carer.mam_label or carer.mam_id is not None:
+        return None
+    mam = named(session, carer.department_code, carer.mam_label)
+    if mam is None or refusal_to_join(mam, carer):
+        return None
+    join(session, mam, carer, actor=actor)
+    return mam

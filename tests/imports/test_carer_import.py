@@ -18,6 +18,7 @@ from onboarding.pathway.models import (
     CandidateStatus,
     Carer,
     CarerSource,
+    Mam,
     Role,
 )
 from tests import builders
@@ -196,3 +197,28 @@ def test_a_coordinator_imports_only_in_her_departements(session):
     ]  # fmt: skip
     with pytest.raises(RuleViolation, match="partenaire"):
         CarerImport(partner, today=TODAY)
+
+
+def test_the_mam_the_list_names_is_joined_when_the_departement_has_it(session):
+    mam = Mam(name="Les petits pas", address="4 rue des Écoles", commune_insee=builders.BORDEAUX)
+    session.add(mam)
+    session.commit()
+    rows = [
+        *GOOD,
+        carer(Nom="Roux", Prénom="Inès", **{"Numéro d'agrément": "AG-33-0003",
+              "Date de naissance": "05/05/1985", "MAM": "La Ribambelle"}),
+    ]  # fmt: skip
+    report = _import(session, rows, wet_run=True)
+    session.commit()
+
+    assert report.applied
+    nadia, ines = (
+        session.scalar(select(Carer).where(Carer.last_name == n)) for n in ("Moreau", "Roux")
+    )
+    # Named with other case and accents, in the same département: she works there now.
+    assert nadia.mam_id == mam.id
+    assert session.scalar(
+        select(AuditLog).where(AuditLog.action == AuditAction.MAM_JOIN.value)
+    ).object_id == str(nadia.id)
+    # A MAM the département has not recorded: the list's name stays on her page, unlinked.
+    assert (ines.mam_id, ines.mam_label) == (None, "La Ribambelle")

@@ -4,7 +4,15 @@ staff user's départements."""
 
 from sqlalchemy import select
 
-from onboarding.pathway.models import AuditLog, Candidate, Carer, Role
+from onboarding.pathway.models import (
+    AuditLog,
+    Candidate,
+    Carer,
+    Channel,
+    MessageKind,
+    OutboxMessage,
+    Role,
+)
 from tests import builders
 from tests.imports.files import CARER_HEADER, REFERRAL_HEADER, carer, count_rows, csv_file, referral
 
@@ -16,12 +24,15 @@ def _file(tmp_path, header, rows, name="liste.csv"):
 
 
 def test_dry_run_then_wet_run_of_the_carers_list(runner, session, tmp_path):
-    path = _file(tmp_path, CARER_HEADER, [carer()])
+    path = _file(tmp_path, CARER_HEADER, [carer(), carer(**{
+        "Nom": "Ferrand", "Prénom": "Odile", "Numéro d'agrément": "AG-33-0002",
+        "Date de naissance": "02/03/1975", "E-mail": ""})])  # fmt: skip
     dry = runner.invoke(args=["import-carers", path])
     assert dry.exit_code == 0, dry.output
     assert dry.output.splitlines() == [
         "Ligne 2 — Sandrine Lacoste : créée",
-        "1 ligne : 1 créée.",
+        "Ligne 3 — Odile Ferrand : créée",
+        "2 lignes : 2 créées.",
         "Essai à blanc : rien n'a été écrit.",
         "Relancez avec --wet-run pour importer.",
     ]
@@ -29,15 +40,25 @@ def test_dry_run_then_wet_run_of_the_carers_list(runner, session, tmp_path):
 
     wet = runner.invoke(args=["import-carers", path, "--wet-run"])
     assert wet.exit_code == 0, wet.output
-    carer_id = session.scalar(select(Carer.id))
+    sandrine, odile = session.scalars(select(Carer).order_by(Carer.id)).all()
     assert wet.output.splitlines()[-2:] == [
         "Import effectué.",
-        f"1 assistante(s) maternelle(s) créée(s), à inviter à ouvrir leur espace : "
-        f"fiches n° {carer_id}.",
+        f"2 assistante(s) maternelle(s) créée(s) (fiches n° {sandrine.id}, {odile.id}) : "
+        "1 invitée(s) par e-mail à ouvrir leur espace ; les autres, sans e-mail, reçoivent une "
+        "lettre à imprimer depuis la liste des assistantes maternelles (filtre « jamais "
+        "invitée »).",
     ]
+    # Invited in the import's transaction: her email is queued; the other awaits her letter.
+    invitations = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == MessageKind.CARER_LINK)
+    ).all()
+    assert [(m.subject_id, m.channel) for m in invitations] == [(sandrine.id, Channel.EMAIL)]
+    assert sandrine.invited_at is not None
+    assert odile.invited_at is None
     again = runner.invoke(args=["import-carers", path, "--wet-run"])
     assert "Ligne 2 — Sandrine Lacoste : inchangée" in again.output
-    assert count_rows(session, Carer) == 1
+    assert count_rows(session, Carer) == 2
+    assert count_rows(session, OutboxMessage) == 1  # a re-import invites nobody again
 
 
 def test_a_refused_line_fails_the_dry_run_and_writes_nothing(runner, session, tmp_path):

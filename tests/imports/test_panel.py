@@ -65,6 +65,9 @@ def test_check_then_confirm_a_carers_list(panel, admin_user, session):
     done = panel.post(URL + "appliquer", {"jeton": token, "ignorer_refusees": "1"})
     assert done.status_code == 200
     assert "Import effectué ; les lignes refusées ont été ignorées." in text(done)
+    assert "1 assistante(s) maternelle(s) invitée(s) par e-mail à ouvrir leur espace ; 0 sans" in (
+        text(done)
+    )
     assert count_rows(session, Carer) == 1
     assert count_rows(session, ImportUpload) == 0  # applied: the kept file is gone
     entry = session.scalar(select(AuditLog).where(AuditLog.object_type == "carer"))

@@ -125,7 +125,8 @@ class CarerView(CarerInvitationMixin, StaffModelView):
         "bonus_paid_on": "Prime d'installation versée le",
         "mam": "Maison d'assistants maternels (MAM)",
         "source": "Origine", "agrement_number": "Numéro d'agrément",
-        "birth_name": "Nom de naissance", "birth_date": "Date de naissance", "mam_label": "MAM",
+        "birth_name": "Nom de naissance", "birth_date": "Date de naissance",
+        "mam_label": "MAM selon la liste importée",
     }  # fmt: skip
     column_details_list = ("last_name", "first_name", "birth_name", "birth_date", "source",
                            "agrement_number", "mam_label", "commune", "email", "phone", "address",

@@ -103,5 +103,13 @@ class ImportView(SecuredViewMixin, BaseView):
         if not done:
             return self._page(400, kind=kind, error=done.refusal.message)
         report = done.value
+        if report.applied and report.created and kind == ImportKind.CARERS:
+            by_email = sum(1 for carer in report.created if carer.email)
+            flash(
+                f"{by_email} assistante(s) maternelle(s) invitée(s) par e-mail à ouvrir leur "
+                f"espace ; {len(report.created) - by_email} sans e-mail : imprimez leur lettre "
+                "depuis la liste des assistantes maternelles (filtre « jamais invitée »).",
+                "info",
+            )
         token = None if report.applied else request.form.get("jeton")
         return self._page(kind=kind, report=report, token=token, filename=filename)

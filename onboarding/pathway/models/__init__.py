@@ -41,6 +41,7 @@ from onboarding.pathway.models.messages import (
     OutboxMessage,
 )
 from onboarding.pathway.models.reference import Commune, CommunePostcode
+from onboarding.pathway.models.search_rows import SearchRow
 from onboarding.pathway.models.staff import RecoveryCode, Role, StaffUser
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "ReferralSource",
     "Role",
     "SearchAlert",
+    "SearchRow",
     "StaffUser",
     "StatusAssignmentError",
     "Training",
@@ -90,6 +92,7 @@ __all__ = [
 from onboarding.pathway import (
     next_deadline,  # noqa: F401
     notifications,  # noqa: F401
+    search_rows,  # noqa: F401
     shown,  # noqa: F401
     steps_reached,  # noqa: F401
 )

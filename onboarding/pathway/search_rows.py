@@ -124,8 +124,8 @@ def refresh(connection: Connection, carer_ids: Iterable[int]) -> None:
 def rebuild(connection: Connection) -> int:
     """Every row anew; returns how many."""
     connection.execute(delete(SearchRow))
-    result = connection.execution_options(yield_per=_BATCH).execute(
-        _rows_statement().order_by(Vacancy.id)
+    result = connection.execute(
+        _rows_statement().order_by(Vacancy.id).execution_options(yield_per=_BATCH)
     )
     return sum(_insert(connection, rows) for rows in result.partitions())
 

@@ -237,8 +237,17 @@ def _parameters(query: SearchQuery, origin: Commune, *, today: date) -> dict:
         ),
         "limit": PER_PAGE,
         "offset": (query.page - 1) * PER_PAGE,
-        "cap": TOTAL_CAP + 1,
+        # Rows read to count more than TOTAL_CAP carers: a carer has one or two places found.
+        "sample": 2 * (TOTAL_CAP + 1),
     }
+
+
+def _capped_count(session: Session, parameters: dict) -> int:
+    """How many carers the search finds; any number above TOTAL_CAP means more than it."""
+    carers, rows = session.execute(statements.sampled_count_statement(), parameters).one()
+    if carers > TOTAL_CAP or rows < parameters["sample"]:
+        return carers
+    return session.scalar(statements.count_statement(), parameters)
 
 
 def _with_needs(query: SearchQuery, at_least: int) -> list[int]:
@@ -293,7 +302,7 @@ def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
         total, beyond = 0, False
     else:
         # Past the last page too: the total still says how many there are.
-        found = session.scalar(statements.capped_count_statement(), parameters)
+        found = _capped_count(session, parameters)
         total, beyond = min(found, TOTAL_CAP), found > TOTAL_CAP
         if rows:  # a page deep beyond the cap
             total = max(total, offset + len(rows))

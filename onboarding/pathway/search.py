@@ -272,18 +272,27 @@ def _tiers(query: SearchQuery, origin: Commune, parameters: dict):
     everything = {**parameters, "with_needs": _with_needs(query, asked)}
     for radius in NEAR_FIRST_KM:
         if radius < query.radius_km:
-            yield covers_all, {**everything, **_within(origin, radius)}
-    yield covers_all, everything
+            yield covers_all, {**everything, **_within(origin, radius)}, radius
+    yield covers_all, everything, query.radius_km
     for at_least in range(asked - 1, 0, -1):
-        yield "with_needs", {**parameters, "with_needs": _with_needs(query, at_least)}
+        yield "with_needs", {**parameters, "with_needs": _with_needs(query, at_least)}, None
 
 
 def _ranked_rows(session: Session, query: SearchQuery, origin: Commune, parameters: dict):
-    """The page's rows, and whether they are the last ones."""
-    for tier, tier_parameters in _tiers(query, origin, parameters):
+    """The page's rows, and whether they are the last ones. A circle that would likely hold
+    too few (as many per km² as the last one tried) is not tried: it proves nothing."""
+    wanted = parameters["offset"] + PER_PAGE
+    tried = None
+    for tier, tier_parameters, radius in _tiers(query, origin, parameters):
+        if tier.startswith("covers_all") and radius < query.radius_km and tried:
+            last_radius, found = tried
+            if found * (radius / last_radius) ** 2 < wanted:
+                continue
         rows = session.execute(statements.page_statement(tier), tier_parameters).all()
         if len(rows) == PER_PAGE:
             return rows, False
+        if radius is not None:
+            tried = (radius, parameters["offset"] + len(rows) if rows else 0)
     rows = session.execute(statements.page_statement(), parameters).all()
     return rows, len(rows) < PER_PAGE
 

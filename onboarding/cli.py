@@ -1,5 +1,5 @@
-"""Command line: create-user, seed-demo, candidate-link, purge, backup, send-due and
-recompute-deadlines (flask --app onboarding …); db is Flask-Migrate's."""
+"""Command line: create-user, seed-demo, candidate-link, purge, backup, send-due,
+recompute-deadlines and rebuild-search-rows (flask --app onboarding …); db is Flask-Migrate's."""
 
 import sqlite3
 from pathlib import Path
@@ -251,6 +251,17 @@ def recompute_deadlines_command():
     click.echo(f"Next deadline recomputed for {count} candidate(s).")
 
 
+@click.command("rebuild-search-rows")
+def rebuild_search_rows_command():
+    """Rewrite the parents' search's rows from the carers and their places (after writing to
+    them outside the application, which keeps the rows on every change)."""
+    from onboarding.pathway import search_rows
+
+    count = search_rows.rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"{count} search row(s) rebuilt.")
+
+
 def init_app(app: Flask) -> None:
     from onboarding.imports.cli import import_carers_command, import_referrals_command
 
@@ -263,3 +274,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(recompute_deadlines_command)
+    app.cli.add_command(rebuild_search_rows_command)

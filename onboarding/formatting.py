@@ -94,6 +94,11 @@ def decimal_number(value: Decimal | float | int | None) -> str:
     return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
 
 
+def thousands(number: int) -> str:
+    """1 000, 29 056: thousands set apart by a narrow no-break space, as French writes them."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
 def yes_no(value: bool | None) -> str:
     if value is None:
         return ""
@@ -119,6 +124,7 @@ def needs_text(mask: int | None) -> str:
 
 
 FILTERS = {
+    "thousands": thousands,
     "long_date": long_date,
     "weekday_date": weekday_date,
     "short_date": short_date,

@@ -2,7 +2,7 @@
 
 from onboarding.api.errors import ALL_NAMES, NAMES
 from onboarding.pathway.schedule import HALF_DAYS, NEEDS
-from onboarding.pathway.search import PER_PAGE, RADII_KM, CareSetting
+from onboarding.pathway.search import PER_PAGE, RADII_KM, TOTAL_CAP, CareSetting
 
 
 def _parameter(name, description, schema, *, required=True, explode=None):
@@ -254,16 +254,42 @@ def document(server_url: str) -> dict:
                                 "application/json": {
                                     "schema": {
                                         "type": "object",
-                                        "required": ["results", "total", "page"],
+                                        "required": [
+                                            "results",
+                                            "total",
+                                            "total_is_lower_bound",
+                                            "page",
+                                        ],
                                         "properties": {
                                             "results": {
                                                 "type": "array",
                                                 "items": {"$ref": "#/components/schemas/Carer"},
                                             },
-                                            "total": {"type": "integer"},
+                                            "total": {
+                                                "type": "integer",
+                                                "description": (
+                                                    "Carers found, over all pages; at most "
+                                                    f"{TOTAL_CAP:,}: see total_is_lower_bound"
+                                                ),
+                                            },
+                                            "total_is_lower_bound": {
+                                                "type": "boolean",
+                                                "description": (
+                                                    f"true when more than {TOTAL_CAP:,} "
+                                                    "carers are found: total and pages are then "
+                                                    "lower bounds, and later pages can still "
+                                                    "be asked"
+                                                ),
+                                            },
                                             "page": {"type": "integer"},
                                             "per_page": {"type": "integer"},
-                                            "pages": {"type": "integer"},
+                                            "pages": {
+                                                "type": "integer",
+                                                "description": (
+                                                    "Pages of results (a lower bound when "
+                                                    "total_is_lower_bound is true)"
+                                                ),
+                                            },
                                         },
                                     }
                                 }

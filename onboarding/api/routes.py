@@ -69,6 +69,7 @@ def carers():
     return jsonify(
         results=[hit_json(hit) for hit in page.hits],
         total=page.total,
+        total_is_lower_bound=page.total_is_lower_bound,
         page=query.page,
         per_page=page.per_page,
         pages=page.pages,

@@ -139,5 +139,5 @@ def set_outcome(
     request.handled_by = by
     audit.record(session, actor=by, action=AuditAction.CONTACT_OUTCOME,
                  object_type="ContactRequest", object_id=request.id,
-                 fields=["outcome", "outcome_on"])  # fmt: skip
+                 fields=["handled_by", "outcome", "outcome_on"])  # fmt: skip
     return request

@@ -1,8 +1,10 @@
 """Parents' search: published, fresh carers with a place for a child, near a commune, ranked.
 
 A `SearchQuery` goes in, a `SearchPage` of `Hit`s comes out. The whole filter and the ranking
-run in SQL: a latitude/longitude bounding box on the carers' indexed position, the vacancy's
-from date and half-day bitmask, then the exact great-circle distance and the coverage.
+run in SQL over the search rows (one per place of a published carer, `pathway.search_rows`; the
+statements in `pathway.search_statements`): a latitude/longitude bounding box on an index, the
+terms of who may be shown, the place's age range and half-day bitmask, the exact great-circle
+distance, and the ranking key whose `max()` is a carer's best place.
 
 Rules:
 - the carer may be shown with that vacancy for that start (`pathway.shown`: published with her
@@ -12,31 +14,31 @@ Rules:
   requested half-day;
 - her commune is within the radius of the parent's commune (great circle, commune to commune);
 - the setting asked for: any, in a MAM only, or at home only (`CareSetting`).
-Order (`_match_order`, `_carer_order`): vacancies that cover every requested half-day and need
-first, then more half-days covered, then more needs covered; between carers then nearer, then
-the older profile (smaller id) first. A carer appears once, with her vacancy that ranks best by
-the same order (then the earliest, then the smaller id). A partial match says which requested
-half-days and needs it misses (`missing`).
+Order (the key's quality, `search_statements`): vacancies that cover every requested half-day
+and need first, then more half-days covered, then more needs covered; between carers then
+nearer, then the older profile (smaller id) first. A carer appears once, with her vacancy that
+ranks best by the same order (then the earliest, then the smaller id). A partial match says
+which requested half-days and needs it misses (`missing`).
+Totals above `TOTAL_CAP` are told as lower bounds ("plus de 1 000"); the widenings' counts are
+exact.
 """
 
 import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cache
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Float, Integer, String, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import shown
+from onboarding.pathway import search_rows, shown
+from onboarding.pathway import search_statements as statements
 from onboarding.pathway.base import Choice
 from onboarding.pathway.carers import MAX_AGE_MONTHS, is_newly_approved
 from onboarding.pathway.geography import EARTH_RADIUS_KM
-from onboarding.pathway.models import Carer, Commune, Mam, Vacancy
+from onboarding.pathway.models import Commune
 from onboarding.pathway.schedule import (
     FULL_WEEK,
     HALF_DAY_LABELS,
-    HALF_DAYS,
     NEED_LABELS,
     NEEDS,
     count_half_days,
@@ -46,6 +48,10 @@ from onboarding.pathway.schedule import (
 
 RADII_KM = (5, 10, 20, 30)
 PER_PAGE = 20
+# Beyond this many carers, the total says "plus de 1 000" (`SearchPage.total_is_lower_bound`).
+TOTAL_CAP = 1000
+# The circles tried before the radius asked, for a page of carers who cover everything.
+NEAR_FIRST_KM = (2, 5, 10, 20)
 # How much later a widened search starts.
 LATER_START = timedelta(days=30)
 # How far ahead a parent may look, and how far before the start a birth may be expected.
@@ -71,6 +77,10 @@ class SearchQuery:
     needs: int = 0
     page: int = 1
     setting: CareSetting = CareSetting.ANY
+
+    @property
+    def setting_value(self) -> str:
+        return CareSetting(self.setting).value
 
 
 def age_in_months(birth_date: date, on: date) -> int:
@@ -204,6 +214,9 @@ class SearchPage:
     origin: Commune
     hits: list[Hit]
     total: int
+    # True when there are more than `total` (TOTAL_CAP): the total and the pages are then
+    # lower bounds ("plus de 1 000").
+    total_is_lower_bound: bool = False
     per_page: int = PER_PAGE
 
     @property
@@ -224,191 +237,92 @@ def _bounding_box(latitude: float, longitude: float, radius_km: float):
     return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
 
 
-def _distance():
-    """Haversine in SQL, from the carer's point to the origin's (bound values), in km."""
-    half_dlat = func.radians(Carer.latitude - bindparam("latitude", type_=Float)) / 2
-    half_dlon = func.radians(Carer.longitude - bindparam("longitude", type_=Float)) / 2
-    sin_lat, sin_lon = func.sin(half_dlat), func.sin(half_dlon)
-    a = sin_lat * sin_lat + (
-        bindparam("cos_latitude", type_=Float)
-        * func.cos(func.radians(Carer.latitude))
-        * sin_lon
-        * sin_lon
-    )
-    return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
-
-
-def _covered():
-    """How many of the requested half-days the vacancy's bitmask has (no popcount in SQLite)."""
-    common = Vacancy.half_days.op("&")(bindparam("half_days", type_=Integer))
-    total = common.op("&")(1)
-    for bit in range(1, len(HALF_DAYS)):
-        total = total + common.op(">>")(bit).op("&")(1)
-    return total
-
-
-def _needs_covered():
-    """How many requested needs the vacancy meets: each flag weighs 1 when asked, else 0."""
-    total = literal(0, Integer)
-    for name in NEEDS:
-        weight = bindparam(f"asks_{name}", type_=Integer)
-        total = total + case((getattr(Vacancy, name), weight), else_=0)
-    return total
-
-
-def _setting_clause():
-    """The carer works in a MAM, or at home, as the query's setting asks (any: both)."""
-    setting = bindparam("setting", type_=String)
-    return or_(
-        setting == CareSetting.ANY.value,
-        and_(setting == CareSetting.MAM.value, Carer.mam_id.is_not(None)),
-        and_(setting == CareSetting.HOME.value, Carer.mam_id.is_(None)),
-    )
-
-
-def _match_order(columns) -> tuple:
-    """The quality of a match: every half-day and need first, then more half-days, more needs."""
-    return (columns.covers_all.desc(), columns.covered.desc(), columns.needs_covered.desc())
-
-
-def _carer_order(columns) -> tuple:
-    """Carers: the quality of their best match, then nearer, then the older profile."""
-    return (*_match_order(columns), columns.distance, columns.carer_id)
-
-
-@cache
-def _ranked_statement():
-    """The SQL of one page: carer ids with distance, coverage and their best vacancy's id.
-
-    Built once with named parameters (see `_parameters`): the same statement for every search,
-    so neither Python nor the database's statement cache rebuild it.
-    """
-    covered = _covered()
-    needs_covered = _needs_covered()
-    matches = (
-        select(
-            Carer.id.label("carer_id"),
-            Vacancy.id.label("vacancy_id"),
-            Vacancy.available_from,
-            _distance().label("distance"),
-            covered.label("covered"),
-            needs_covered.label("needs_covered"),
-            case(
-                (
-                    and_(
-                        covered == bindparam("requested", type_=Integer),
-                        needs_covered == bindparam("needs_requested", type_=Integer),
-                    ),
-                    1,
-                ),
-                else_=0,
-            ).label("covers_all"),
-        )
-        .join(Vacancy, Vacancy.carer_id == Carer.id)
-        .where(
-            Carer.latitude.between(bindparam("south"), bindparam("north")),
-            Carer.longitude.between(bindparam("west"), bindparam("east")),
-            shown.place_clause(),
-            Vacancy.age_min_months <= bindparam("age", type_=Integer),
-            Vacancy.age_max_months >= bindparam("age", type_=Integer),
-            Vacancy.half_days.op("&")(bindparam("half_days", type_=Integer)) != 0,
-            _setting_clause(),
-        )
-        .subquery("matches")
-    )
-    ranked = (
-        select(
-            matches,
-            func.row_number()
-            .over(
-                partition_by=matches.c.carer_id,
-                order_by=(
-                    *_match_order(matches.c),
-                    matches.c.available_from,
-                    matches.c.vacancy_id,
-                ),
-            )
-            .label("rank"),
-        )
-        .where(matches.c.distance <= bindparam("radius_km", type_=Float))
-        .subquery("ranked")
-    )
-    return (
-        select(
-            ranked.c.carer_id,
-            ranked.c.vacancy_id,
-            ranked.c.distance,
-            ranked.c.covered,
-            ranked.c.needs_covered,
-            ranked.c.covers_all,
-            func.count().over().label("total"),
-        )
-        .where(ranked.c.rank == 1)
-        .order_by(*_carer_order(ranked.c))
-    )
+def _within(origin: Commune, radius_km: float) -> dict:
+    """The parameters of the circle: its box and its radius."""
+    south, north, west, east = _bounding_box(origin.latitude, origin.longitude, radius_km)
+    return {"south": south, "north": north, "west": west, "east": east,
+            "bands": search_rows.bands_between(south, north),
+            "radius_km": float(radius_km)}  # fmt: skip
 
 
 def _parameters(query: SearchQuery, origin: Commune, *, today: date) -> dict:
-    south, north, west, east = _bounding_box(origin.latitude, origin.longitude, query.radius_km)
+    requested, needs_requested = count_half_days(query.half_days), bin(query.needs).count("1")
     return {
         "latitude": origin.latitude,
         "longitude": origin.longitude,
         "cos_latitude": math.cos(math.radians(origin.latitude)),
-        "south": south,
-        "north": north,
-        "west": west,
-        "east": east,
+        **_within(origin, query.radius_km),
         **shown.search_parameters(today=today, start=query.start),
         "age": age_in_months(query.birth_date, query.start),
         "half_days": query.half_days,
-        "requested": count_half_days(query.half_days),
-        "needs_requested": bin(query.needs).count("1"),
-        **{f"asks_{name}": int(bool(query.needs & (1 << bit))) for bit, name in enumerate(NEEDS)},
-        "radius_km": float(query.radius_km),
-        "setting": CareSetting(query.setting).value,
+        "needs": query.needs,
+        "full_quality": statements.quality_of(
+            covers_all=True, covered=requested, needs_covered=needs_requested
+        ),
         "limit": PER_PAGE,
         "offset": (query.page - 1) * PER_PAGE,
+        # Rows read to count more than TOTAL_CAP carers: a carer has one or two places found.
+        "sample": 2 * (TOTAL_CAP + 1),
+        # Chooses the statements (`search_statements.SETTINGS`) rather than bound in them.
+        "setting": query.setting_value,
     }
 
 
-@cache
-def _page_statement():
-    """One page of ranked ids, joined to what the results show: a single statement."""
-    page = (
-        _ranked_statement()
-        .limit(bindparam("limit", type_=Integer))
-        .offset(bindparam("offset", type_=Integer))
-        .subquery("page")
-    )
-    return (
-        select(
-            page,
-            Carer.first_name,
-            Carer.last_name,
-            Carer.address,
-            Carer.show_address,
-            Carer.latitude,
-            Carer.longitude,
-            Carer.commune_insee,
-            Carer.agrement_on,
-            Carer.training_part1_on,
-            Carer.last_confirmed_on,
-            Commune.name.label("commune_name"),
-            Vacancy.id,
-            Vacancy.available_from,
-            Vacancy.age_min_months,
-            Vacancy.age_max_months,
-            Vacancy.half_days,
-            *(getattr(Vacancy, name) for name in NEEDS),
-            Mam.id.label("mam_id"),
-            Mam.name.label("mam_name"),
-        )
-        .join(Carer, Carer.id == page.c.carer_id)
-        .join(Commune, Commune.insee_code == Carer.commune_insee)
-        .join(Vacancy, Vacancy.id == page.c.vacancy_id)
-        .outerjoin(Mam, Mam.id == Carer.mam_id)
-        .order_by(*_carer_order(page.c))
-    )
+def _capped_count(session: Session, parameters: dict) -> int:
+    """How many carers the search finds; any number above TOTAL_CAP means more than it."""
+    setting = parameters["setting"]
+    carers, rows = session.execute(statements.sampled_count_statement(setting), parameters).one()
+    if carers > TOTAL_CAP or rows < parameters["sample"]:
+        return carers
+    return session.scalar(statements.count_statement(setting), parameters)
+
+
+def _with_needs(query: SearchQuery, at_least: int) -> list[int]:
+    """The needs bitmasks that have at least that many of the needs asked."""
+    return [needs for needs in range(1 << len(NEEDS))
+            if bin(needs & query.needs).count("1") >= at_least]  # fmt: skip
+
+
+def _tiers(query: SearchQuery, origin: Commune, parameters: dict):
+    """(tier, parameters) of the pages to try, best places first (`search_statements._ranked`).
+
+    Carers rank by the quality of their best place, then by distance. When the carers whose
+    best place is at least of some quality fill the page past the offset, they are that page,
+    whoever else there is. So first those who cover everything: within the circles of
+    `NEAR_FIRST_KM`, then the radius asked (when a smaller circle holds a page of them, nobody
+    beyond it comes before them: they all have the best quality, and are nearer). Then, when
+    needs are asked, within the radius, those who cover every half-day and some of the needs,
+    each time fewer. Places with needs are few: they are read from an index on the needs.
+    """
+    asked = bin(query.needs).count("1")
+    covers_all = "covers_all_with_needs" if asked else "covers_all"
+    everything = {**parameters, "with_needs": _with_needs(query, asked)}
+    for radius in NEAR_FIRST_KM:
+        if radius < query.radius_km:
+            yield covers_all, {**everything, **_within(origin, radius)}, radius
+    yield covers_all, everything, query.radius_km
+    for at_least in range(asked - 1, 0, -1):
+        yield "with_needs", {**parameters, "with_needs": _with_needs(query, at_least)}, None
+
+
+def _ranked_rows(session: Session, query: SearchQuery, origin: Commune, parameters: dict):
+    """The page's rows, and whether they are the last ones. A circle that would likely hold
+    too few (as many per km² as the last one tried) is not tried: it proves nothing."""
+    wanted = parameters["offset"] + PER_PAGE
+    tried = None
+    for tier, tier_parameters, radius in _tiers(query, origin, parameters):
+        if tier.startswith("covers_all") and radius < query.radius_km and tried:
+            last_radius, found = tried
+            if found * (radius / last_radius) ** 2 < wanted:
+                continue
+        statement = statements.page_statement(tier, query.setting_value)
+        rows = session.execute(statement, tier_parameters).all()
+        if len(rows) == PER_PAGE:
+            return rows, False
+        if radius is not None:
+            tried = (radius, parameters["offset"] + len(rows) if rows else 0)
+    rows = session.execute(statements.page_statement("all", query.setting_value), parameters).all()
+    return rows, len(rows) < PER_PAGE
 
 
 def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
@@ -416,15 +330,24 @@ def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
     origin = session.get(Commune, query.commune_insee)
     if origin is None:
         raise UnknownCommune(query.commune_insee)
-    rows = session.execute(_page_statement(), _parameters(query, origin, today=today)).all()
-    total = rows[0].total if rows else 0
-    if not rows and query.page > 1:
-        # Past the last page: the total still says how many there are.
-        total = count(session, query, today=today)
+    parameters = _parameters(query, origin, today=today)
+    rows, last = _ranked_rows(session, query, origin, parameters)
+    offset = parameters["offset"]
+    if rows and last:
+        total, beyond = offset + len(rows), False
+    elif not rows and offset == 0:
+        total, beyond = 0, False
+    else:
+        # Past the last page too: the total still says how many there are.
+        found = _capped_count(session, parameters)
+        total, beyond = min(found, TOTAL_CAP), found > TOTAL_CAP
+        if rows:  # a page deep beyond the cap
+            total = max(total, offset + len(rows))
     requested = count_half_days(query.half_days)
     hits = []
     for row in rows:
         facts = vacancy_facts(row, row)
+        covers_all, covered, needs_covered = statements.read_quality(row.quality)
         hits.append(Hit(
             carer_id=row.carer_id,
             public_name=f"{row.first_name} {row.last_name[:1]}.",
@@ -435,26 +358,27 @@ def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
             latitude=row.latitude,
             longitude=row.longitude,
             distance_km=float(row.distance),
-            covered=int(row.covered),
+            covered=covered,
             requested=requested,
-            needs_covered=int(row.needs_covered),
-            covers_all=bool(row.covers_all),
+            needs_covered=needs_covered,
+            covers_all=covers_all,
             vacancy=facts,
             missing=missing(query, facts),
             newly_approved=is_newly_approved(row, today),
             confirmed_on=row.last_confirmed_on,
             mam=MamFacts(row.mam_id, row.mam_name) if row.mam_id is not None else None,
         ))  # fmt: skip
-    return SearchPage(query=query, origin=origin, hits=hits, total=total)
+    return SearchPage(query=query, origin=origin, hits=hits, total=total,
+                      total_is_lower_bound=beyond)  # fmt: skip
 
 
 def count(session: Session, query: SearchQuery, *, today: date) -> int:
-    """How many carers the query finds, over all pages."""
+    """How many carers the query finds, over all pages (exactly: the widenings say it)."""
     origin = session.get(Commune, query.commune_insee)
     if origin is None:
         raise UnknownCommune(query.commune_insee)
-    statement = select(func.count()).select_from(_ranked_statement().subquery())
-    return session.scalar(statement, _parameters(query, origin, today=today))
+    parameters = _parameters(query, origin, today=today)
+    return session.scalar(statements.count_statement(query.setting_value), parameters)
 
 
 @dataclass(frozen=True)

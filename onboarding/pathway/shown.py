@@ -61,11 +61,16 @@ AGREMENT_TERMS = (
 )  # fmt: skip
 # A place of hers starts while her agrément is in force.
 WITHIN_AGREMENT = Term("vacancy.available_from", "<=", "carer.agrement_expires_on")
-# The carer, on the day care would start.
-CARER_TERMS = (
+# Her choice to be shown, which no date changes: the search keeps rows for these carers only
+# (`pathway.search_rows`) and applies the other terms to the rows.
+PUBLICATION_TERMS = (
     Term("carer.is_published", "true", reason="Vous avez choisi de masquer votre profil."),
     Term("carer.publication_consent_at", "not null",
          reason="Votre accord de publication n'est pas enregistré."),
+)  # fmt: skip
+# The carer, on the day care would start.
+CARER_TERMS = (
+    *PUBLICATION_TERMS,
     Term("carer.last_confirmed_on", ">=", ":fresh_since",
          reason="Vos disponibilités n'ont pas été confirmées depuis six mois."),
     *AGREMENT_TERMS,
@@ -138,6 +143,18 @@ def carer_clause(**kwargs):
 def place_clause(**kwargs):
     """A carer shown with this place."""
     return clause(CARER_TERMS + PLACE_TERMS, **kwargs)
+
+
+def published_clause(**kwargs):
+    """A carer who chose to be shown (the search keeps rows for her places)."""
+    return clause(PUBLICATION_TERMS, **kwargs)
+
+
+def search_row_clause(row, **kwargs):
+    """A search row (a place of a published carer, with her columns) shown for that start: the
+    place's terms but those of publication, which the row's existence says."""
+    terms = tuple(term for term in CARER_TERMS + PLACE_TERMS if term not in PUBLICATION_TERMS)
+    return clause(terms, carer=row, vacancy=row, **kwargs)
 
 
 # --- The Python side ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def _candidate(w: World) -> int:
 
 
 EXPORTABLE_VIEWS = ("candidate", "activity", "enrollment", "dossier_item", "decision", "carer",
-                    "vacancy", "contact_request")  # fmt: skip
+                    "vacancy", "contact_request", "mam", "referral")  # fmt: skip
 
 
 def _list_export(view: str, kind: str) -> Route:

@@ -77,6 +77,7 @@ def test_following_a_contact_request_to_its_outcome(panel, world, session):
     assert request.outcome_on == builders.TODAY
     assert request.handled_by_id == world.coordinator_24.id
     [entry] = _audit(session, "ContactRequest")
+    assert (entry.action, entry.actor_id) == ("contact_outcome", world.coordinator_24.id)
     assert entry.fields == ["handled_by", "outcome", "outcome_on"]
 
 

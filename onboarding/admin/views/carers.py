@@ -247,6 +247,6 @@ class ContactRequestView(StaffModelView):
         return ContactRequest.carer.has(carers_in_scope())
 
     def on_model_change(self, form, model, is_created):
+        # The domain dates the outcome, names who recorded it and audits it (once).
         contact.set_outcome(db.session, model, model.outcome,
                             by=current_user._get_current_object(), today=today())  # fmt: skip
-        super().on_model_change(form, model, is_created)

@@ -46,6 +46,7 @@ from onboarding.pathway.models.messages import (
 )
 from onboarding.pathway.models.reference import Commune, CommunePostcode
 from onboarding.pathway.models.referrals import ParentReferral
+from onboarding.pathway.models.search_rows import SearchRow
 from onboarding.pathway.models.staff import PartnerKind, RecoveryCode, Role, StaffUser
 from onboarding.pathway.models.territories import (
     ConfigurationStep,
@@ -96,6 +97,7 @@ __all__ = [
     "ReferralSource",
     "Role",
     "SearchAlert",
+    "SearchRow",
     "Situation",
     "StaffUser",
     "StatusAssignmentError",
@@ -115,6 +117,7 @@ __all__ = [
 from onboarding.pathway import (
     next_deadline,  # noqa: F401
     notifications,  # noqa: F401
+    search_rows,  # noqa: F401
     shown,  # noqa: F401
     steps_reached,  # noqa: F401
     territories,  # noqa: F401

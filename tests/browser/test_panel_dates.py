@@ -15,6 +15,7 @@ from onboarding.pathway.models import (
     CandidateStatus,
     ContactRequest,
     DossierItem,
+    Mam,
     Role,
 )
 from tests import builders
@@ -55,6 +56,8 @@ def panel_world(app, session):
             start_date=date(2026, 5, 1), consent_at=utcnow(), consent_version="2026-01",
         )
     )  # fmt: skip
+    session.add(Mam(name="MAM Les Lucioles", address="2 rue des Écoles",
+                    commune_insee=approved.carer.commune_insee))  # fmt: skip
     session.commit()
     # 1 December 2026 is then in the past: the domain's own rules accept it everywhere.
     with clock.frozen(date(2026, 12, 20)):

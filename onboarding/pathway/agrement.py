@@ -1,8 +1,10 @@
 """The agrément in force: its validity, its renewal (request, decision; 10 years with units EP1
-and EP3 of the CAP AEPE, else 5) and its expiry, which takes the carer out of every public view."""
+and EP3 of the CAP AEPE, else 5), its suspension and its expiry, which take the carer out of every
+public view."""
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import audit, deadlines, shown
@@ -166,6 +168,41 @@ def record_renewal(
         )
     _audit(session, actor, carer, ["renewal_requested_on", "agrement_expires_on"])
     return decision
+
+
+# R421-24 CASF: a suspension of the agrément lasts at most four months.
+SUSPENSION_MAX = relativedelta(months=4)
+
+
+def suspended_until(carer: Carer, on: date) -> date | None:
+    """The end of the suspension in force on that day, if her agrément is suspended then."""
+    until = carer.agrement_suspended_until
+    return until if until is not None and until >= on else None
+
+
+def record_suspension(
+    session: Session, carer: Carer, *, until: date, today: date, actor: StaffUser | None
+) -> None:
+    """The département suspends her agrément up to `until` (L421-6): no child may be entrusted
+    to her meanwhile, so parents do not see her until it has ended."""
+    if until < today:
+        raise RuleViolation("La fin de la suspension est déjà passée.", field="until")
+    if until > today + SUSPENSION_MAX:
+        raise RuleViolation(
+            "Une suspension d'agrément dure au plus quatre mois (art. R421-24 du code de l'action "
+            f"sociale et des familles) : jusqu'au {today + SUSPENSION_MAX:%d/%m/%Y} au plus tard.",
+            field="until",
+        )
+    carer.agrement_suspended_until = until
+    _audit(session, actor, carer, ["agrement_suspended_until"])
+
+
+def lift_suspension(session: Session, carer: Carer, *, today: date, actor: StaffUser | None):
+    """The suspension ends before its term: she is shown again from today."""
+    if carer.agrement_suspended_until is None or carer.agrement_suspended_until < today:
+        raise RuleViolation("Son agrément n'est pas suspendu.")
+    carer.agrement_suspended_until = today - timedelta(days=1)
+    _audit(session, actor, carer, ["agrement_suspended_until"])
 
 
 def _audit(session: Session, actor: StaffUser | None, carer: Carer, fields: list[str]) -> None:

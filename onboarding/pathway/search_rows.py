@@ -36,7 +36,7 @@ _BATCH = 5_000
 # search (`search._row_filters`).
 CARER_COLUMNS = (
     "latitude", "longitude", "last_confirmed_on", "agrement_expires_on", "training_part1_on",
-    "withdrawn_on", "mam_id",
+    "withdrawn_on", "agrement_suspended_until", "mam_id",
 )  # fmt: skip
 VACANCY_COLUMNS = ("available_from", "age_min_months", "age_max_months", "half_days")
 # A change of these changes a carer's rows (the publication terms decide whether she has any).

@@ -7,7 +7,7 @@ A carer is shown when:
 - she confirmed her availability within 6 months;
 - she has not left the pathway (nor lost her agrément);
 - her agrément is in force on the day care would start (`agrement_in_force`: up to its expiry,
-  which a renewal moves);
+  which a renewal moves), and not suspended by the département today (L421-6);
 - part 1 of her initial training is done or its end is recorded: her places are offered from
   that day at the earliest ("disponible à partir du …"); while it is unknown she is not shown.
 A place of hers is offered from the later of its own date and the end of her training
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, event
+from sqlalchemy import Date, and_, bindparam, event, or_
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import (
@@ -45,7 +45,7 @@ class Term:
     A missing value (NULL, None) never satisfies a comparison, as in SQL."""
 
     left: str
-    op: str  # "true", "null", "not null", "<=", ">="
+    op: str  # "true", "null", "not null", "<=", ">=", "null or <"
     right: str | None = None
     # Why she is not shown when the term fails, told to her in French.
     reason: str = ""
@@ -74,6 +74,11 @@ CARER_TERMS = (
     Term("carer.last_confirmed_on", ">=", ":fresh_since",
          reason="Vos disponibilités n'ont pas été confirmées depuis six mois."),
     *AGREMENT_TERMS,
+    # Not suspended (L421-6): no child may be entrusted to her until the suspension has ended,
+    # and whether it is lifted early or turns into a withdrawal is not known before.
+    Term("carer.agrement_suspended_until", "null or <", ":today",
+         reason="Votre agrément est suspendu par le département : aucun enfant ne peut vous être "
+         "confié pendant la suspension."),
     # Trained (or with the end of training recorded) while her agrément is in force.
     Term("carer.training_part1_on", "<=", "carer.agrement_expires_on",
          reason="La fin de la première partie de votre formation n'est pas encore "
@@ -93,6 +98,7 @@ def parameters(*, today: date, care_from: date, free_by: date | None = None) -> 
     """The terms' parameters: a start on `care_from` (today on her page), places offered by
     `free_by` (by default `care_from` and the tolerance)."""
     return {
+        "today": today,
         "fresh_since": today - carers.STALE_AFTER,
         "care_from": care_from,
         "free_by": care_from + START_TOLERANCE if free_by is None else free_by,
@@ -124,7 +130,10 @@ def _sql_term(term: Term, columns, values):
         return left.is_(None)
     if term.op == "not null":
         return left.is_not(None)
-    return _COMPARE[term.op](left, _sql_operand(term.right, columns, values))
+    right = _sql_operand(term.right, columns, values)
+    if term.op == "null or <":
+        return or_(left.is_(None), left < right)
+    return _COMPARE[term.op](left, right)
 
 
 def clause(
@@ -176,6 +185,8 @@ def _holds(term: Term, objects, values) -> bool:
     if term.op == "not null":
         return left is not None
     right = _value(term.right, objects, values)
+    if term.op == "null or <":
+        return left is None or (right is not None and left < right)
     return left is not None and right is not None and _COMPARE[term.op](left, right)
 
 

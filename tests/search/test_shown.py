@@ -1,6 +1,6 @@
-"""Property: over random carers (agrément dates and expiry, training, consent, withdrawal,
-freshness, places, capacities), the API, the search page and the carer's page show exactly the
-carers an independent brute force allows, and no other."""
+"""Property: over random carers (agrément dates, expiry and suspension, training, consent,
+withdrawal, freshness, places, capacities), the API, the search page and the carer's page show
+exactly the carers an independent brute force allows, and no other."""
 
 import re
 from datetime import date, timedelta
@@ -41,6 +41,8 @@ carers = st.fixed_dictionaries(
         # None: unknown; past: done; future: the recorded end of a training in progress.
         "training_in": st.one_of(st.none(), st.integers(-400, 150)),
         "withdrawn": st.sampled_from((False, False, False, True)),
+        # None: not suspended; else the suspension's last day, in days from today.
+        "suspended_in": st.one_of(st.none(), st.none(), st.integers(-10, 100)),
         # Rows kept from before the capacity check may exceed it: publication refuses that,
         # the showing does not depend on it.
         "capacity": st.integers(1, 4),
@@ -68,6 +70,10 @@ def expiry(carer) -> date:
     return carer.agrement_expires_on
 
 
+def not_suspended(carer, on: date) -> bool:
+    return carer.agrement_suspended_until is None or carer.agrement_suspended_until < on
+
+
 def page_allows(carer) -> bool:
     """The rule, written out: may parents open her page today?"""
     return (
@@ -77,6 +83,7 @@ def page_allows(carer) -> bool:
         and carer.last_confirmed_on is not None
         and carer.last_confirmed_on >= TODAY - relativedelta(months=6)
         and expiry(carer) >= TODAY
+        and not_suspended(carer, TODAY)
         and carer.training_part1_on is not None
         and carer.training_part1_on <= expiry(carer)
     )
@@ -133,6 +140,8 @@ def _make(session, spec):
         ],
     )
     carer.agrement_capacity = spec["capacity"]
+    if spec["suspended_in"] is not None:
+        carer.agrement_suspended_until = TODAY + timedelta(days=spec["suspended_in"])
     return carer
 
 

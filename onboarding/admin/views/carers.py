@@ -11,6 +11,7 @@ from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
 from onboarding.admin.scoping import carers_in_scope
 from onboarding.admin.views.carer_invitations import CarerInvitationMixin, WithoutAccessFilter
+from onboarding.admin.views.carer_suspension import CarerSuspensionMixin
 from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.documents import papers
 from onboarding.extensions import db
@@ -106,7 +107,7 @@ class UnansweredFilter(BaseSQLAFilter):
         return "est"
 
 
-class CarerView(CarerInvitationMixin, StaffModelView):
+class CarerView(CarerInvitationMixin, CarerSuspensionMixin, StaffModelView):
     allows_create = False
     details_template = "admin/carer_details.html"
     column_list = ("last_name", "first_name", "commune", "agrement_capacity", "is_published",

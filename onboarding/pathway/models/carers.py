@@ -96,6 +96,9 @@ class Carer(Model):
     # Part 1 of the initial training done on that day or, while she is in training, expected to
     # end on that day; None while unknown (she is then never shown).
     training_part1_on: Mapped[date | None] = mapped_column(Date)
+    # The last day of a suspension of her agrément by the département (L421-6 CASF: no child may
+    # be entrusted to her meanwhile; at most 4 months, R421-24); None when not suspended.
+    agrement_suspended_until: Mapped[date | None] = mapped_column(Date)
     # The day she left the pathway (or lost her agrément): never shown from then on.
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     presentation: Mapped[str] = mapped_column(Text, default="")

@@ -13,7 +13,7 @@ from onboarding.pathway.base import Model
 POSITION_COLUMNS = (
     "band", "longitude", "latitude", "half_days", "needs", "age_min_months", "age_max_months",
     "available_from", "last_confirmed_on", "agrement_expires_on", "training_part1_on",
-    "withdrawn_on", "carer_id", "rank_tail",
+    "withdrawn_on", "agrement_suspended_until", "carer_id", "rank_tail",
 )  # fmt: skip
 
 
@@ -45,6 +45,7 @@ class SearchRow(Model):
     agrement_expires_on: Mapped[date] = mapped_column(Date)
     training_part1_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    agrement_suspended_until: Mapped[date | None] = mapped_column(Date)
     # Her MAM, if she works in one (the search's "En MAM / À domicile" filter).
     mam_id: Mapped[int | None] = mapped_column(Integer)
     # The place's; `needs` is a bitmask in the order of pathway.schedule.NEEDS.

@@ -8,6 +8,7 @@ there in editable mode, through a hook such a path does not run): the test needs
 but for the build's own tools.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -59,10 +60,14 @@ def wheel(tmp_path_factory) -> Path:
     if not (PROJECT_ROOT / "static" / "vendor" / "dsfr" / "dsfr.min.css").is_file():
         pytest.fail("the design system's assets are not built: make assets")
     out = tmp_path_factory.mktemp("wheel")
-    # setuptools copies into build/ and never removes there what the repository no longer has.
-    shutil.rmtree(PROJECT_ROOT / "build", ignore_errors=True)
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out),
-         str(PROJECT_ROOT)], cwd=out)  # fmt: skip
+    # Each test process (xdist worker) that needs the wheel builds it, in the repository's one
+    # build/ folder: one at a time.
+    with (PROJECT_ROOT / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        # setuptools copies into build/ and never removes there what the repository no longer has.
+        shutil.rmtree(PROJECT_ROOT / "build", ignore_errors=True)
+        run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out),
+             str(PROJECT_ROOT)], cwd=out)  # fmt: skip
     [built] = out.glob("parcours_assmat-*.whl")
     return built
 

@@ -340,14 +340,11 @@ def partner_33(session):
 
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (--dist loadgroup), keep on one worker the tests that share something
-    costly: a browser module's Chromium (one a module), the load tests, whose gunicorn
-    servers would otherwise compete for the same CPUs, and the package's tests, which build
-    their wheel in the repository's one build/ folder."""
+    costly: a browser module's Chromium (one a module), and the load tests, whose gunicorn
+    servers would otherwise compete for the same CPUs."""
     for item in items:
         path = item.path.as_posix()
         if "/tests/browser/" in path:
             item.add_marker(pytest.mark.xdist_group(f"browser:{item.path.name}"))
         elif "/tests/load/" in path:
             item.add_marker(pytest.mark.xdist_group("load"))
-        elif path.endswith("/tests/test_package.py"):
-            item.add_marker(pytest.mark.xdist_group("package"))

@@ -1,10 +1,13 @@
-"""Shared building blocks of the models: declarative base, labelled enums, UTC timestamps."""
+"""Shared building blocks of the models: declarative base, labelled enums, UTC timestamps, the
+département a row takes from its commune."""
 
 import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, validates
+
+from onboarding.pathway.geography import department_of
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -17,6 +20,16 @@ NAMING_CONVENTION = {
 
 class Model(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class InCommune:
+    """A row placed in a commune (`commune_insee`) keeps that commune's département in
+    `department_code`, which scopes who may see it."""
+
+    @validates("commune_insee")
+    def _derive_department(self, key: str, insee_code: str) -> str:
+        self.department_code = department_of(insee_code)
+        return insee_code
 
 
 # Not enum.StrEnum: members are built from (value, label) pairs by the __new__ below.

@@ -18,10 +18,16 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
-from onboarding.pathway.geography import department_of
+from onboarding.pathway.base import (
+    Choice,
+    InCommune,
+    Model,
+    UTCDateTime,
+    choice_column_type,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from onboarding.pathway.models.candidates import Candidate
@@ -64,7 +70,7 @@ class PathwayStep(Model):
         return self.title
 
 
-class Activity(Model):
+class Activity(InCommune, Model):
     """A dated session of a step: a meeting, an immersion day, a workshop or a module."""
 
     __tablename__ = "activity"
@@ -113,11 +119,6 @@ class Activity(Model):
 
     def __str__(self) -> str:
         return f"{self.title} – {self.date:%d/%m/%Y}"
-
-    @validates("commune_insee")
-    def _derive_department(self, key: str, insee_code: str) -> str:
-        self.department_code = department_of(insee_code)
-        return insee_code
 
     @property
     def duration_hours(self) -> Decimal:

@@ -17,8 +17,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
-from onboarding.pathway.geography import department_of
+from onboarding.pathway.base import (
+    Choice,
+    InCommune,
+    Model,
+    UTCDateTime,
+    choice_column_type,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from onboarding.pathway.models.activities import Enrollment, ImmersionConvention
@@ -70,7 +76,7 @@ class StatusAssignmentError(RuntimeError):
     """A status was assigned outside a pathway transition."""
 
 
-class Candidate(Model):
+class Candidate(InCommune, Model):
     __tablename__ = "candidate"
     __table_args__ = (
         CheckConstraint(
@@ -217,11 +223,6 @@ class Candidate(Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-    @validates("commune_insee")
-    def _derive_department(self, key: str, insee_code: str) -> str:
-        self.department_code = department_of(insee_code)
-        return insee_code
 
     @validates("referred_on")
     def _derive_cohort(self, key: str, referred_on: date) -> date:

@@ -15,11 +15,17 @@ from sqlalchemy import (
     Text,
     Time,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
+from onboarding.pathway.base import (
+    Choice,
+    InCommune,
+    Model,
+    UTCDateTime,
+    choice_column_type,
+    utcnow,
+)
 from onboarding.pathway.deadlines import agrement_expiry
-from onboarding.pathway.geography import department_of
 
 if TYPE_CHECKING:
     from onboarding.pathway.models.candidates import Candidate
@@ -41,7 +47,7 @@ def _first_agrement_expiry(context) -> date:
     return agrement_expiry(decided_on, is_renewal=False, has_cap_aepe_units=False)
 
 
-class Carer(Model):
+class Carer(InCommune, Model):
     __tablename__ = "carer"
     __table_args__ = (
         CheckConstraint("agrement_capacity BETWEEN 1 AND 4", name="capacity_range"),
@@ -150,11 +156,6 @@ class Carer(Model):
     def public_name(self) -> str:
         """First name and initial: what parents see."""
         return f"{self.first_name} {self.last_name[:1]}."
-
-    @validates("commune_insee")
-    def _derive_department(self, key: str, insee_code: str) -> str:
-        self.department_code = department_of(insee_code)
-        return insee_code
 
 
 class Vacancy(Model):

@@ -8,10 +8,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from onboarding.pathway.base import Choice, Model, UTCDateTime, choice_column_type, utcnow
-from onboarding.pathway.geography import department_of
+from onboarding.pathway.base import (
+    Choice,
+    InCommune,
+    Model,
+    UTCDateTime,
+    choice_column_type,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from onboarding.pathway.models.candidates import Candidate
@@ -32,7 +38,7 @@ class Situation(Choice):
     OTHER = "other", "Autre situation"
 
 
-class PreRegistration(Model):
+class PreRegistration(InCommune, Model):
     __tablename__ = "pre_registration"
     __table_args__ = (
         # The queue of a département, oldest first; and the purge of closed requests.
@@ -77,8 +83,3 @@ class PreRegistration(Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-    @validates("commune_insee")
-    def _derive_department(self, key: str, insee_code: str) -> str:
-        self.department_code = department_of(insee_code)
-        return insee_code

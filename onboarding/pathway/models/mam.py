@@ -4,17 +4,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from onboarding.pathway.base import Model, UTCDateTime, utcnow
-from onboarding.pathway.geography import department_of
+from onboarding.pathway.base import InCommune, Model, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from onboarding.pathway.models.carers import Carer
     from onboarding.pathway.models.reference import Commune
 
 
-class Mam(Model):
+class Mam(InCommune, Model):
     """Its carers are the rows of `carer` pointing to it; their number and the sum of their
     agrément capacities are limited by the law (`pathway.mam`)."""
 
@@ -35,8 +34,3 @@ class Mam(Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @validates("commune_insee")
-    def _derive_department(self, key: str, insee_code: str) -> str:
-        self.department_code = department_of(insee_code)
-        return insee_code

@@ -4,10 +4,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from onboarding.pathway.base import Model, UTCDateTime, utcnow
-from onboarding.pathway.geography import department_of
+from onboarding.pathway.base import InCommune, Model, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from onboarding.pathway.models.carers import ContactRequest
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
     from onboarding.pathway.models.staff import StaffUser
 
 
-class ParentReferral(Model):
+class ParentReferral(InCommune, Model):
     """One parent, helped by one adviser; the requests sent on her behalf point to it.
 
     The parent's consent (given to the adviser, who ticks it) is recorded with its time and the
@@ -53,8 +52,3 @@ class ParentReferral(Model):
 
     def __str__(self) -> str:
         return self.parent_name
-
-    @validates("commune_insee")
-    def _derive_department(self, key: str, insee_code: str) -> str:
-        self.department_code = department_of(insee_code)
-        return insee_code

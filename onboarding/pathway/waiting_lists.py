@@ -15,7 +15,7 @@ an offer past its deadline can no longer be confirmed, even in the minute before
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from onboarding.pathway import audit, clock, enrollment, notifications
 from onboarding.pathway.errors import DuplicateError, PathwayError, RuleViolation
@@ -53,8 +53,21 @@ def queue(session: Session, activity: Activity) -> list[WaitingListEntry]:
             select(WaitingListEntry)
             .where(WaitingListEntry.activity_id == activity.id)
             .order_by(WaitingListEntry.created_at, WaitingListEntry.id)
+            .options(selectinload(WaitingListEntry.candidate))
         )
     )
+
+
+def queue_with_states(session: Session, activity: Activity) -> list[tuple[WaitingListEntry, str]]:
+    """The list in order, each entry with its `rank_text`, counted in one pass over it."""
+    ranked, waiting = [], 0
+    for entry in queue(session, activity):
+        if entry.status == WaitingStatus.WAITING:
+            waiting += 1
+            ranked.append((entry, _state(entry, waiting)))
+        else:
+            ranked.append((entry, _state(entry, None)))
+    return ranked
 
 
 def rank(session: Session, entry: WaitingListEntry) -> int | None:
@@ -79,7 +92,10 @@ def rank(session: Session, entry: WaitingListEntry) -> int | None:
 
 def rank_text(session: Session, entry: WaitingListEntry) -> str:
     """ "1re en attente", "3e en attente", or the entry's status once she left the queue."""
-    position = rank(session, entry)
+    return _state(entry, rank(session, entry))
+
+
+def _state(entry: WaitingListEntry, position: int | None) -> str:
     if position is None:
         return entry.status.label.lower()
     return f"{position}{'re' if position == 1 else 'e'} en attente"

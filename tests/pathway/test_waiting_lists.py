@@ -72,6 +72,15 @@ def test_joining_a_full_activity_keeps_the_order_of_arrival(session, today, coor
     third = waiting_lists.join(session, late, activity, actor=coordinator_33)
     assert [e.id for e in waiting_lists.queue(session, activity)] == [first.id, second.id, third.id]
     assert {e.status for e in waiting_lists.queue(session, activity)} == {W.WAITING}
+    # The page's states, counted in one pass, are each entry's own rank.
+    second.status = W.WITHDRAWN
+    assert [state for _, state in waiting_lists.queue_with_states(session, activity)] == [
+        "1re en attente",
+        waiting_lists.rank_text(session, second),
+        "2e en attente",
+    ]
+    assert waiting_lists.rank_text(session, third) == "2e en attente"
+    second.status = W.WAITING
     logged = session.scalars(
         select(AuditLog.actor_id).where(AuditLog.action == AuditAction.WAITING_LIST_JOIN.value)
     ).all()

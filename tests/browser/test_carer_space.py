@@ -56,3 +56,21 @@ def test_she_answers_without_javascript(browser, live_server, carer_link, sessio
         assert page.get_by_text("pas de place pour cet enfant").is_visible()
     finally:
         context.close()
+
+
+def test_on_a_phone_she_leaves_her_space_from_its_menu(browser, live_server, carer_link):
+    """The DSFR header hides its tools below 992 px: the menu of the space offers the way out."""
+    context = browser.new_context(
+        base_url=live_server, locale="fr-FR", viewport={"width": 390, "height": 844}
+    )
+    try:
+        page = context.new_page()
+        page.goto(carer_link)
+        leave = page.get_by_role("button", name="Quitter mon espace")
+        assert leave.count() == 1
+        assert leave.is_visible()
+        leave.click()
+        page.goto(f"{live_server}/espace-assmat/demandes")
+        assert page.get_by_role("link", name="Demandes des parents").count() == 0
+    finally:
+        context.close()

@@ -184,6 +184,17 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def _handlers(spec) -> dict:
+    """The error handlers registered, without the empty entries that Flask's lookups leave in
+    its nested defaultdicts when an error is raised (a 400 adds `{blueprint: {400: {}}}`)."""
+    return {
+        (scope, code): dict(handlers)
+        for scope, by_code in spec.items()
+        for code, handlers in by_code.items()
+        if handlers
+    }
+
+
 def _structure(app) -> tuple:
     """What a test may add to an app besides its configuration: routes, hooks, error handlers;
     and which app the shared rate limiter was last set up for."""
@@ -193,7 +204,7 @@ def _structure(app) -> tuple:
         app.teardown_request_funcs,
         app.teardown_appcontext_funcs,
         app.template_context_processors,
-        app.error_handler_spec,
+        _handlers(app.error_handler_spec),
     )
     return (
         len(list(app.url_map.iter_rules())),
@@ -233,6 +244,7 @@ class ReusedApp:
         app.config.clear()
         app.config.update(self.config)
         app.instance_path = instance_path
+        app.test_client_class = IsolatedClient  # a test may have set a checking client
         app.config["MAIL_OUTBOX"] = os.path.join(instance_path, "outbox")
         # A new app accepts routes and hooks until its first request: so does this one (a test
         # that adds some makes the next test build a new app, see fits()).

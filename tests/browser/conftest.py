@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, backends, make_database
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -118,3 +118,12 @@ def axe_violations(page) -> list[dict]:
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert violations == [], f"axe-core on {page.url}: {violations}"
+
+
+# What a browser test checks (markup, scripts, the Content-Security-Policy, accessibility, what a
+# person can do with the pages) does not depend on the database behind them, and each page's
+# queries run on both backends in the HTTP tests: the browser tests run once, on PostgreSQL (the
+# production database) when it is configured, else on SQLite.
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return make_database(backends()[-1], tmp_path_factory)

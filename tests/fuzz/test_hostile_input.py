@@ -366,11 +366,16 @@ def _form_fields(client, url: str) -> list[str]:
 
 
 def _row_counts() -> dict[str, int]:
-    return {
-        table.name: db.session.scalar(select(func.count()).select_from(table))
+    """Every table's row count (but the communes'), in one statement."""
+    tables = [
+        table
         for table in Model.metadata.sorted_tables
         if table.name not in {"commune", "commune_postcode"}
-    }
+    ]
+    counts = select(
+        *(select(func.count()).select_from(t).scalar_subquery().label(t.name) for t in tables)
+    )
+    return dict(db.session.execute(counts).one()._mapping)
 
 
 def _assert_safe(response, what: str) -> None:

@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import time as clock_time
 from datetime import timedelta
@@ -327,6 +328,8 @@ class Results:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
     roll_calls_sent: int = 0
+    # The past activities whose roll call was answered at least once.
+    roll_called: set[int] = field(default_factory=set)
     enrol_attempts: int = 0
     contacts_acknowledged: int = 0
     search_hits: int = 0
@@ -346,6 +349,8 @@ class Run:
         self.results = results
         self.contenders = list(plan.contenders)
         self.lock = threading.Lock()
+        # When the load ends: set once every user has signed in (run_load).
+        self.deadline = 0.0
 
     def next_contender(self) -> int | None:
         with self.lock:
@@ -379,6 +384,7 @@ def take_roll_call(run: Run, user: Client, token: str) -> None:
     if status == 302:
         with run.results.lock:
             run.results.roll_calls_sent += 1
+            run.results.roll_called.add(activity_id)
 
 
 def enrol(run: Run, user: Client, token: str) -> None:
@@ -435,12 +441,13 @@ SCENARIOS = [
 SEARCH_ONLY = [("search API", search_api, 1), ("search page", search_page, 1)]
 
 
-def user_loop(run: Run, start: threading.Barrier, deadline: float, scenarios=None) -> None:
+def user_loop(run: Run, start: threading.Barrier, scenarios=None) -> None:
     scenarios = scenarios or SCENARIOS
     user = Client(run.port)
     try:
         token = user.sign_in(*ADMIN)
         start.wait()
+        deadline = run.deadline
         if scenarios is SCENARIOS:
             # Everyone goes for the last seats at once: the race the seat counter must win.
             enrol(run, user, token)
@@ -449,6 +456,7 @@ def user_loop(run: Run, start: threading.Barrier, deadline: float, scenarios=Non
             _, action, _ = random.choices(scenarios, weights)[0]
             action(run, user, token)
     except Exception as error:
+        start.abort()  # the others stop waiting for this user
         with run.results.lock:
             run.results.errors.append(f"user: {type(error).__name__}: {error}")
     finally:
@@ -456,13 +464,16 @@ def user_loop(run: Run, start: threading.Barrier, deadline: float, scenarios=Non
 
 
 def run_load(port: int, plan: Plan, *, users: int, seconds: float, scenarios=None) -> Results:
+    """`users` sign in, then load the server together for `seconds` (sign-ins not counted)."""
     results = Results()
     run = Run(port, plan, results)
-    start = threading.Barrier(users)
-    deadline = time.monotonic() + seconds
+
+    def set_deadline() -> None:
+        run.deadline = time.monotonic() + seconds
+
+    start = threading.Barrier(users, action=set_deadline)
     threads = [
-        threading.Thread(target=user_loop, args=(run, start, deadline, scenarios))
-        for _ in range(users)
+        threading.Thread(target=user_loop, args=(run, start, scenarios)) for _ in range(users)
     ]
     for thread in threads:
         thread.start()
@@ -485,7 +496,15 @@ class Counts:
     contact_requests_stored: int = 0
 
 
-def count(database_url: str, plan: Plan, started_audit_id: int, contacts_before: int) -> Counts:
+def count(
+    database_url: str,
+    plan: Plan,
+    started_audit_id: int,
+    contacts_before: int,
+    roll_called: Collection[int] = (),
+) -> Counts:
+    """What the database holds after the run; `roll_called`: the activities whose roll call
+    was answered (each marks every enrolment of its activity present)."""
     from onboarding import create_app
     from onboarding.extensions import db
     from onboarding.pathway.models import (
@@ -521,7 +540,7 @@ def count(database_url: str, plan: Plan, started_audit_id: int, contacts_before:
             roll_call_audits=audits("roll_call"),
             unmarked_in_roll_calls=session.scalar(
                 select(func.count()).where(
-                    Enrollment.activity_id.in_(plan.roll_calls),
+                    Enrollment.activity_id.in_(list(roll_called)),
                     Enrollment.attendance != Attendance.ATTENDED,
                 )
             ),
@@ -602,7 +621,7 @@ def load_test(
     finally:
         server.stop()
         shutil.rmtree(server.outbox, ignore_errors=True)
-    counts = count(database_url, plan, started_audit_id, contacts_before)
+    counts = count(database_url, plan, started_audit_id, contacts_before, results.roll_called)
     printed = report(results, seconds) + f"\n{counts}"
     return results, counts, plan, printed
 

@@ -1,4 +1,4 @@
-"""The load test's short form (15 s, as CI runs it): gunicorn with 4 workers on the demo data,
+"""The load test's short form (5 s, as CI runs it): gunicorn with 4 workers on the demo data,
 concurrent roll calls and enrolments into a nearly full activity, the parents' search API and
 page, and contact requests, on SQLite and PostgreSQL. Nothing lost, nothing over-booked, no
 error; the figures are printed, p95 of the search API and page among them."""
@@ -9,18 +9,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import POSTGRES_URL, _postgres_url
+from tests.conftest import _postgres_url, backends
 from tests.load import harness
 
-SECONDS = 15
+SECONDS = 5
 USERS = 8
 
 
-def _backends():
-    return ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
-
-
-@pytest.fixture(params=_backends())
+@pytest.fixture(params=backends())
 def load_database(request, tmp_path):
     """An empty database of the load test's own: a SQLite file, or <test database>_load."""
     if request.param == "sqlite":

@@ -19,7 +19,7 @@ from onboarding.pathway.models import (
 )
 from tests import builders
 
-REQUESTS = 120
+REQUESTS = 60
 
 
 def _acknowledgements(session, count: int) -> None:

@@ -168,8 +168,11 @@ def _carer_links(hits, args: dict) -> dict[int, str]:
 def _page_links(base: dict, current: int, pages: int) -> dict:
     """First, previous, next, and a window of pages around the current one (None for a gap)."""
 
+    # Each link is the same but for its page number, the last parameter: encoded once.
+    stem = url_for(".search_page", **base, page=0).removesuffix("0")
+
     def link(number: int) -> str:
-        return url_for(".search_page", **base, page=number)
+        return f"{stem}{number}"
 
     shown = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
     window, last = [], 0

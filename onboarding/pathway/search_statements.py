@@ -2,8 +2,8 @@
 built once with named parameters (see `search._parameters`), the same for every search, so that
 neither Python nor the database's statement cache rebuild it. Its constants are written in its
 text, not bound: the parameters are the query's alone. On PostgreSQL a list (the latitude bands,
-the needs bitmasks) is one array parameter: the text is then the same whatever the list's length,
-short enough for the driver to keep it parsed, and prepared once per connection (`arrays`).
+the needs bitmasks) is one array parameter (`arrays`): the text is then the same whatever the
+list's length, kept parsed by the driver and prepared once per connection.
 
 A row matches when it lies in the latitude/longitude box and within the radius, its carer may be
 shown with it for that start (`shown.search_row_clause`), it takes a child of that age and shares
@@ -57,7 +57,7 @@ def _param(name: str, type_=Integer):
     return bindparam(name, type_=type_)
 
 
-def _const(value: int, type_=Integer):
+def _const(value: int | str, type_=Integer):
     """A constant written in the statement's text rather than bound."""
     return literal_column(str(value), type_)
 
@@ -86,12 +86,19 @@ def _distance():
     return _const(repr(2 * EARTH_RADIUS_KM), Float) * func.asin(func.sqrt(a))
 
 
+# How many bits a value of at most 14 bits has, in 64-bit integer arithmetic (no popcount in
+# SQLite): its bits spread one to a nibble by a multiplication, summed modulo 15.
+POPCOUNT_SPREAD = 0x200040008001
+POPCOUNT_NIBBLES = 0x111111111111111
+
+
 def _bits(mask, width: int):
-    """How many bits the mask has among its `width` lowest (no popcount in SQLite)."""
-    total = mask.op("&")(_const(1))
-    for bit in range(1, width):
-        total = total + mask.op(">>")(_const(bit)).op("&")(_const(1))
-    return total
+    """How many bits the mask has (its bits are among the `width` lowest, at most 14)."""
+    assert width <= 14, "the product would overflow 64 bits"
+    spread = (mask * _const(POPCOUNT_SPREAD, BigInteger)).op("&")(
+        _const(POPCOUNT_NIBBLES, BigInteger)
+    )
+    return spread % _const(15)
 
 
 def _covers_all():

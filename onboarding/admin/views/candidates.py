@@ -5,7 +5,7 @@ from flask_admin.contrib.sqla import tools
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from onboarding.admin.base import ScopedAjaxLoader, StaffModelView
@@ -106,13 +106,28 @@ class MineFilter(BaseSQLAFilter):
         return "est"
 
 
+def _distinct_in_scope(column):
+    """The column's values among the candidates in scope, smallest first, on every list page.
+
+    SQLite skips along an index that starts with the column by itself (a skip-scan); PostgreSQL
+    reads every candidate in scope: there the values are found one after the other (the smallest
+    above the last one found), a few dozen index probes."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return select(column).distinct().where(candidates_in_scope()).order_by(column)
+    walk = select(func.min(column).label("value")).where(candidates_in_scope()).cte(recursive=True)
+    following = select(
+        select(func.min(column)).where(candidates_in_scope(), column > walk.c.value)
+        .scalar_subquery()
+    ).where(walk.c.value.is_not(None))  # fmt: skip
+    walk = walk.union_all(following)
+    return select(walk.c.value).where(walk.c.value.is_not(None)).order_by(walk.c.value)
+
+
 def _distinct_values(column, label=str):
     def options():
         if not signed_in():
             return []
-        rows = db.session.scalars(
-            select(column).distinct().where(candidates_in_scope()).order_by(column)
-        )
+        rows = db.session.scalars(_distinct_in_scope(column))
         return [(value, label(value)) for value in rows if value]
 
     return options

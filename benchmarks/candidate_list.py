@@ -18,7 +18,26 @@ NAME_SEARCH_BUDGET_MS = 150
 PAGES = {
     "list, admin (all départements)": ("admin", "/admin/candidate/", BUDGET_MS),
     "list, coordinator of 33 and 24": ("coordinator", "/admin/candidate/", BUDGET_MS),
-    "list, deadline filter": ("coordinator", "/admin/candidate/?flt0_5=30", BUDGET_MS),
+    # Every choice of the deadline filter (`DEADLINE_OPTIONS`), then the other filters.
+    "list, deadline past": ("coordinator", "/admin/candidate/?flt0_5=overdue", BUDGET_MS),
+    "list, deadline past or within 14 days": (
+        "coordinator",
+        "/admin/candidate/?flt0_5=14",
+        BUDGET_MS,
+    ),
+    "list, deadline past or within 30 days": (
+        "coordinator",
+        "/admin/candidate/?flt0_5=30",
+        BUDGET_MS,
+    ),
+    "list, status filter": ("coordinator", "/admin/candidate/?flt0_0=in_pathway", BUDGET_MS),
+    "list, commune filter": ("coordinator", "/admin/candidate/?flt0_2=bordeaux", BUDGET_MS),
+    "list, dossier pieces missing": ("coordinator", "/admin/candidate/?flt0_7=missing", BUDGET_MS),
+    "list, dossier pieces all received": (
+        "coordinator",
+        "/admin/candidate/?flt0_7=complete",
+        BUDGET_MS,
+    ),
     "list, sorted by deadline, latest first": (
         "coordinator",
         "/admin/candidate/?sort=8&desc=1",

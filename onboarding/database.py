@@ -11,8 +11,10 @@ from onboarding.extensions import db
 #   and compiling them cost more than it saved (219 of 292 ms in the candidate list's deadline
 #   filter at 100,000 candidates, where correlated subplans inflate the cost estimate);
 # - plan_cache_mode force_custom_plan: psycopg prepares a statement a connection runs five times
-#   (parsing is then saved), and PostgreSQL would switch a prepared statement to a generic plan,
-#   blind to the values, after five custom ones: for the search, a nested loop 2x slower.
+#   (its default threshold, kept: the statements that recur are prepared, a command's one-off ones
+#   are not; parsing is then saved, half of a small search statement's time), and PostgreSQL
+#   would switch a prepared statement to a generic plan, blind to the values, after five custom
+#   ones: for the search, a nested loop 2x slower, and tens of times slower on some searches.
 POSTGRESQL_SETTINGS = {"jit": "off", "plan_cache_mode": "force_custom_plan"}
 
 

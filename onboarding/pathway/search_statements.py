@@ -1,6 +1,9 @@
 """The parents' search in SQL, over the search rows (`pathway.search_rows`): each statement is
 built once with named parameters (see `search._parameters`), the same for every search, so that
-neither Python nor the database's statement cache rebuild it.
+neither Python nor the database's statement cache rebuild it. Its constants are written in its
+text, not bound: the parameters are the query's alone. On PostgreSQL a list (the latitude bands,
+the needs bitmasks) is one array parameter (`arrays`): the text is then the same whatever the
+list's length, kept parsed by the driver and prepared once per connection.
 
 A row matches when it lies in the latitude/longitude box and within the radius, its carer may be
 shown with it for that start (`shown.search_row_clause`), it takes a child of that age and shares
@@ -12,10 +15,12 @@ distance, then her id.
 from functools import cache
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     Float,
     Integer,
     and_,
+    any_,
     bindparam,
     case,
     distinct,
@@ -52,23 +57,48 @@ def _param(name: str, type_=Integer):
     return bindparam(name, type_=type_)
 
 
+def _const(value: int | str, type_=Integer):
+    """A constant written in the statement's text rather than bound."""
+    return literal_column(str(value), type_)
+
+
+def _any_of(column, name: str, *, arrays: bool):
+    """The column's value is in the list bound as `name`: `= ANY` of one array parameter where
+    `arrays` (PostgreSQL), or an IN list expanded to as many parameters as it has values."""
+    if arrays:
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def arrays_bound(session) -> bool:
+    """Whether the statements for this session's database take their lists as arrays."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def _distance():
     """Haversine in SQL, from the row's point to the origin's (bound values), in km."""
-    half_dlat = func.radians(Row.latitude - _param("latitude", Float)) / 2
-    half_dlon = func.radians(Row.longitude - _param("longitude", Float)) / 2
+    half_dlat = func.radians(Row.latitude - _param("latitude", Float)) / _const(2)
+    half_dlon = func.radians(Row.longitude - _param("longitude", Float)) / _const(2)
     sin_lat, sin_lon = func.sin(half_dlat), func.sin(half_dlon)
     a = sin_lat * sin_lat + (
         _param("cos_latitude", Float) * func.cos(func.radians(Row.latitude)) * sin_lon * sin_lon
     )
-    return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
+    return _const(repr(2 * EARTH_RADIUS_KM), Float) * func.asin(func.sqrt(a))
+
+
+# How many bits a value of at most 14 bits has, in 64-bit integer arithmetic (no popcount in
+# SQLite): its bits spread one to a nibble by a multiplication, summed modulo 15.
+POPCOUNT_SPREAD = 0x200040008001
+POPCOUNT_NIBBLES = 0x111111111111111
 
 
 def _bits(mask, width: int):
-    """How many bits the mask has among its `width` lowest (no popcount in SQLite)."""
-    total = mask.op("&")(1)
-    for bit in range(1, width):
-        total = total + mask.op(">>")(bit).op("&")(1)
-    return total
+    """How many bits the mask has (its bits are among the `width` lowest, at most 14)."""
+    assert width <= 14, "the product would overflow 64 bits"
+    spread = (mask * _const(POPCOUNT_SPREAD, BigInteger)).op("&")(
+        _const(POPCOUNT_NIBBLES, BigInteger)
+    )
+    return spread % _const(15)
 
 
 def _covers_all():
@@ -83,9 +113,9 @@ def _key():
     """The row's ranking key for this query (see `pathway.search_rows`)."""
     covered = _bits(Row.half_days.op("&")(_param("half_days")), len(HALF_DAYS))
     needs_covered = _bits(Row.needs.op("&")(_param("needs")), len(NEEDS))
-    quality = case((_covers_all(), COVERS_ALL), else_=0) + covered * (1 << COVERED_SHIFT)
-    quality = quality + needs_covered
-    return quality * literal_column(str(1 << QUALITY_SHIFT), BigInteger) + Row.rank_tail
+    quality = case((_covers_all(), _const(COVERS_ALL)), else_=_const(0))
+    quality = quality + covered * _const(1 << COVERED_SHIFT) + needs_covered
+    return quality * _const(1 << QUALITY_SHIFT, BigInteger) + Row.rank_tail
 
 
 # Where the child would be cared for (`search.CareSetting`'s values): a carer in a MAM, or at
@@ -93,18 +123,18 @@ def _key():
 SETTINGS = {"any": (), "mam": (Row.mam_id.is_not(None),), "home": (Row.mam_id.is_(None),)}
 
 
-def _row_filters(*conditions, setting: str = "any") -> tuple:
+def _row_filters(*conditions, setting: str = "any", arrays: bool = False) -> tuple:
     """The rows a search finds, with these conditions first (SQLite tests the terms in this
     order: the cheap and selective ones before the dates and the distance). A filter on the
     carer is one more term here (its column copied on the row, see
     `search_rows.CARER_COLUMNS`), like the setting."""
     return (
-        Row.band.in_(bindparam("bands", expanding=True)),
+        _any_of(Row.band, "bands", arrays=arrays),
         Row.longitude.between(_param("west", Float), _param("east", Float)),
         Row.latitude.between(_param("south", Float), _param("north", Float)),
         *conditions,
         *SETTINGS[setting],
-        Row.half_days.op("&")(_param("half_days")) != 0,
+        Row.half_days.op("&")(_param("half_days")) != _const(0),
         Row.age_min_months <= _param("age"),
         Row.age_max_months >= _param("age"),
         shown.search_row_clause(Row),
@@ -112,7 +142,7 @@ def _row_filters(*conditions, setting: str = "any") -> tuple:
     )
 
 
-def _ranked(tier: str, setting: str):
+def _ranked(tier: str, setting: str, arrays: bool):
     """Carers in rank order: id, distance, the quality of their best place and its key's tail.
 
     `tier`: "all" the places found; "with_needs" only those that cover every half-day asked
@@ -125,7 +155,7 @@ def _ranked(tier: str, setting: str):
     every_half_day = Row.half_days.op("&")(_param("half_days")) == _param("half_days")
     conditions = (every_half_day,)
     if tier.endswith("with_needs"):
-        conditions += (Row.needs.in_(bindparam("with_needs", expanding=True)),)
+        conditions += (_any_of(Row.needs, "with_needs", arrays=arrays),)
     if tier.startswith("covers_all"):
         quality = _param("full_quality").label("quality")
         tail = func.max(Row.rank_tail).label("tail")
@@ -134,14 +164,14 @@ def _ranked(tier: str, setting: str):
     else:
         best = func.max(_key())
         # PostgreSQL shifts a bigint by an integer only.
-        quality = best.op(">>")(literal_column(str(QUALITY_SHIFT), Integer)).label("quality")
-        tail = best.op("&")(TAIL_MASK).label("tail")
+        quality = best.op(">>")(_const(QUALITY_SHIFT)).label("quality")
+        tail = best.op("&")(_const(TAIL_MASK, BigInteger)).label("tail")
         order = (quality.desc(), distance, Row.carer_id)
         if tier == "all":
             conditions = ()
     return (
         select(Row.carer_id, distance, quality, tail)
-        .where(*_row_filters(*conditions, setting=setting))
+        .where(*_row_filters(*conditions, setting=setting, arrays=arrays))
         # Her position is the same on each of her rows: grouping by it computes her distance
         # once.
         .group_by(Row.carer_id, Row.latitude, Row.longitude)
@@ -152,9 +182,9 @@ def _ranked(tier: str, setting: str):
 
 
 @cache
-def page_statement(tier: str = "all", setting: str = "any"):
+def page_statement(tier: str = "all", setting: str = "any", arrays: bool = False):
     """One page of ranked carers, joined to what the results show: a single statement."""
-    page = _ranked(tier, setting).subquery("page")
+    page = _ranked(tier, setting, arrays).subquery("page")
     return (
         select(
             page,
@@ -180,26 +210,31 @@ def page_statement(tier: str = "all", setting: str = "any"):
         )
         .join(Carer, Carer.id == page.c.carer_id)
         .join(Commune, Commune.insee_code == Carer.commune_insee)
-        .join(Vacancy, Vacancy.id == ID_MASK - page.c.tail.op("&")(ID_MASK))
+        .join(
+            Vacancy,
+            Vacancy.id == _const(ID_MASK, BigInteger) - page.c.tail.op("&")(_const(ID_MASK)),
+        )
         .outerjoin(Mam, Mam.id == Carer.mam_id)
         .order_by(page.c.quality.desc(), page.c.distance, page.c.carer_id)
     )
 
 
 @cache
-def count_statement(setting: str = "any"):
+def count_statement(setting: str = "any", arrays: bool = False):
     """How many carers the search finds."""
-    return select(func.count(distinct(Row.carer_id))).where(*_row_filters(setting=setting))
+    return select(func.count(distinct(Row.carer_id))).where(
+        *_row_filters(setting=setting, arrays=arrays)
+    )
 
 
 @cache
-def sampled_count_statement(setting: str = "any"):
+def sampled_count_statement(setting: str = "any", arrays: bool = False):
     """How many carers the first `sample` rows found have, and how many rows that was: the
     rows are read in the index's order and no further (a DISTINCT under the LIMIT would read
     them all on PostgreSQL)."""
     found = (
         select(Row.carer_id)
-        .where(*_row_filters(setting=setting))
+        .where(*_row_filters(setting=setting, arrays=arrays))
         .limit(_param("sample"))
         .subquery()
     )

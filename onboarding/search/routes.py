@@ -139,6 +139,7 @@ def search_page():
             (w, url_for(".search_page", **query_parameters(w.query), q=values["q"]))
             for w in widenings
         ]
+    contact_args = query_parameters(query) if query else {}
     return render_template(
         "search/search.html",
         values=values,
@@ -149,17 +150,29 @@ def search_page():
         page_links=page_links,
         map_tiles=current_app.config["MAP_TILE_URL"],
         map_attribution=current_app.config["MAP_ATTRIBUTION"],
-        contact_args=query_parameters(query) if query else {},
+        contact_args=contact_args,
+        carer_links=_carer_links(results.hits if results else [], contact_args),
         **alert_context(),
         **context,
     )
 
 
+def _carer_links(hits, args: dict) -> dict[int, str]:
+    """Each result's link to her page, carrying the search: its query string is the same for
+    all, encoded once (the builder's URL encoding takes more time than the rest of a card)."""
+    query_string = url_for(".carer_page", carer_id=0, **args).partition("?")[2]
+    suffix = f"?{query_string}" if query_string else ""
+    return {hit.carer_id: url_for(".carer_page", carer_id=hit.carer_id) + suffix for hit in hits}
+
+
 def _page_links(base: dict, current: int, pages: int) -> dict:
     """First, previous, next, and a window of pages around the current one (None for a gap)."""
 
+    # Each link is the same but for its page number, the last parameter: encoded once.
+    stem = url_for(".search_page", **base, page=0).removesuffix("0")
+
     def link(number: int) -> str:
-        return url_for(".search_page", **base, page=number)
+        return f"{stem}{number}"
 
     shown = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
     window, last = [], 0

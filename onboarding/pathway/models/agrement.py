@@ -42,7 +42,12 @@ class DossierItemStatus(Choice):
 
 class DossierItem(Model):
     __tablename__ = "dossier_item"
-    __table_args__ = (UniqueConstraint("candidate_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "kind"),
+        # The candidate list's filter on the pieces (missing, or all received) asks of each
+        # candidate whether one is missing: answered from this index alone.
+        Index("ix_dossier_item_candidate_id_status", "candidate_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)

@@ -21,6 +21,7 @@ from onboarding.pathway.models import (
     WithdrawalReason,
 )
 from tests import builders
+from tests.conftest import only_on
 
 
 @pytest.fixture
@@ -61,9 +62,8 @@ def _all_rows(engine) -> dict[str, list[tuple]]:
         }
 
 
-def test_a_restored_backup_holds_every_row(runner, backend, some_of_everything, tmp_path):
-    if backend != "sqlite":
-        pytest.skip("the online backup is SQLite's; PostgreSQL is told to use pg_dump (below)")
+@only_on("sqlite")  # the online backup is SQLite's; PostgreSQL is told to use pg_dump (below)
+def test_a_restored_backup_holds_every_row(runner, some_of_everything, tmp_path):
     backup = tmp_path / "backup.sqlite"
 
     result = runner.invoke(args=["backup", str(backup)])
@@ -92,9 +92,8 @@ def test_a_restored_backup_holds_every_row(runner, backend, some_of_everything, 
     assert response.status_code == 200
 
 
-def test_backup_never_overwrites_a_file(runner, backend, tmp_path):
-    if backend != "sqlite":
-        pytest.skip("SQLite only")
+@only_on("sqlite")
+def test_backup_never_overwrites_a_file(runner, tmp_path):
     target = tmp_path / "there.sqlite"
     target.write_text("precious")
     result = runner.invoke(args=["backup", str(target)])
@@ -103,9 +102,8 @@ def test_backup_never_overwrites_a_file(runner, backend, tmp_path):
     assert target.read_text() == "precious"
 
 
-def test_backup_on_postgresql_says_to_use_pg_dump(runner, backend, tmp_path):
-    if backend != "postgresql":
-        pytest.skip("PostgreSQL only")
+@only_on("postgresql")
+def test_backup_on_postgresql_says_to_use_pg_dump(runner, tmp_path):
     result = runner.invoke(args=["backup", str(tmp_path / "b.dump")])
     assert result.exit_code != 0
     assert "pg_dump --format=custom" in result.output

@@ -24,6 +24,7 @@ from onboarding.pathway.models import (
     Enrollment,
 )
 from tests import builders
+from tests.conftest import only_on
 
 S = CandidateStatus
 
@@ -198,8 +199,10 @@ def test_enrolments_and_the_roll_call_are_recorded_by_the_domain(
     session, today, three_enrolled, coordinator_33
 ):
     activity, (a, b, c) = three_enrolled
-    of_activity = select(AuditLog.action, AuditLog.actor_id).where(
-        AuditLog.object_type == "Activity", AuditLog.object_id == str(activity.id)
+    of_activity = (
+        select(AuditLog.action, AuditLog.actor_id)
+        .where(AuditLog.object_type == "Activity", AuditLog.object_id == str(activity.id))
+        .order_by(AuditLog.id)
     )
     assert session.execute(of_activity).all() == [("enrol", None)] * 3
     with pytest.raises(RuleViolation):
@@ -332,12 +335,10 @@ def _wait_until_blocked_on_a_lock(pid: int, seconds: float = 10) -> None:
     raise AssertionError("session B never waited on the activity's row lock")
 
 
-@pytest.mark.postgres_only
-def test_two_coordinators_take_the_last_seat_at_once_only_one_succeeds(session, today, backend):
+@only_on("postgresql")
+def test_two_coordinators_take_the_last_seat_at_once_only_one_succeeds(session, today):
     """PostgreSQL, two real connections: A's UPDATE holds the row; B's UPDATE waits for it, then
     re-reads the row A committed and finds no seat left (READ COMMITTED)."""
-    if backend == "sqlite":
-        pytest.skip("row locks between two connections: PostgreSQL only")
     activity_id, second_id, third_id = _last_seat_setup(session, today)
     session_a, session_b = Session(bind=db.engine), Session(bind=db.engine)
     outcome: dict[str, object] = {}

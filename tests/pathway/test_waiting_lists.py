@@ -25,6 +25,7 @@ from onboarding.pathway.models import (
 )
 from onboarding.pathway.models import WaitingStatus as W
 from tests import builders
+from tests.conftest import only_on
 from tests.pathway.test_enrollment import _wait_until_blocked_on_a_lock
 
 S = CandidateStatus
@@ -262,16 +263,12 @@ def test_two_seats_freed_one_after_the_other_serve_two_people(session, today, da
         assert len(enrolled) == len(set(enrolled)) == 2
 
 
-@pytest.mark.postgres_only
+@only_on("postgresql")
 @pytest.mark.parametrize(("days", "served"), [(10, W.ENROLLED), (1, W.OFFERED)])
-def test_two_seats_freed_at_once_never_give_the_same_seat_twice(
-    session, today, backend, days, served
-):
+def test_two_seats_freed_at_once_never_give_the_same_seat_twice(session, today, days, served):
     """PostgreSQL, two real connections: A frees a seat and serves the first person, not yet
     committed; B frees the other seat at the same moment and waits on the activity's row, then
     serves the second person, never the first again."""
-    if backend == "sqlite":
-        pytest.skip("row locks between two connections: PostgreSQL only")
     activity_id, a_id, b_id, waiting_ids = _two_seats_setup(session, today, days=days)
     session_a, session_b = Session(bind=db.engine), Session(bind=db.engine)
     outcome: dict[str, object] = {}

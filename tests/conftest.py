@@ -21,11 +21,12 @@ import itertools
 import os
 import re
 import time
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
@@ -225,7 +226,7 @@ def empty_tables(everything: bool = False) -> None:
         with engine.begin() as connection:
             for table in tables:
                 connection.execute(table.delete())
-            for sequence in _sequences(connection, tables):
+            for _, _, sequence in _sequences(connection, tables):
                 connection.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
     except IntegrityError:
         if everything:
@@ -246,16 +247,17 @@ def _truncate_every_table() -> None:
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
 
-_sequence_names: dict[str, list[str]] = {}
+_sequence_names: dict[str, list[tuple[str, str, str]]] = {}
 
 
-def _sequences(connection, tables) -> list[str]:
-    """The sequences that number the rows of `tables` (PostgreSQL), looked up once a table."""
-    names = []
+def _sequences(connection, tables) -> list[tuple[str, str, str]]:
+    """(table, column, sequence) of the sequences that number the rows of `tables`
+    (PostgreSQL), looked up once a table."""
+    found = []
     for table in tables:
         if table.name not in _sequence_names:
             _sequence_names[table.name] = [
-                name
+                (table.name, column.name, name)
                 for column in table.primary_key.columns
                 if (
                     name := connection.scalar(
@@ -264,8 +266,59 @@ def _sequences(connection, tables) -> list[str]:
                     )
                 )
             ]
-        names += _sequence_names[table.name]
-    return names
+        found += _sequence_names[table.name]
+    return found
+
+
+def built_once(key, build: Callable[[], object]):
+    """What `build()` writes into an empty database, built once a process and database for
+    `key`, then put back as rows by the next tests that ask: a few INSERTs, where the build
+    runs the pathway's rules for each record again. `build` commits and returns what identifies
+    its records (ids), which every later call returns as well.
+
+    When the database already holds rows (a fixture wrote before), it builds as usual: the
+    snapshot is only ever taken, and put back, over an empty database."""
+    if _written:
+        return build()
+    key = (_db.engine.url.render_as_string(), key)
+    if key in _snapshots:
+        rows, kept = _snapshots[key]
+        _restore(rows)
+        return kept
+    kept = build()
+    _snapshots[key] = (_rows_written(), kept)
+    return kept
+
+
+_snapshots: dict[object, tuple[dict[str, list[dict]], object]] = {}
+
+
+def _rows_written() -> dict[str, list[dict]]:
+    """Every row of the tables written to since they were emptied (the reference ones aside)."""
+    connection = _db.session.connection()
+    rows = {}
+    for table in Model.metadata.sorted_tables:
+        if table.name in REFERENCE_TABLES or table.name not in _written:
+            continue
+        found = connection.execute(select(table).order_by(*table.primary_key.columns)).all()
+        if found:
+            rows[table.name] = [dict(row._mapping) for row in found]
+    _db.session.commit()
+    return rows
+
+
+def _restore(rows: dict[str, list[dict]]) -> None:
+    connection = _db.session.connection()
+    restored = [t for t in Model.metadata.sorted_tables if t.name in rows]
+    for table in restored:
+        connection.execute(table.insert(), rows[table.name])
+    if connection.dialect.name == "postgresql":
+        # Rows inserted with their ids: each sequence goes on from the largest.
+        for table, column, sequence in _sequences(connection, restored):
+            connection.execute(
+                text(f"SELECT setval('{sequence}', (SELECT max({column}) FROM {table}))")
+            )
+    _db.session.commit()
 
 
 class IsolatedClient(FlaskClient):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from onboarding.pathway import clock
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.models import (
     Activity,
@@ -18,7 +19,7 @@ from onboarding.pathway.models import (
     StaffUser,
 )
 from tests import builders
-from tests.conftest import csrf_token_from
+from tests.conftest import built_once, csrf_token_from
 
 
 @dataclass
@@ -54,47 +55,75 @@ def _request(session, carer: Carer) -> ContactRequest:
 
 
 @pytest.fixture
-def world(session) -> World:
+def world(app, session) -> World:
+    """Built through the pathway's rules once a process and database, then put back as rows
+    (tests.conftest.built_once) for the next test: the same rows, the same ids."""
+    key = ("world", builders.TODAY, clock.today(), _configuration(app))
+    ids = built_once(key, lambda: _build_world(session))
+    approved_24 = session.get(Candidate, ids["approved_24"])
+    return World(
+        admin=session.get(StaffUser, ids["admin"]),
+        coordinator_33=session.get(StaffUser, ids["coordinator_33"]),
+        coordinator_24=session.get(StaffUser, ids["coordinator_24"]),
+        partner_33=session.get(StaffUser, ids["partner_33"]),
+        candidate_33=session.get(Candidate, ids["candidate_33"]),
+        candidate_24=session.get(Candidate, ids["candidate_24"]),
+        approved_33=session.get(Candidate, ids["approved_33"]),
+        approved_24=approved_24,
+        activity_33=session.get(Activity, ids["activity_33"]),
+        activity_24=session.get(Activity, ids["activity_24"]),
+        past_activity_33=session.get(Activity, ids["past_activity_33"]),
+        carer_24=approved_24.carer,
+        request_24=session.get(ContactRequest, ids["request_24"]),
+    )
+
+
+def _configuration(app) -> str:
+    """The app's configuration as text: a test that changed it before asking for the world
+    gets a world built under that configuration."""
+    return repr(
+        sorted((name, repr(value)) for name, value in app.config.items() if name != "MAIL_OUTBOX")
+    )
+
+
+def _build_world(session) -> dict[str, int]:
     admin = builders.make_staff(session, "admin@example.org", Role.ADMIN, full_name="Ada Admin")
     coordinator_33 = builders.make_staff(session, "coord33@example.org", Role.COORDINATOR, "33")
     coordinator_24 = builders.make_staff(session, "coord24@example.org", Role.COORDINATOR, "24")
     partner_33 = builders.make_staff(session, "partner33@example.org", Role.PARTNER, "33")
     step = builders.make_step(session, ActivityKind.INFORMATION, mandatory=False)
     today = builders.TODAY
-    approved_33 = builders.make_candidate(
-        session, CandidateStatus.APPROVED, commune=builders.BORDEAUX, last_name="Approuvée"
-    )
-    approved_24 = builders.make_candidate(
-        session, CandidateStatus.APPROVED, commune=builders.PERIGUEUX, last_name="Dordogne"
-    )
-    world = World(
-        admin=admin,
-        coordinator_33=coordinator_33,
-        coordinator_24=coordinator_24,
-        partner_33=partner_33,
-        candidate_33=builders.make_candidate(
+    made = {
+        "admin": admin,
+        "coordinator_33": coordinator_33,
+        "coordinator_24": coordinator_24,
+        "partner_33": partner_33,
+        "approved_33": builders.make_candidate(
+            session, CandidateStatus.APPROVED, commune=builders.BORDEAUX, last_name="Approuvée"
+        ),
+        "approved_24": builders.make_candidate(
+            session, CandidateStatus.APPROVED, commune=builders.PERIGUEUX, last_name="Dordogne"
+        ),
+        "candidate_33": builders.make_candidate(
             session, CandidateStatus.IN_PATHWAY, commune=builders.BORDEAUX, last_name="Girondine"
         ),
-        candidate_24=builders.make_candidate(
+        "candidate_24": builders.make_candidate(
             session, CandidateStatus.IN_PATHWAY, commune=builders.PERIGUEUX, last_name="Périgord"
         ),
-        approved_33=approved_33,
-        approved_24=approved_24,
-        activity_33=builders.make_activity(
+        "activity_33": builders.make_activity(
             session, step, on=today + timedelta(days=10), commune=builders.BORDEAUX, capacity=2
         ),
-        activity_24=builders.make_activity(
+        "activity_24": builders.make_activity(
             session, step, on=today + timedelta(days=10), commune=builders.PERIGUEUX
         ),
-        past_activity_33=builders.make_activity(
+        "past_activity_33": builders.make_activity(
             session, step, on=today - timedelta(days=3), commune=builders.BORDEAUX
         ),
-        carer_24=approved_24.carer,
-        request_24=_request(session, approved_24.carer),
-    )
-    _request(session, approved_33.carer)
+    }
+    made["request_24"] = _request(session, made["approved_24"].carer)
+    _request(session, made["approved_33"].carer)
     session.commit()
-    return world
+    return {name: record.id for name, record in made.items()}
 
 
 def text(response) -> str:

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from flask import current_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine, make_url
@@ -270,17 +271,22 @@ def _sequences(connection, tables) -> list[tuple[str, str, str]]:
     return found
 
 
-def built_once(key, build: Callable[[], object]):
-    """What `build()` writes into an empty database, built once a process and database for
-    `key`, then put back as rows by the next tests that ask: a few INSERTs, where the build
-    runs the pathway's rules for each record again. `build` commits and returns what identifies
-    its records (ids), which every later call returns as well.
+def built_once(name: str, build: Callable[[], object]):
+    """What `build()` writes into an empty database, built once a process for `name`, the
+    database, the day and the app's configuration, then put back as rows by the next tests that
+    ask: a few INSERTs, where the build runs the pathway's rules for each record again. `build`
+    commits and returns what identifies its records (ids), which every later call returns too.
 
     When the database already holds rows (a fixture wrote before), it builds as usual: the
     snapshot is only ever taken, and put back, over an empty database."""
     if _written:
         return build()
-    key = (_db.engine.url.render_as_string(), key)
+    configuration = sorted(
+        (option, repr(value))
+        for option, value in current_app.config.items()
+        if option != "MAIL_OUTBOX"  # each test's own folder
+    )
+    key = (name, _db.engine.url.render_as_string(), clock.today(), repr(configuration))
     if key in _snapshots:
         rows, kept = _snapshots[key]
         _restore(rows)

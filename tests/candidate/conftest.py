@@ -11,7 +11,7 @@ from onboarding.candidate.links import new_personal_link
 from onboarding.pathway import enrollment
 from onboarding.pathway.models import ActivityKind, Candidate, CandidateStatus
 from tests import builders
-from tests.conftest import csrf_token_from
+from tests.conftest import built_once, csrf_token_from
 
 
 @dataclass
@@ -24,6 +24,12 @@ class Place:
 
 @pytest.fixture
 def place(session) -> Place:
+    """Built once a process and database, then put back as rows (tests.conftest.built_once)."""
+    ids = built_once("candidate place", lambda: _build_place(session))
+    return Place(*(session.get(Candidate, id_) for id_ in ids))
+
+
+def _build_place(session) -> tuple[int, int, int, int]:
     today = builders.TODAY
     # Approved first: the mandatory steps created below would hold them back.
     approved = builders.make_candidate(
@@ -61,7 +67,7 @@ def place(session) -> Place:
         enrollment.enroll(session, candidate, activity, actor=None, today=today)
         enrollment.enroll(session, other, activity, actor=None, today=today)
     session.commit()
-    return Place(candidate, other, approved, other_approved)
+    return candidate.id, other.id, approved.id, other_approved.id
 
 
 def text(response) -> str:

@@ -374,6 +374,11 @@ def _carer_rows(
             "agrement_capacity": rng.randint(2, 4),
             "presentation": "",
             "is_published": published,
+            # The database refuses a published profile without the consent on record.
+            "publication_consent_at": now if published else None,
+            "publication_consent_version": "2026-01" if published else None,
+            "last_confirmed_on": today - timedelta(days=rng.randint(0, 240)),
+            "training_part1_on": decided_on if active else None,
             "show_address": False,
             "show_email": True,
             "show_phone": True,

@@ -1,0 +1,408 @@
+"""The indicators read from the summary rows (`IndicatorCount`, kept by `summary`): the same
+figures as the plain computation of `conversion`, `timing`, `places` and `attendance`, from a
+few thousand rows whatever the number of candidates.
+
+A filter on days (a period, a cohort, "up to today") reads the month rows of the months it covers
+whole and the day rows of the others (`within`).
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from onboarding.pathway import shown
+from onboarding.pathway.indicators.attendance import (
+    COMING_ACTIVITIES_LIMIT,
+    Activities,
+    ComingActivity,
+    KindAttendance,
+)
+from onboarding.pathway.indicators.conversion import (
+    STAGES,
+    Funnel,
+    FunnelGroup,
+    Stage,
+    Withdrawals,
+)
+from onboarding.pathway.indicators.places import Capacity, DepartmentCapacity, RequestOutcome
+from onboarding.pathway.indicators.sql import (
+    Period,
+    candidate_filter,
+    in_scope,
+    percentile,
+    rate,
+)
+from onboarding.pathway.indicators.timing import Delay, Delays, past_deadlines
+from onboarding.pathway.models import (
+    Activity,
+    ActivityKind,
+    Attendance,
+    Candidate,
+    CandidateStatus,
+    Carer,
+    ContactOutcome,
+    IndicatorCount,
+    Vacancy,
+    WithdrawalReason,
+)
+from onboarding.pathway.territories import funnel_steps
+
+T = IndicatorCount
+Days = tuple[date | None, date | None]
+
+
+# --- which rows a filter reads -----------------------------------------------------------------
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def days_of(cohort: str | None, period: Period | None) -> Days:
+    """The days a cohort and a period keep (None: unbounded)."""
+    low, high = period if period else (None, None)
+    if cohort:
+        first = date(int(cohort[:4]), int(cohort[5:7]), 1)
+        last = _next_month(first) - timedelta(days=1)
+        low = max(low, first) if low else first
+        high = min(high, last) if high else last
+    return low, high
+
+
+def within(days: Days):
+    """The rows of these days, inclusive: whole months from their month row, the rest by day."""
+    low, high = days
+    if low is None and high is None:
+        return T.grain == "month"
+    if low is not None and high is not None and low > high:
+        return false()
+    # The first and the last month held whole (None: unbounded).
+    first = None if low is None else (low if low.day == 1 else _next_month(low))
+    last = None
+    if high is not None:
+        last = _month(high) if _next_month(high) - timedelta(days=1) == high else None
+        if last is None:
+            last = _month(_month(high) - timedelta(days=1))
+    parts = []
+    if first is None or last is None or first <= last:
+        parts.append(
+            and_(
+                T.grain == "month",
+                T.day >= first if first is not None else true(),
+                T.day <= last if last is not None else true(),
+            )
+        )
+    spans = set()
+    if low is not None and low.day != 1:
+        spans.add((low, min(_next_month(low) - timedelta(days=1), high or low.max)))
+    if high is not None and _next_month(high) - timedelta(days=1) != high:
+        spans.add((max(_month(high), low or high.min), high))
+    for start, end in spans:
+        parts.append(and_(T.grain == "day", T.day.between(start, end)))
+    return or_(*parts)
+
+
+def _rows(session: Session, section: str, where, *columns):
+    return session.execute(
+        select(*columns, func.sum(T.count)).where(T.section == section, *where).group_by(*columns)
+    )
+
+
+# --- the funnel --------------------------------------------------------------------------------
+def funnel(
+    session: Session,
+    *,
+    departments: tuple[str, ...] | None,
+    cohort: str | None = None,
+    period: Period | None = None,
+    today: date,
+    with_steps: bool = True,
+) -> Funnel:
+    steps = funnel_steps(session) if with_steps else []
+    where = [in_scope(T.department_code, departments), within(days_of(cohort, period))]
+    groups: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # (group, configuration) → entrants; (group, configuration, step) → reached
+    entered: dict[tuple, int] = defaultdict(int)
+    reached: dict[tuple, int] = defaultdict(int)
+    by_reason: dict[WithdrawalReason | None, int] = defaultdict(int)
+    by_stage: dict[CandidateStatus | None, int] = defaultdict(int)
+    for day, department, key, detail, value in _rows(
+        session, "funnel", where, T.day, T.department_code, T.key, T.detail
+    ):
+        group = (f"{day:%Y-%m}", department)
+        value = int(value)
+        if key == "entered":
+            entered[(group, detail)] += value
+            groups[group]["entered"] += value
+        elif key == "reached":
+            configuration, step = detail.split(":")
+            reached[(group, configuration, int(step))] += value
+        elif key == "withdrawn":
+            reason, left = detail.split("|")
+            by_reason[WithdrawalReason(reason) if reason else None] += value
+            by_stage[CandidateStatus(left) if left else None] += value
+        else:
+            groups[group][key] += value
+
+    for group, counts in groups.items():
+        for key in ("dossier_filed", "granted", "deemed_granted", "refused"):
+            counts.setdefault(key, 0)
+        for step in steps:
+            counts[f"step_{step.id}"] = sum(
+                value
+                for (where_, configuration, step_id), value in reached.items()
+                if where_ == group and step_id == step.id and _follows(step, configuration)
+            )
+            if step.follows is not None:
+                counts[f"followers_{step.id}"] = sum(
+                    value
+                    for (where_, configuration), value in entered.items()
+                    if where_ == group and _follows(step, configuration)
+                )
+
+    labels = (
+        [("entered", "Entrés dans le parcours")]
+        + [(f"step_{step.id}", f"Étape « {step.title} » suivie") for step in steps]
+        + [(key, label) for key, label, _ in STAGES]
+    )
+    sides = {key for key, _, side in STAGES if side}
+    totals: dict[str, int] = defaultdict(int)
+    by_cohort: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_department: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (cohort_key, department), counts in groups.items():
+        for key, value in counts.items():
+            totals[key] += value
+            by_cohort[cohort_key][key] += value
+            by_department[department][key] += value
+
+    stages, previous = [], None
+    for key, label in labels:
+        count = totals.get(key, 0)
+        is_step = key.startswith("step_")
+        is_side = key in sides
+        if previous is None or is_side:
+            conversion = None
+        elif is_step:
+            followers_key = "followers_" + key.removeprefix("step_")
+            conversion = rate(count, totals.get(followers_key, totals.get("entered", 0)))
+        else:
+            conversion = rate(count, previous)
+        stages.append(Stage(key, label, count, conversion, is_side))
+        if not is_side and not is_step:
+            previous = count
+
+    def as_groups(source) -> list[FunnelGroup]:
+        return [
+            FunnelGroup(key, {k: source[key].get(k, 0) for k, _ in labels})
+            for key in sorted(source)
+        ]
+
+    order = list(CandidateStatus)
+    withdrawals = Withdrawals(
+        total=sum(by_reason.values()),
+        by_reason=[(r, by_reason[r]) for r in WithdrawalReason if by_reason.get(r)],
+        by_stage=sorted(
+            by_stage.items(), key=lambda item: order.index(item[0]) if item[0] else len(order)
+        ),
+    )
+    return Funnel(
+        stages=stages,
+        stage_labels=labels,
+        by_cohort=as_groups(by_cohort),
+        by_department=as_groups(by_department),
+        withdrawals=withdrawals if with_steps else Withdrawals(0, [], []),
+    )
+
+
+def _follows(step, configuration: str) -> bool:
+    """Does a candidate of this configuration ("" for the national pathway) follow the step?"""
+    if step.follows is None:
+        return True
+    if configuration == "":
+        return step.national
+    return int(configuration) in step.configurations
+
+
+# --- delays ------------------------------------------------------------------------------------
+DELAY_LABELS = {
+    "entry_to_filed": "De l'entrée au dépôt du dossier",
+    "complete_to_decision": "Du dossier complet à la décision",
+    "decision_to_vacancy": "De la décision à la première place publiée",
+}
+
+
+def delays(
+    session: Session,
+    *,
+    departments: tuple[str, ...] | None,
+    cohort: str | None = None,
+    period: Period | None = None,
+    today: date,
+) -> Delays:
+    where = [in_scope(T.department_code, departments), within(days_of(cohort, period))]
+    histograms: dict[str, dict[str, dict[int, int]]] = {
+        key: defaultdict(lambda: defaultdict(int)) for key in DELAY_LABELS
+    }
+    for key, month, days, count in _rows(session, "delay", where, T.key, T.detail, T.value):
+        histograms[key][month][days] += int(count)
+    found = []
+    for key, label in DELAY_LABELS.items():
+        per_month: dict[str, list[int]] = {}
+        values: list[int] = []
+        for month, counts in histograms[key].items():
+            month_values = sorted(v for days, n in counts.items() for v in [days] * n)
+            per_month[month] = month_values
+            values.extend(month_values)
+        values.sort()
+        found.append(
+            Delay(
+                key=key,
+                label=label,
+                count=len(values),
+                median=percentile(values, 0.5),
+                p80=percentile(values, 0.8),
+                by_month=[(m, percentile(v, 0.5)) for m, v in sorted(per_month.items())],
+            )
+        )
+    past = past_deadlines(
+        session, departments=departments, cohort=cohort, period=period, today=today
+    )
+    return Delays(
+        delays=found,
+        past_deadline_count=sum(past[0].values()),
+        past_deadline_by_kind=past[0],
+        past_deadline=past[1],
+    )
+
+
+# --- capacity and parents' requests ------------------------------------------------------------
+def capacity(
+    session: Session,
+    *,
+    departments: tuple[str, ...] | None,
+    cohort: str | None = None,
+    period: Period | None = None,
+    today: date,
+) -> Capacity:
+    """As `places.capacity`: the places approved from the summary, the places free today from
+    the vacancies shown today."""
+    if cohort is None and period is None:
+        where = [T.grain == "month", in_scope(T.department_code, departments)]
+    else:
+        where = [in_scope(T.detail, departments), within(days_of(cohort, period))]
+    approved: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for department, key, value in _rows(session, "places", where, T.department_code, T.key):
+        approved[department][key] += int(value)
+
+    shown_today = shown.place_clause(
+        values=shown.parameters(today=today, care_from=today, free_by=today)
+    )
+    free = (
+        select(Carer.department_code, func.count())
+        .select_from(Vacancy)
+        .join(Carer, Carer.id == Vacancy.carer_id)
+    )
+    if cohort is None and period is None:
+        free = free.where(
+            Carer.candidate_id.is_not(None), in_scope(Carer.department_code, departments)
+        )
+    else:
+        free = free.join(Candidate, Candidate.id == Carer.candidate_id).where(
+            candidate_filter(departments, cohort, period)
+        )
+    places_free = dict(
+        session.execute(free.where(shown_today).group_by(Carer.department_code)).all()
+    )
+    by_department = [
+        DepartmentCapacity(code, approved[code]["approved"], int(places_free.get(code, 0)))
+        for code in sorted(approved)
+        if approved[code]["carers"]
+    ]
+
+    request_where = [in_scope(T.department_code, departments), within(period or (None, None))]
+    found: dict[ContactOutcome, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for outcome, detail, timely, count in _rows(
+        session, "request", request_where, T.key, T.detail, T.value
+    ):
+        row = found[ContactOutcome(outcome)]
+        row[0] += int(count)
+        row[1] += int(count) if detail == "job_seeker" else 0
+        row[2] += int(count) if timely else 0
+    return Capacity(
+        by_department=by_department,
+        requests=[
+            RequestOutcome(outcome, *found.get(outcome, (0, 0, 0))[:2])
+            for outcome in ContactOutcome
+        ],
+        answered_in_time=sum(row[2] for row in found.values()),
+    )
+
+
+# --- activities --------------------------------------------------------------------------------
+def activities(
+    session: Session,
+    *,
+    departments: tuple[str, ...] | None,
+    cohort: str | None = None,
+    period: Period | None = None,
+    today: date,
+) -> Activities:
+    """As `attendance.activities`: the coming ones from the activities' index, the attendance
+    from the summary."""
+    scope = in_scope(Activity.department_code, departments)
+    upcoming = and_(scope, Activity.date >= today, Activity.is_cancelled.is_(False))
+    coming_count = session.scalar(select(func.count()).select_from(Activity).where(upcoming))
+    coming = [
+        ComingActivity(*row)
+        for row in session.execute(
+            select(
+                Activity.id,
+                Activity.title,
+                Activity.kind,
+                Activity.date,
+                Activity.department_code,
+                Activity.capacity,
+                Activity.seats_taken,
+            )
+            .where(upcoming)
+            .order_by(Activity.date, Activity.start_time, Activity.id)
+            .limit(COMING_ACTIVITIES_LIMIT)
+        )
+    ]
+    days = period if period else (None, today)
+    where = [in_scope(T.department_code, departments), within(days)]
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for kind, attendance, value in _rows(session, "attendance", where, T.key, T.detail):
+        counts[(kind, attendance)] += int(value)
+    attendance = [
+        KindAttendance(
+            kind,
+            counts.get((kind.value, Attendance.ATTENDED.value), 0),
+            counts.get((kind.value, Attendance.EXCUSED.value), 0),
+            counts.get((kind.value, Attendance.ABSENT.value), 0),
+        )
+        for kind in ActivityKind
+    ]
+    return Activities(coming=coming, coming_count=coming_count, attendance=attendance)
+
+
+def cohorts(session: Session, departments: tuple[str, ...] | None) -> list[str]:
+    """The months of entry present in scope, newest first."""
+    return [
+        f"{day:%Y-%m}"
+        for day in session.scalars(
+            select(T.day)
+            .where(
+                T.section == "funnel",
+                T.grain == "month",
+                T.key == "entered",
+                in_scope(T.department_code, departments),
+            )
+            .group_by(T.day)
+            .order_by(T.day.desc())
+        )
+    ]

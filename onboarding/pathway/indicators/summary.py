@@ -1,0 +1,245 @@
+"""The indicators' summary rows (`IndicatorCount`), kept in the same transaction as the changes.
+
+Any flush that touches what a count reads (a candidate's entry, status, dossier, configuration or
+steps; a decision, training record, withdrawal, carer or place; an enrolment's attendance or an
+activity; a parent's request) subtracts what the records concerned counted before the flush and
+adds what they count after it, both read by `counted` from the database. `rebuild` writes every
+row anew from the same functions: `flask --app onboarding rebuild-indicators`, after writing to
+those tables outside the application (bulk loads, SQL by hand).
+"""
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import and_, bindparam, delete, event, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from onboarding.pathway.indicators import counted
+from onboarding.pathway.models import (
+    Activity,
+    AgrementDecision,
+    Attendance,
+    Candidate,
+    Carer,
+    ContactRequest,
+    Enrollment,
+    IndicatorCount,
+    Training,
+    TransitionLog,
+    Vacancy,
+)
+
+_PENDING = "indicator_counts_pending"
+_BATCH = 5_000
+_COLUMNS = ("section", "grain", "department_code", "day", "key", "detail", "value")
+# What the counts read on each record's own row.
+_WATCHED = {
+    Candidate: (
+        "referred_on", "department_code", "commune_insee", "status", "dossier_filed_on",
+        "dossier_complete_on", "withdrawal_reason", "pathway_configuration_id",
+    ),
+    AgrementDecision: ("outcome", "decided_on", "candidate_id", "candidate"),
+    Training: ("part", "kind", "passed", "candidate_id", "candidate"),
+    TransitionLog: ("name", "from_status", "candidate_id", "candidate"),
+    Carer: (
+        "is_published", "agrement_capacity", "department_code", "commune_insee", "candidate_id",
+        "candidate",
+    ),
+    Vacancy: ("carer_id", "carer", "created_at"),
+    Enrollment: ("attendance", "activity_id", "activity", "candidate_id", "candidate"),
+    Activity: ("step_id", "step", "date", "department_code", "commune_insee", "kind"),
+    ContactRequest: ("outcome", "outcome_on", "is_job_seeker", "created_at", "carer_id", "carer"),
+}  # fmt: skip
+
+
+# --- writing the rows --------------------------------------------------------------------------
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def by_grain(counts: Counter) -> Counter:
+    """Each (section, département, day, key, detail, value) count as its two rows: the day's
+    and the month's."""
+    rows: Counter = Counter()
+    for (section, department, day, key, detail, value), count in counts.items():
+        rows[(section, "day", department, day, key, detail, value)] += count
+        rows[(section, "month", department, month_of(day), key, detail, value)] += count
+    return rows
+
+
+def _upsert(session: Session):
+    table = IndicatorCount.__table__
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(_COLUMNS), set_={"count": table.c.count + statement.excluded.count}
+    )
+
+
+def apply(session: Session, delta: Counter) -> None:
+    """Add these differences (per day; the months follow) to the rows, dropping emptied ones."""
+    rows = [
+        dict(zip(_COLUMNS, key, strict=True), count=count)
+        for key, count in by_grain(delta).items()
+        if count
+    ]
+    if not rows:
+        return
+    connection = session.connection()
+    connection.execute(_upsert(session), rows)
+    emptied = [row for row in rows if row["count"] < 0]
+    if emptied:
+        table = IndicatorCount.__table__
+        connection.execute(
+            delete(table).where(
+                and_(*(table.c[name] == bindparam(f"b_{name}") for name in _COLUMNS)),
+                table.c.count == 0,
+            ),
+            [{f"b_{name}": row[name] for name in _COLUMNS} for row in emptied],
+        )
+
+
+def everything(session: Session) -> Counter:
+    """Every count, from every record."""
+    return counted.candidates(session) + counted.activities(session) + counted.requests(session)
+
+
+def rebuild(session: Session) -> int:
+    """Every row anew; returns how many."""
+    connection = session.connection()
+    connection.execute(delete(IndicatorCount.__table__))
+    rows = [
+        dict(zip(_COLUMNS, key, strict=True), count=count)
+        for key, count in by_grain(everything(session)).items()
+    ]
+    for start in range(0, len(rows), _BATCH):
+        connection.execute(IndicatorCount.__table__.insert(), rows[start : start + _BATCH])
+    return len(rows)
+
+
+def stored(session: Session) -> Counter:
+    """The rows as they are, keyed as `by_grain` keys them (for the checks)."""
+    table = IndicatorCount.__table__
+    return Counter(
+        {
+            tuple(row[:-1]): row[-1]
+            for row in session.execute(select(*(table.c[name] for name in _COLUMNS), table.c.count))
+        }
+    )
+
+
+# --- keeping them on every flush ---------------------------------------------------------------
+class _Concerned:
+    """The records whose counts a flush may change: ids, or objects still without one."""
+
+    def __init__(self) -> None:
+        self.candidates: list = []
+        self.activities: list = []
+        self.requests: list = []
+        self.before = Counter()
+
+    def __bool__(self) -> bool:
+        return bool(self.candidates or self.activities or self.requests)
+
+    def ids(self) -> tuple[set[int], set[int], set[int]]:
+        def resolve(items) -> set[int]:
+            found = {item if isinstance(item, int) else getattr(item, "id", None) for item in items}
+            found.discard(None)
+            return found
+
+        return resolve(self.candidates), resolve(self.activities), resolve(self.requests)
+
+    def counts(self, session: Session) -> Counter:
+        candidates, activities, requests = self.ids()
+        counts: Counter = Counter()
+        if candidates:
+            counts += counted.candidates(session, candidates)
+        if activities:
+            counts += counted.activities(session, activities)
+        if requests:
+            counts += counted.requests(session, requests)
+        return counts
+
+
+def _changed(obj) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in _WATCHED[type(obj)])
+
+
+def _both(obj, id_name: str, relation: str) -> list:
+    """The record's current owner (id, or the object while it has none) and its previous ones."""
+    state = inspect(obj)
+    owners = [getattr(obj, id_name)]
+    if owners[0] is None:
+        owners = [getattr(obj, relation)]
+    owners += list(state.attrs[id_name].history.deleted or ())
+    owners += list(state.attrs[relation].history.deleted or ())
+    return [owner for owner in owners if owner is not None]
+
+
+def _note(session: Session, obj, concerned: _Concerned) -> None:
+    if isinstance(obj, Candidate):
+        concerned.candidates.append(obj.id if obj.id is not None else obj)
+    elif isinstance(obj, AgrementDecision | Training | TransitionLog):
+        concerned.candidates += _both(obj, "candidate_id", "candidate")
+    elif isinstance(obj, Carer):
+        concerned.candidates += _both(obj, "candidate_id", "candidate")
+        if obj.id is not None:
+            concerned.requests += session.scalars(
+                select(ContactRequest.id).where(ContactRequest.carer_id == obj.id)
+            ).all()
+    elif isinstance(obj, Vacancy):
+        for carer in _both(obj, "carer_id", "carer"):
+            if isinstance(carer, int):
+                carer = session.get(Carer, carer)
+            if carer is not None:
+                concerned.candidates.append(
+                    carer.candidate_id if carer.candidate_id is not None else carer.candidate
+                )
+    elif isinstance(obj, Enrollment):
+        concerned.candidates += _both(obj, "candidate_id", "candidate")
+        concerned.activities += _both(obj, "activity_id", "activity")
+    elif isinstance(obj, Activity):
+        concerned.activities.append(obj.id if obj.id is not None else obj)
+        if obj.id is not None:
+            # A step moved: the steps its attendees reached change.
+            concerned.candidates += session.scalars(
+                select(Enrollment.candidate_id).where(
+                    Enrollment.activity_id == obj.id,
+                    Enrollment.attendance == Attendance.ATTENDED,
+                )
+            ).all()
+    elif isinstance(obj, ContactRequest):
+        concerned.requests.append(obj.id if obj.id is not None else obj)
+
+
+@event.listens_for(Session, "before_flush")
+def _count_before(session: Session, flush_context, instances) -> None:
+    """Before the flush, while the database holds the old state: what the records concerned
+    counted."""
+    session.info.pop(_PENDING, None)
+    concerned = _Concerned()
+    with session.no_autoflush:
+        for obj in (*session.new, *session.deleted):
+            if type(obj) in _WATCHED:
+                _note(session, obj, concerned)
+        for obj in session.dirty:
+            if type(obj) in _WATCHED and _changed(obj):
+                _note(session, obj, concerned)
+        if not concerned:
+            return
+        concerned.before = concerned.counts(session)
+    session.info[_PENDING] = concerned
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _count_after(session: Session, flush_context) -> None:
+    """Once the flush is done (and the steps reached rewritten): what they count now."""
+    concerned = session.info.pop(_PENDING, None)
+    if not concerned:
+        return
+    with session.no_autoflush:
+        delta = concerned.counts(session)
+        delta.subtract(concerned.before)
+        apply(session, delta)

@@ -6,10 +6,11 @@ A filter on days (a period, a cohort, "up to today") reads the month rows of the
 whole and the day rows of the others (`within`).
 """
 
+import math
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import shown
@@ -31,7 +32,6 @@ from onboarding.pathway.indicators.sql import (
     Period,
     candidate_filter,
     in_scope,
-    percentile,
     rate,
 )
 from onboarding.pathway.indicators.timing import Delay, Delays, past_deadlines
@@ -73,13 +73,15 @@ def days_of(cohort: str | None, period: Period | None) -> Days:
     return low, high
 
 
-def within(days: Days):
-    """The rows of these days, inclusive: whole months from their month row, the rest by day."""
+def within(days: Days) -> list:
+    """The rows of these days, inclusive: whole months from their month row, the rest by day.
+    One condition per range of the index, each read by a statement of its own (an OR of them
+    would read the whole section)."""
     low, high = days
     if low is None and high is None:
-        return T.grain == "month"
+        return [T.grain == "month"]
     if low is not None and high is not None and low > high:
-        return false()
+        return []
     # The first and the last month held whole (None: unbounded).
     first = None if low is None else (low if low.day == 1 else _next_month(low))
     last = None
@@ -103,13 +105,17 @@ def within(days: Days):
         spans.add((max(_month(high), low or high.min), high))
     for start, end in spans:
         parts.append(and_(T.grain == "day", T.day.between(start, end)))
-    return or_(*parts)
+    return parts
 
 
-def _rows(session: Session, section: str, where, *columns):
-    return session.execute(
-        select(*columns, func.sum(T.count)).where(T.section == section, *where).group_by(*columns)
-    )
+def _rows(session: Session, section: str, days: list, where, *columns):
+    """Sums of the counts by `columns`, one statement per range of days (rows may repeat)."""
+    for part in days:
+        yield from session.execute(
+            select(*columns, func.sum(T.count))
+            .where(T.section == section, part, *where)
+            .group_by(*columns)
+        )
 
 
 # --- the funnel --------------------------------------------------------------------------------
@@ -123,24 +129,25 @@ def funnel(
     with_steps: bool = True,
 ) -> Funnel:
     steps = funnel_steps(session) if with_steps else []
-    where = [in_scope(T.department_code, departments), within(days_of(cohort, period))]
+    where = [in_scope(T.department_code, departments)]
+    days = within(days_of(cohort, period))
     groups: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     # (group, configuration) → entrants; (group, configuration, step) → reached
-    entered: dict[tuple, int] = defaultdict(int)
-    reached: dict[tuple, int] = defaultdict(int)
+    entered: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    reached: dict[tuple, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
     by_reason: dict[WithdrawalReason | None, int] = defaultdict(int)
     by_stage: dict[CandidateStatus | None, int] = defaultdict(int)
     for day, department, key, detail, value in _rows(
-        session, "funnel", where, T.day, T.department_code, T.key, T.detail
+        session, "funnel", days, where, T.day, T.department_code, T.key, T.detail
     ):
         group = (f"{day:%Y-%m}", department)
         value = int(value)
         if key == "entered":
-            entered[(group, detail)] += value
+            entered[group][detail] += value
             groups[group]["entered"] += value
         elif key == "reached":
             configuration, step = detail.split(":")
-            reached[(group, configuration, int(step))] += value
+            reached[group][(configuration, int(step))] += value
         elif key == "withdrawn":
             reason, left = detail.split("|")
             by_reason[WithdrawalReason(reason) if reason else None] += value
@@ -154,14 +161,14 @@ def funnel(
         for step in steps:
             counts[f"step_{step.id}"] = sum(
                 value
-                for (where_, configuration, step_id), value in reached.items()
-                if where_ == group and step_id == step.id and _follows(step, configuration)
+                for (configuration, step_id), value in reached[group].items()
+                if step_id == step.id and _follows(step, configuration)
             )
             if step.follows is not None:
                 counts[f"followers_{step.id}"] = sum(
                     value
-                    for (where_, configuration), value in entered.items()
-                    if where_ == group and _follows(step, configuration)
+                    for configuration, value in entered[group].items()
+                    if _follows(step, configuration)
                 )
 
     labels = (
@@ -227,7 +234,29 @@ def _follows(step, configuration: str) -> bool:
     return int(configuration) in step.configurations
 
 
-# --- delays ------------------------------------------------------------------------------------
+# --- delays ---------------------------------------------------------------------------------
+def histogram_percentile(counts: dict[int, int], fraction: float) -> float | None:
+    """`percentile` of the values a histogram {value: how many} stands for, without listing
+    them: the same ranks, the same interpolation."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    position = fraction * (total - 1)
+    low = math.floor(position)
+    high = min(low + 1, total - 1)
+    ranked, low_value, high_value = 0, None, None
+    for value in sorted(counts):
+        ranked += counts[value]
+        if low_value is None and low < ranked:
+            low_value = value
+        if high < ranked:
+            high_value = value
+            break
+    result = low_value + (high_value - low_value) * (position - low)
+    return round(result, 1)
+
+
+# ------------------------------------------------------------------------------------
 DELAY_LABELS = {
     "entry_to_filed": "De l'entrée au dépôt du dossier",
     "complete_to_decision": "Du dossier complet à la décision",
@@ -243,29 +272,30 @@ def delays(
     period: Period | None = None,
     today: date,
 ) -> Delays:
-    where = [in_scope(T.department_code, departments), within(days_of(cohort, period))]
+    where = [in_scope(T.department_code, departments)]
+    days = within(days_of(cohort, period))
     histograms: dict[str, dict[str, dict[int, int]]] = {
         key: defaultdict(lambda: defaultdict(int)) for key in DELAY_LABELS
     }
-    for key, month, days, count in _rows(session, "delay", where, T.key, T.detail, T.value):
-        histograms[key][month][days] += int(count)
+    for key, month, value, count in _rows(session, "delay", days, where, T.key, T.detail, T.value):
+        histograms[key][month][value] += int(count)
     found = []
     for key, label in DELAY_LABELS.items():
-        per_month: dict[str, list[int]] = {}
-        values: list[int] = []
-        for month, counts in histograms[key].items():
-            month_values = sorted(v for days, n in counts.items() for v in [days] * n)
-            per_month[month] = month_values
-            values.extend(month_values)
-        values.sort()
+        overall: dict[int, int] = defaultdict(int)
+        for counts in histograms[key].values():
+            for value, count in counts.items():
+                overall[value] += count
         found.append(
             Delay(
                 key=key,
                 label=label,
-                count=len(values),
-                median=percentile(values, 0.5),
-                p80=percentile(values, 0.8),
-                by_month=[(m, percentile(v, 0.5)) for m, v in sorted(per_month.items())],
+                count=sum(overall.values()),
+                median=histogram_percentile(overall, 0.5),
+                p80=histogram_percentile(overall, 0.8),
+                by_month=[
+                    (month, histogram_percentile(counts, 0.5))
+                    for month, counts in sorted(histograms[key].items())
+                ],
             )
         )
     past = past_deadlines(
@@ -291,11 +321,11 @@ def capacity(
     """As `places.capacity`: the places approved from the summary, the places free today from
     the vacancies shown today."""
     if cohort is None and period is None:
-        where = [T.grain == "month", in_scope(T.department_code, departments)]
+        days, where = within((None, None)), [in_scope(T.department_code, departments)]
     else:
-        where = [in_scope(T.detail, departments), within(days_of(cohort, period))]
+        days, where = within(days_of(cohort, period)), [in_scope(T.detail, departments)]
     approved: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for department, key, value in _rows(session, "places", where, T.department_code, T.key):
+    for department, key, value in _rows(session, "places", days, where, T.department_code, T.key):
         approved[department][key] += int(value)
 
     shown_today = shown.place_clause(
@@ -323,10 +353,10 @@ def capacity(
         if approved[code]["carers"]
     ]
 
-    request_where = [in_scope(T.department_code, departments), within(period or (None, None))]
+    request_where = [in_scope(T.department_code, departments)]
     found: dict[ContactOutcome, list[int]] = defaultdict(lambda: [0, 0, 0])
     for outcome, detail, timely, count in _rows(
-        session, "request", request_where, T.key, T.detail, T.value
+        session, "request", within(period or (None, None)), request_where, T.key, T.detail, T.value
     ):
         row = found[ContactOutcome(outcome)]
         row[0] += int(count)
@@ -373,10 +403,10 @@ def activities(
             .limit(COMING_ACTIVITIES_LIMIT)
         )
     ]
-    days = period if period else (None, today)
-    where = [in_scope(T.department_code, departments), within(days)]
+    days = within(period if period else (None, today))
+    where = [in_scope(T.department_code, departments)]
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for kind, attendance, value in _rows(session, "attendance", where, T.key, T.detail):
+    for kind, attendance, value in _rows(session, "attendance", days, where, T.key, T.detail):
         counts[(kind, attendance)] += int(value)
     attendance = [
         KindAttendance(

@@ -22,10 +22,10 @@ class IndicatorCount(Model):
 
     __tablename__ = "indicator_count"
     __table_args__ = (
-        # One row per count: the writes add to it; the reads walk it in this order.
+        # One row per count: the writes add to it; the reads seek a section's range of days.
         Index(
             "uq_indicator_count",
-            "section", "grain", "department_code", "day", "key", "detail", "value",
+            "section", "grain", "day", "department_code", "key", "detail", "value",
             unique=True,
         ),
     )  # fmt: skip

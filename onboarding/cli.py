@@ -262,6 +262,17 @@ def rebuild_search_rows_command():
     click.echo(f"{count} search row(s) rebuilt.")
 
 
+@click.command("rebuild-indicators")
+def rebuild_indicators_command():
+    """Rewrite the indicators' summary rows from the records (after writing to them outside the
+    application, which keeps the rows on every change)."""
+    from onboarding.pathway.indicators import summary
+
+    count = summary.rebuild(db.session)
+    db.session.commit()
+    click.echo(f"{count} indicator row(s) rebuilt.")
+
+
 def init_app(app: Flask) -> None:
     from onboarding.imports.cli import import_carers_command, import_referrals_command
 
@@ -275,3 +286,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(recompute_deadlines_command)
     app.cli.add_command(rebuild_search_rows_command)
+    app.cli.add_command(rebuild_indicators_command)

@@ -9,6 +9,8 @@ those tables outside the application (bulk loads, SQL by hand).
 """
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import and_, bindparam, delete, event, inspect, select
@@ -127,6 +129,30 @@ def stored(session: Session) -> Counter:
             for row in session.execute(select(*(table.c[name] for name in _COLUMNS), table.c.count))
         }
     )
+
+
+@contextmanager
+def kept(
+    session: Session,
+    *,
+    candidates: Iterable[int] = (),
+    activities: Iterable[int] = (),
+    requests: Iterable[int] = (),
+) -> Iterator[None]:
+    """Around a bulk UPDATE or DELETE, which no flush sees: the counts of these records before
+    it, then after it."""
+    session.flush()
+    concerned = _Concerned()
+    concerned.candidates = list(candidates)
+    concerned.activities = list(activities)
+    concerned.requests = list(requests)
+    with session.no_autoflush:
+        before = concerned.counts(session)
+    yield
+    with session.no_autoflush:
+        delta = concerned.counts(session)
+        delta.subtract(before)
+        apply(session, delta)
 
 
 # --- keeping them on every flush ---------------------------------------------------------------

@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import shown
+from onboarding.pathway.indicators import summary
 from onboarding.pathway.indicators.attendance import (
     COMING_ACTIVITIES_LIMIT,
     Activities,
@@ -32,6 +33,7 @@ from onboarding.pathway.indicators.sql import (
     Period,
     candidate_filter,
     in_scope,
+    month_of,
     rate,
 )
 from onboarding.pathway.indicators.timing import Delay, Delays, past_deadlines
@@ -50,6 +52,7 @@ from onboarding.pathway.models import (
 from onboarding.pathway.territories import funnel_steps
 
 T = IndicatorCount
+ALL = summary.ALL_DEPARTMENTS
 Days = tuple[date | None, date | None]
 
 
@@ -73,13 +76,14 @@ def days_of(cohort: str | None, period: Period | None) -> Days:
     return low, high
 
 
-def within(days: Days) -> list:
-    """The rows of these days, inclusive: whole months from their month row, the rest by day.
-    One condition per range of the index, each read by a statement of its own (an OR of them
-    would read the whole section)."""
+def within(days: Days, *, by_month: bool = False) -> list:
+    """The rows of these days, inclusive: all of them from the total row (or, `by_month`, from
+    every month row), whole months from their month row, the rest by day. One condition per
+    range of the index, each read by a statement of its own (an OR of them would read the whole
+    section)."""
     low, high = days
     if low is None and high is None:
-        return [T.grain == "month"]
+        return [T.grain == "month"] if by_month else [T.grain == "total"]
     if low is not None and high is not None and low > high:
         return []
     # The first and the last month held whole (None: unbounded).
@@ -108,10 +112,22 @@ def within(days: Days) -> list:
     return parts
 
 
+def scope(departments: tuple[str, ...] | None):
+    """The rows of these départements, summed: every département's is one row (code "")."""
+    return T.department_code == ALL if departments is None else T.department_code.in_(departments)
+
+
+def each_department(departments: tuple[str, ...] | None):
+    """The rows of these départements, one by one (every one but the sum when None)."""
+    return T.department_code != ALL if departments is None else T.department_code.in_(departments)
+
+
 def _rows(session: Session, section: str, days: list, where, *columns):
     """Sums of the counts by `columns`, one statement per range of days (rows may repeat)."""
+    # Core rows: the ORM's result machinery would cost more than the statement.
+    connection = session.connection()
     for part in days:
-        yield from session.execute(
+        yield from connection.execute(
             select(*columns, func.sum(T.count))
             .where(T.section == section, part, *where)
             .group_by(*columns)
@@ -129,18 +145,20 @@ def funnel(
     with_steps: bool = True,
 ) -> Funnel:
     steps = funnel_steps(session) if with_steps else []
-    where = [in_scope(T.department_code, departments)]
-    days = within(days_of(cohort, period))
+    where = [each_department(departments)]
+    days = within(days_of(cohort, period), by_month=True)
     groups: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     # (group, configuration) → entrants; (group, configuration, step) → reached
     entered: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     reached: dict[tuple, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
     by_reason: dict[WithdrawalReason | None, int] = defaultdict(int)
     by_stage: dict[CandidateStatus | None, int] = defaultdict(int)
-    for day, department, key, detail, value in _rows(
-        session, "funnel", days, where, T.day, T.department_code, T.key, T.detail
-    ):
-        group = (f"{day:%Y-%m}", department)
+    month = month_of(session, T.day)
+    for cohort_key, department, key, detail, value in _rows(
+        session, "funnel", days, [*where, T.key != "withdrawn"],
+        month, T.department_code, T.key, T.detail,
+    ):  # fmt: skip
+        group = (cohort_key, department)
         value = int(value)
         if key == "entered":
             entered[group][detail] += value
@@ -148,12 +166,15 @@ def funnel(
         elif key == "reached":
             configuration, step = detail.split(":")
             reached[group][(configuration, int(step))] += value
-        elif key == "withdrawn":
-            reason, left = detail.split("|")
-            by_reason[WithdrawalReason(reason) if reason else None] += value
-            by_stage[CandidateStatus(left) if left else None] += value
         else:
             groups[group][key] += value
+    if with_steps:
+        for detail, value in _rows(
+            session, "funnel", days, [*where, T.key == "withdrawn"], T.detail
+        ):
+            reason, left = detail.split("|")
+            by_reason[WithdrawalReason(reason) if reason else None] += int(value)
+            by_stage[CandidateStatus(left) if left else None] += int(value)
 
     for group, counts in groups.items():
         for key in ("dossier_filed", "granted", "deemed_granted", "refused"):
@@ -272,7 +293,7 @@ def delays(
     period: Period | None = None,
     today: date,
 ) -> Delays:
-    where = [in_scope(T.department_code, departments)]
+    where = [scope(departments)]
     days = within(days_of(cohort, period))
     histograms: dict[str, dict[str, dict[int, int]]] = {
         key: defaultdict(lambda: defaultdict(int)) for key in DELAY_LABELS
@@ -321,9 +342,10 @@ def capacity(
     """As `places.capacity`: the places approved from the summary, the places free today from
     the vacancies shown today."""
     if cohort is None and period is None:
-        days, where = within((None, None)), [in_scope(T.department_code, departments)]
+        days, where = within((None, None)), [each_department(departments)]
     else:
-        days, where = within(days_of(cohort, period)), [in_scope(T.detail, departments)]
+        days = within(days_of(cohort, period))
+        where = [each_department(None), in_scope(T.detail, departments)]
     approved: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for department, key, value in _rows(session, "places", days, where, T.department_code, T.key):
         approved[department][key] += int(value)
@@ -353,7 +375,7 @@ def capacity(
         if approved[code]["carers"]
     ]
 
-    request_where = [in_scope(T.department_code, departments)]
+    request_where = [scope(departments)]
     found: dict[ContactOutcome, list[int]] = defaultdict(lambda: [0, 0, 0])
     for outcome, detail, timely, count in _rows(
         session, "request", within(period or (None, None)), request_where, T.key, T.detail, T.value
@@ -383,8 +405,8 @@ def activities(
 ) -> Activities:
     """As `attendance.activities`: the coming ones from the activities' index, the attendance
     from the summary."""
-    scope = in_scope(Activity.department_code, departments)
-    upcoming = and_(scope, Activity.date >= today, Activity.is_cancelled.is_(False))
+    in_departments = in_scope(Activity.department_code, departments)
+    upcoming = and_(in_departments, Activity.date >= today, Activity.is_cancelled.is_(False))
     coming_count = session.scalar(select(func.count()).select_from(Activity).where(upcoming))
     coming = [
         ComingActivity(*row)
@@ -404,7 +426,7 @@ def activities(
         )
     ]
     days = within(period if period else (None, today))
-    where = [in_scope(T.department_code, departments)]
+    where = [scope(departments)]
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for kind, attendance, value in _rows(session, "attendance", days, where, T.key, T.detail):
         counts[(kind, attendance)] += int(value)
@@ -430,7 +452,7 @@ def cohorts(session: Session, departments: tuple[str, ...] | None) -> list[str]:
                 T.section == "funnel",
                 T.grain == "month",
                 T.key == "entered",
-                in_scope(T.department_code, departments),
+                scope(departments),
             )
             .group_by(T.day)
             .order_by(T.day.desc())

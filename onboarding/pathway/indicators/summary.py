@@ -32,6 +32,10 @@ from onboarding.pathway.models import (
     Vacancy,
 )
 
+# The département code of the rows summed over every département, and the day of the rows
+# summed over every day (grain "total").
+ALL_DEPARTMENTS = ""
+EVERY_DAY = date(2000, 1, 1)
 _PENDING = "indicator_counts_pending"
 _BATCH = 5_000
 _COLUMNS = ("section", "grain", "department_code", "day", "key", "detail", "value")
@@ -61,12 +65,14 @@ def month_of(day: date) -> date:
 
 
 def by_grain(counts: Counter) -> Counter:
-    """Each (section, département, day, key, detail, value) count as its two rows: the day's
-    and the month's."""
+    """Each (section, département, day, key, detail, value) count as its rows: the day's, the
+    month's and the total (every day), each for its département and for all of them."""
     rows: Counter = Counter()
     for (section, department, day, key, detail, value), count in counts.items():
-        rows[(section, "day", department, day, key, detail, value)] += count
-        rows[(section, "month", department, month_of(day), key, detail, value)] += count
+        for code in (department, ALL_DEPARTMENTS):
+            rows[(section, "day", code, day, key, detail, value)] += count
+            rows[(section, "month", code, month_of(day), key, detail, value)] += count
+            rows[(section, "total", code, EVERY_DAY, key, detail, value)] += count
     return rows
 
 

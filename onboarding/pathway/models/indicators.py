@@ -14,11 +14,12 @@ class IndicatorCount(Model):
     """How many (or how much) of `key` in a section, for one département and one day.
 
     `day` is the date the section's filters read: a candidate's entry, an activity's date, a
-    request's creation. Each count is kept twice: per day (`grain` "day") and per month (`grain`
-    "month", `day` the first of the month), so that a period reads the months it covers whole
-    and the days of the others. `detail` and `value` refine the key: a pathway configuration, a
-    withdrawal's reason, a delay's month and number of days. Derived data, rebuilt from scratch
-    by `flask rebuild-indicators`."""
+    request's creation. Each count is kept per day (`grain` "day"), per month ("month", `day`
+    the first of the month) and in total ("total"), so that a period reads the months it covers
+    whole and the days of the others, and no period reads the total; and each for its
+    département and summed over all of them (`department_code` ""). `detail` and `value` refine
+    the key: a pathway configuration, a withdrawal's reason, a delay's month and number of days.
+    Derived data, rebuilt from scratch by `flask rebuild-indicators`."""
 
     __tablename__ = "indicator_count"
     __table_args__ = (

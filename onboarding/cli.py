@@ -245,8 +245,11 @@ def send_due_command(limit, batch, senders):
 def recompute_deadlines_command():
     """Rewrite every candidate's next deadline (after changing EXTENDED_TRAINING_DEPARTMENTS)."""
     from onboarding.pathway import next_deadline
+    from onboarding.pathway.indicators import summary
 
     count = next_deadline.recompute(db.session)
+    # Written without a flush of the candidates: the indicators' past deadlines follow.
+    summary.rebuild(db.session)
     db.session.commit()
     click.echo(f"Next deadline recomputed for {count} candidate(s).")
 

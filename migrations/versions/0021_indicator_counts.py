@@ -1,6 +1,7 @@
 """The indicators' summary: counts per section, département, day and key, kept by the flush in
 the same transaction as the changes (onboarding.pathway.indicators.summary), filled here from the
-existing records by that module's rebuild.
+existing records by that module's rebuild; and the index the list of people past a deadline
+walks.
 
 Revision ID: 0021
 Revises: 0020
@@ -40,6 +41,13 @@ def upgrade():
         unique=True,
     )
 
+    with op.batch_alter_table("candidate", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_candidate_past_deadline",
+            ["next_deadline_on", "referred_on", "department_code", "id"],
+            unique=False,
+        )
+
     from onboarding.pathway.indicators import summary
 
     session = Session(bind=op.get_bind())
@@ -48,8 +56,11 @@ def upgrade():
     if op.get_bind().dialect.name == "sqlite":
         # SQLite gathers no statistics by itself (see 0011).
         op.execute("ANALYZE indicator_count")
+        op.execute("ANALYZE candidate")
 
 
 def downgrade():
+    with op.batch_alter_table("candidate", schema=None) as batch_op:
+        batch_op.drop_index("ix_candidate_past_deadline")
     op.drop_index("uq_indicator_count", table_name="indicator_count")
     op.drop_table("indicator_count")

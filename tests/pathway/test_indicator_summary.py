@@ -48,7 +48,10 @@ PERIODS = [
     (date(2025, 9, 1), date(2026, 2, 28)),  # whole months only
     (date(2026, 1, 1), date(2026, 12, 31)),  # beyond today
 ]
-TODAYS = [TODAY, TODAY + timedelta(days=100)]
+# Past deadlines and free places depend on the day: months' ends and starts included.
+TODAYS = [
+    TODAY, TODAY + timedelta(days=100), date(2026, 3, 31), date(2026, 5, 1), date(2025, 12, 1),
+]  # fmt: skip
 
 
 def _day(rng: random.Random, start: date, end: date) -> date:
@@ -189,7 +192,7 @@ def assert_same_figures(session, chosen: list[dict]) -> None:
         assert indicators.as_rows(fast) == indicators.as_rows(plain), choice
         assert fast == plain, choice
     for departments in DEPARTMENTS:
-        for today in TODAYS:
+        for today in TODAYS[:2]:
             assert indicators.key_figures(
                 session, departments=departments, today=today
             ) == indicators.key_figures(session, departments=departments, today=today, plain=True)
@@ -329,7 +332,7 @@ def test_a_range_of_days_reads_whole_months_and_the_days_of_the_others(session, 
             )
         )
 
-    row("total", first, (last - first).days + 1)
+    row("total", summary.EVERY_DAY, (last - first).days + 1)
     day = first
     while day <= last:
         row("day", day, 1)

@@ -104,6 +104,10 @@ class _plain:
     capacity = staticmethod(capacity)
     activities = staticmethod(activities)
 
+    @staticmethod
+    def past_deadline_counts(session: Session, **filters) -> dict[str, int]:
+        return past_deadlines(session, **filters)[0]
+
 
 @dataclass(frozen=True)
 class KeyFigures:
@@ -125,7 +129,7 @@ def key_figures(
 ) -> KeyFigures:
     filters = {"departments": departments, "cohort": None, "period": None, "today": today}
     source = _plain if plain else summarised
-    past, _ = past_deadlines(session, **filters)
+    past = source.past_deadline_counts(session, **filters)
     coming = session.scalar(
         select(func.count())
         .select_from(Activity)

@@ -16,15 +16,23 @@ Sections and their keys:
 - "attendance" (the activity's département and date): key its kind, detail the attendance;
 - "request" (the carer's département, the UTC day of the request): key the outcome, detail
   "job_seeker" or "", value 1 when answered within ANSWER_DAYS.
+
+Two sections count on a day that depends on "today": their `value` is the day from which a
+count holds (`EVENTS`), and the figure for a day sums the counts of the days up to it:
+- "deadline" (the candidate's département and entry day): key the next deadline, +1 from the
+  day after it is due;
+- "free" (as "places"): key "free", +1 from the first day a place is shown to parents (today's
+  rule, `pathway.shown`) and -1 from the day after the last.
 """
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 
-from sqlalchemy import and_, case, func, select, true
+from sqlalchemy import Row, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
+from onboarding.pathway import carers  # a module: it imports the models, which import us
 from onboarding.pathway.indicators.sql import ANSWER_DAYS, days_between, month_of
 from onboarding.pathway.models import (
     Activity,
@@ -46,6 +54,8 @@ from onboarding.pathway.steps_reached import decode
 
 # (section, département, day, key, detail, value)
 Key = tuple[str, str, date, str, str, int]
+# The sections whose value is the ordinal of the day from which the count holds.
+EVENTS = ("deadline", "free")
 # Records counted per statement: bounded IN lists on every database.
 _CHUNK = 500
 
@@ -75,7 +85,14 @@ def candidates(session: Session, ids: Iterable[int] | None = None) -> Counter:
         _funnel(session, chunk, counts)
         _delays(session, chunk, counts)
         _places(session, chunk, counts)
-    return +counts
+        _deadlines(session, chunk, counts)
+        _free_places(session, chunk, counts)
+    return _nonzero(counts)
+
+
+def _nonzero(counts: Counter) -> Counter:
+    # Not `+counts`: the events' counts may be negative.
+    return Counter({key: count for key, count in counts.items() if count})
 
 
 def _funnel(session: Session, ids, counts: Counter) -> None:
@@ -242,7 +259,7 @@ def _delays(session: Session, ids, counts: Counter) -> None:
 
 
 def _places(session: Session, ids, counts: Counter) -> None:
-    for code, on, own, carers, places in session.execute(
+    for code, on, own, carer_count, places in session.execute(
         select(
             Carer.department_code, Candidate.referred_on, Candidate.department_code, func.count(),
             func.sum(Carer.agrement_capacity),
@@ -251,8 +268,92 @@ def _places(session: Session, ids, counts: Counter) -> None:
         .where(_only(Candidate.id, ids))
         .group_by(Carer.department_code, Candidate.referred_on, Candidate.department_code)
     ):  # fmt: skip
-        counts[("places", code, on, "carers", own, 0)] += carers
+        counts[("places", code, on, "carers", own, 0)] += carer_count
         counts[("places", code, on, "approved", own, 0)] += int(places or 0)
+
+
+def _deadlines(session: Session, ids, counts: Counter) -> None:
+    """Past their next deadline (`situation.next_deadline`, kept on the row) from the day after
+    it is due."""
+    for code, on, key, due, value in session.execute(
+        select(
+            Candidate.department_code, Candidate.referred_on, Candidate.next_deadline,
+            Candidate.next_deadline_on, func.count(),
+        )
+        .where(_only(Candidate.id, ids), Candidate.next_deadline_on.is_not(None))
+        .group_by(
+            Candidate.department_code, Candidate.referred_on, Candidate.next_deadline,
+            Candidate.next_deadline_on,
+        )
+    ):  # fmt: skip
+        from_day = (due + timedelta(days=1)).toordinal()
+        counts[("deadline", code, on, key or "", "", from_day)] += value
+
+
+def shown_days(carer: Carer | Row, vacancy: Vacancy | Row) -> tuple[date, date] | None:
+    """The days on which parents are shown this place free today (`pathway.shown`'s terms with
+    today as the start of care and the day it must be free by), or None when there are none.
+
+    Every term either holds whatever the day (publication, consent, no withdrawal, training and
+    place within the agrément), or sets a first day (the place's date, the end of training, the
+    day after a suspension) or a last one (the agrément's expiry, six months after the last
+    confirmation): the days form one interval."""
+    if not (
+        carer.is_published is True
+        and carer.publication_consent_at is not None
+        and carer.withdrawn_on is None
+        and carer.agrement_expires_on is not None
+        and carer.training_part1_on is not None
+        and carer.training_part1_on <= carer.agrement_expires_on
+        and vacancy.available_from <= carer.agrement_expires_on
+        and carer.last_confirmed_on is not None
+    ):
+        return None
+    first = max(vacancy.available_from, carer.training_part1_on)
+    if carer.agrement_suspended_until is not None:
+        first = max(first, carer.agrement_suspended_until + timedelta(days=1))
+    last = min(carer.agrement_expires_on, _fresh_until(carer.last_confirmed_on))
+    return (first, last) if first <= last else None
+
+
+def _fresh_until(confirmed_on: date) -> date:
+    """The last day on which a confirmation of that day is not stale (`carers.STALE_AFTER`)."""
+    day = confirmed_on + carers.STALE_AFTER
+    while day + timedelta(days=1) - carers.STALE_AFTER <= confirmed_on:
+        day += timedelta(days=1)
+    while day - carers.STALE_AFTER > confirmed_on:
+        day -= timedelta(days=1)
+    return day
+
+
+def _free_places(session: Session, ids, counts: Counter) -> None:
+    rows = session.execute(
+        select(
+            Carer.department_code.label("carer_department"),
+            Candidate.referred_on,
+            Candidate.department_code,
+            Carer.is_published,
+            Carer.publication_consent_at,
+            Carer.withdrawn_on,
+            Carer.agrement_expires_on,
+            Carer.agrement_suspended_until,
+            Carer.training_part1_on,
+            Carer.last_confirmed_on,
+            Vacancy.available_from,
+        )
+        .select_from(Vacancy)
+        .join(Carer, Carer.id == Vacancy.carer_id)
+        .join(Candidate, Candidate.id == Carer.candidate_id)
+        .where(_only(Candidate.id, ids))
+    )
+    for row in rows:
+        days = shown_days(row, row)
+        if days is None:
+            continue
+        first, last = days
+        key = ("free", row.carer_department, row.referred_on, "free", row.department_code)
+        counts[(*key, first.toordinal())] += 1
+        counts[(*key, (last + timedelta(days=1)).toordinal())] -= 1
 
 
 # --- activities --------------------------------------------------------------------------------
@@ -272,7 +373,7 @@ def activities(session: Session, ids: Iterable[int] | None = None) -> Counter:
             )
         ):  # fmt: skip
             counts[("attendance", code, on, _text(kind), _text(attendance), 0)] += value
-    return +counts
+    return _nonzero(counts)
 
 
 # --- parents' requests -------------------------------------------------------------------------
@@ -299,4 +400,4 @@ def requests(session: Session, ids: Iterable[int] | None = None) -> Counter:
             on = created.astimezone(UTC).date()
             detail = "job_seeker" if seeker else ""
             counts[("request", code, on, _text(outcome), detail, int(timely))] += 1
-    return +counts
+    return _nonzero(counts)

@@ -10,10 +10,9 @@ import math
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import shown
 from onboarding.pathway.indicators import summary
 from onboarding.pathway.indicators.attendance import (
     COMING_ACTIVITIES_LIMIT,
@@ -31,22 +30,23 @@ from onboarding.pathway.indicators.conversion import (
 from onboarding.pathway.indicators.places import Capacity, DepartmentCapacity, RequestOutcome
 from onboarding.pathway.indicators.sql import (
     Period,
-    candidate_filter,
     in_scope,
     month_of,
     rate,
 )
-from onboarding.pathway.indicators.timing import Delay, Delays, past_deadlines
+from onboarding.pathway.indicators.timing import (
+    DEADLINE_LABELS,
+    Delay,
+    Delays,
+    past_deadline_list,
+)
 from onboarding.pathway.models import (
     Activity,
     ActivityKind,
     Attendance,
-    Candidate,
     CandidateStatus,
-    Carer,
     ContactOutcome,
     IndicatorCount,
-    Vacancy,
     WithdrawalReason,
 )
 from onboarding.pathway.territories import funnel_steps
@@ -76,14 +76,15 @@ def days_of(cohort: str | None, period: Period | None) -> Days:
     return low, high
 
 
-def within(days: Days, *, by_month: bool = False) -> list:
-    """The rows of these days, inclusive: all of them from the total row (or, `by_month`, from
-    every month row), whole months from their month row, the rest by day. One condition per
-    range of the index, each read by a statement of its own (an OR of them would read the whole
-    section)."""
+def spans(days: Days, *, by_month: bool = False) -> list[tuple[str, date, date]]:
+    """The rows that hold these days, inclusive, as (grain, first, last) ranges of `day`: all of
+    them from the total row (or, `by_month`, from every month row), whole months from their
+    month row, the rest by day."""
     low, high = days
     if low is None and high is None:
-        return [T.grain == "month"] if by_month else [T.grain == "total"]
+        if by_month:
+            return [("month", date.min, date.max)]
+        return [("total", summary.EVERY_DAY, summary.EVERY_DAY)]
     if low is not None and high is not None and low > high:
         return []
     # The first and the last month held whole (None: unbounded).
@@ -93,22 +94,47 @@ def within(days: Days, *, by_month: bool = False) -> list:
         last = _month(high) if _next_month(high) - timedelta(days=1) == high else None
         if last is None:
             last = _month(_month(high) - timedelta(days=1))
-    parts = []
+    found = []
     if first is None or last is None or first <= last:
+        found.append(("month", first or date.min, last or date.max))
+    partial = set()
+    if low is not None and low.day != 1:
+        partial.add((low, min(_next_month(low) - timedelta(days=1), high or low.max)))
+    if high is not None and _next_month(high) - timedelta(days=1) != high:
+        partial.add((max(_month(high), low or high.min), high))
+    found += [("day", start, end) for start, end in sorted(partial)]
+    return found
+
+
+def within(days: Days, *, by_month: bool = False) -> list:
+    """`spans` as conditions, one per range of the index, each read by a statement of its own
+    (an OR of them would read the whole section)."""
+    return [
+        and_(T.grain == grain, T.day.between(first, last))
+        for grain, first, last in spans(days, by_month=by_month)
+    ]
+
+
+def up_to(days: Days, today: date) -> list:
+    """The conditions that give an event section's count on `today` (its events up to today)
+    for these days: the months before today's from the month rows, today's month day by day."""
+    this_month = _month(today)
+    parts = []
+    for grain, first, last in spans(days):
         parts.append(
             and_(
-                T.grain == "month",
-                T.day >= first if first is not None else true(),
-                T.day <= last if last is not None else true(),
+                T.grain == f"{grain[0]}m",
+                T.day.between(first, last),
+                T.value < this_month.toordinal(),
             )
         )
-    spans = set()
-    if low is not None and low.day != 1:
-        spans.add((low, min(_next_month(low) - timedelta(days=1), high or low.max)))
-    if high is not None and _next_month(high) - timedelta(days=1) != high:
-        spans.add((max(_month(high), low or high.min), high))
-    for start, end in spans:
-        parts.append(and_(T.grain == "day", T.day.between(start, end)))
+        parts.append(
+            and_(
+                T.grain == f"{grain[0]}d",
+                T.day.between(this_month, today),
+                T.value.between(first.toordinal(), last.toordinal()),
+            )
+        )
     return parts
 
 
@@ -319,15 +345,30 @@ def delays(
                 ],
             )
         )
-    past = past_deadlines(
-        session, departments=departments, cohort=cohort, period=period, today=today
-    )
+    filters = {"departments": departments, "cohort": cohort, "period": period, "today": today}
+    counts = past_deadline_counts(session, **filters)
     return Delays(
         delays=found,
-        past_deadline_count=sum(past[0].values()),
-        past_deadline_by_kind=past[0],
-        past_deadline=past[1],
+        past_deadline_count=sum(counts.values()),
+        past_deadline_by_kind=counts,
+        past_deadline=past_deadline_list(session, **filters),
     )
+
+
+def past_deadline_counts(
+    session: Session,
+    *,
+    departments: tuple[str, ...] | None,
+    cohort: str | None = None,
+    period: Period | None = None,
+    today: date,
+) -> dict[str, int]:
+    """As `timing.past_deadlines`' counts: the candidates past their next deadline, by kind."""
+    counts = dict.fromkeys(DEADLINE_LABELS, 0)
+    days = up_to(days_of(cohort, period), today)
+    for key, value in _rows(session, "deadline", days, [scope(departments)], T.key):
+        counts[key] = counts.get(key, 0) + int(value)
+    return counts
 
 
 # --- capacity and parents' requests ------------------------------------------------------------
@@ -339,8 +380,7 @@ def capacity(
     period: Period | None = None,
     today: date,
 ) -> Capacity:
-    """As `places.capacity`: the places approved from the summary, the places free today from
-    the vacancies shown today."""
+    """As `places.capacity`, from the summary."""
     if cohort is None and period is None:
         days, where = within((None, None)), [each_department(departments)]
     else:
@@ -350,25 +390,14 @@ def capacity(
     for department, key, value in _rows(session, "places", days, where, T.department_code, T.key):
         approved[department][key] += int(value)
 
-    shown_today = shown.place_clause(
-        values=shown.parameters(today=today, care_from=today, free_by=today)
-    )
-    free = (
-        select(Carer.department_code, func.count())
-        .select_from(Vacancy)
-        .join(Carer, Carer.id == Vacancy.carer_id)
-    )
     if cohort is None and period is None:
-        free = free.where(
-            Carer.candidate_id.is_not(None), in_scope(Carer.department_code, departments)
-        )
+        days, where = up_to((None, None), today), [each_department(departments)]
     else:
-        free = free.join(Candidate, Candidate.id == Carer.candidate_id).where(
-            candidate_filter(departments, cohort, period)
-        )
-    places_free = dict(
-        session.execute(free.where(shown_today).group_by(Carer.department_code)).all()
-    )
+        days = up_to(days_of(cohort, period), today)
+        where = [each_department(None), in_scope(T.detail, departments)]
+    places_free: dict[str, int] = defaultdict(int)
+    for department, value in _rows(session, "free", days, where, T.department_code):
+        places_free[department] += int(value)
     by_department = [
         DepartmentCapacity(code, approved[code]["approved"], int(places_free.get(code, 0)))
         for code in sorted(approved)

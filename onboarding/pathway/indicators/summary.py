@@ -41,18 +41,26 @@ _BATCH = 5_000
 _COLUMNS = ("section", "grain", "department_code", "day", "key", "detail", "value")
 # What the counts read on each record's own row.
 _WATCHED = {
+    # With what the next deadline reads (`next_deadline`, rewritten by the same flush).
     Candidate: (
         "referred_on", "department_code", "commune_insee", "status", "dossier_filed_on",
         "dossier_complete_on", "withdrawal_reason", "pathway_configuration_id",
+        "has_cap_aepe_units",
     ),
-    AgrementDecision: ("outcome", "decided_on", "candidate_id", "candidate"),
-    Training: ("part", "kind", "passed", "candidate_id", "candidate"),
+    AgrementDecision: ("outcome", "decided_on", "valid_until", "candidate_id", "candidate"),
+    Training: (
+        "part", "block", "kind", "hours", "passed", "completed_on", "includes_first_aid",
+        "candidate_id", "candidate",
+    ),
     TransitionLog: ("name", "from_status", "candidate_id", "candidate"),
+    # With what `pathway.shown` reads.
     Carer: (
         "is_published", "agrement_capacity", "department_code", "commune_insee", "candidate_id",
-        "candidate",
+        "candidate", "first_child_on", "publication_consent_at", "withdrawn_on",
+        "agrement_expires_on", "agrement_suspended_until", "training_part1_on",
+        "last_confirmed_on",
     ),
-    Vacancy: ("carer_id", "carer", "created_at"),
+    Vacancy: ("carer_id", "carer", "created_at", "available_from"),
     Enrollment: ("attendance", "activity_id", "activity", "candidate_id", "candidate"),
     Activity: ("step_id", "step", "date", "department_code", "commune_insee", "kind"),
     ContactRequest: ("outcome", "outcome_on", "is_job_seeker", "created_at", "carer_id", "carer"),
@@ -66,14 +74,28 @@ def month_of(day: date) -> date:
 
 def by_grain(counts: Counter) -> Counter:
     """Each (section, département, day, key, detail, value) count as its rows: the day's, the
-    month's and the total (every day), each for its département and for all of them."""
+    month's and the total (every day), each for its département and for all of them.
+
+    An event's count (`counted.EVENTS`: it holds from the day its value gives) is kept in two
+    ways besides: per month of that day (grain "<day's grain>m", `day` the day's grain, `value`
+    the month's ordinal) and per day ("<day's grain>d", `day` the event's day, `value` the
+    ordinal of the day's grain), so that "up to today" reads the months before today's and the
+    days of today's month, each from the index."""
     rows: Counter = Counter()
     for (section, department, day, key, detail, value), count in counts.items():
+        grains = (("day", day), ("month", month_of(day)), ("total", EVERY_DAY))
         for code in (department, ALL_DEPARTMENTS):
-            rows[(section, "day", code, day, key, detail, value)] += count
-            rows[(section, "month", code, month_of(day), key, detail, value)] += count
-            rows[(section, "total", code, EVERY_DAY, key, detail, value)] += count
-    return rows
+            if section in counted.EVENTS:
+                on = date.fromordinal(value)
+                for grain, grain_day in grains:
+                    month = month_of(on).toordinal()
+                    rows[(section, f"{grain[0]}m", code, grain_day, key, detail, month)] += count
+                    grain_value = grain_day.toordinal()
+                    rows[(section, f"{grain[0]}d", code, on, key, detail, grain_value)] += count
+            else:
+                for grain, grain_day in grains:
+                    rows[(section, grain, code, grain_day, key, detail, value)] += count
+    return Counter({row: count for row, count in rows.items() if count})
 
 
 def _upsert(session: Session):
@@ -96,7 +118,8 @@ def apply(session: Session, delta: Counter) -> None:
         return
     connection = session.connection()
     connection.execute(_upsert(session), rows)
-    emptied = [row for row in rows if row["count"] < 0]
+    # An event's rows may hold negative counts: any row may come back to zero.
+    emptied = rows
     if emptied:
         table = IndicatorCount.__table__
         connection.execute(
@@ -110,7 +133,11 @@ def apply(session: Session, delta: Counter) -> None:
 
 def everything(session: Session) -> Counter:
     """Every count, from every record."""
-    return counted.candidates(session) + counted.activities(session) + counted.requests(session)
+    # update(), not +: Counter's + drops the negative counts of events.
+    counts = counted.candidates(session)
+    counts.update(counted.activities(session))
+    counts.update(counted.requests(session))
+    return counts
 
 
 def rebuild(session: Session) -> int:
@@ -186,11 +213,11 @@ class _Concerned:
         candidates, activities, requests = self.ids()
         counts: Counter = Counter()
         if candidates:
-            counts += counted.candidates(session, candidates)
+            counts.update(counted.candidates(session, candidates))
         if activities:
-            counts += counted.activities(session, activities)
+            counts.update(counted.activities(session, activities))
         if requests:
-            counts += counted.requests(session, requests)
+            counts.update(counted.requests(session, requests))
         return counts
 
 

@@ -16,6 +16,7 @@ from onboarding.pathway.indicators.sql import (
     Period,
     candidate_filter,
     days_between,
+    in_scope,
     month_of,
     percentile,
 )
@@ -187,6 +188,29 @@ def past_deadlines(
         select(Candidate.next_deadline, func.count()).where(where).group_by(Candidate.next_deadline)
     ):
         counts[key] = value
+    return counts, past_deadline_list(
+        session, departments=departments, cohort=cohort, period=period, today=today
+    )
+
+
+def past_deadline_list(
+    session: Session,
+    *,
+    departments: tuple[str, ...] | None,
+    cohort: str | None = None,
+    period: Period | None = None,
+    today: date,
+) -> list[PastDeadline]:
+    """The first candidates past a deadline, longest overdue first: a walk of
+    ix_candidate_past_deadline in that order, which holds the filters' columns. (The cohort range
+    `candidate_filter` adds to a period would lead SQLite to read the period's candidates and
+    sort them.)"""
+    clauses = [in_scope(Candidate.department_code, departments), past_deadline_clause(today)]
+    if cohort:
+        clauses.append(Candidate.cohort == cohort)
+    if period:
+        clauses.append(Candidate.referred_on.between(*period))
+    where = and_(*clauses)
     rows = session.execute(
         select(
             Candidate.id,
@@ -201,7 +225,7 @@ def past_deadlines(
         .order_by(*next_deadline_order())
         .limit(PAST_DEADLINE_LIMIT)
     ).all()
-    listed = [
+    return [
         PastDeadline(
             candidate_id=id_,
             full_name=f"{first} {last}",
@@ -212,4 +236,3 @@ def past_deadlines(
         )
         for id_, first, last, department, status, key, due_on in rows
     ]
-    return counts, listed

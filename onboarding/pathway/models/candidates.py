@@ -119,6 +119,15 @@ class Candidate(InCommune, Model):
             "department_code",
             "next_deadline",
         ),
+        # The indicators list the first people past a deadline by walking this index, their
+        # entry and département read from it whatever the filters.
+        Index(
+            "ix_candidate_past_deadline",
+            "next_deadline_on",
+            "referred_on",
+            "department_code",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

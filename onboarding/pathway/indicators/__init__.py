@@ -24,8 +24,6 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-# The models first: they register the summary's listeners, which import the modules below.
-import onboarding.pathway.models  # noqa: F401
 from onboarding.pathway.indicators import intermediation, summarised
 from onboarding.pathway.indicators.attendance import Activities, activities
 from onboarding.pathway.indicators.conversion import Funnel, Stage, funnel

@@ -78,15 +78,13 @@ def _text(member) -> str:
 
 
 # --- candidates --------------------------------------------------------------------------------
-def candidates(session: Session, ids: Iterable[int] | None = None) -> Counter:
-    """The funnel's, the delays' and the places' counts of these candidates (all when None)."""
+def candidates(session: Session, ids: Iterable[int] | None = None, *, parts=None) -> Counter:
+    """The counts of these candidates (all when None): the funnel's, the delays', the places',
+    the deadlines' (or only those of `parts`, some of CANDIDATE_PARTS)."""
     counts: Counter = Counter()
     for chunk in _chunks(ids):
-        _funnel(session, chunk, counts)
-        _delays(session, chunk, counts)
-        _places(session, chunk, counts)
-        _deadlines(session, chunk, counts)
-        _free_places(session, chunk, counts)
+        for part in parts or CANDIDATE_PARTS:
+            part(session, chunk, counts)
     return _nonzero(counts)
 
 
@@ -354,6 +352,9 @@ def _free_places(session: Session, ids, counts: Counter) -> None:
         key = ("free", row.carer_department, row.referred_on, "free", row.department_code)
         counts[(*key, first.toordinal())] += 1
         counts[(*key, (last + timedelta(days=1)).toordinal())] -= 1
+
+
+CANDIDATE_PARTS = (_funnel, _delays, _places, _deadlines, _free_places)
 
 
 # --- activities --------------------------------------------------------------------------------

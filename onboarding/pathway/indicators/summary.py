@@ -3,7 +3,8 @@
 Any flush that touches what a count reads (a candidate's entry, status, dossier, configuration or
 steps; a decision, training record, withdrawal, carer or place; an enrolment's attendance or an
 activity; a parent's request) subtracts what the records concerned counted before the flush and
-adds what they count after it, both read by `counted` from the database. `rebuild` writes every
+adds what they count after it, both read by `counted` from the database (the listeners are
+registered by `pathway.indicator_listeners`). `rebuild` writes every
 row anew from the same functions: `flask --app onboarding rebuild-indicators`, after writing to
 those tables outside the application (bulk loads, SQL by hand).
 """
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import and_, bindparam, delete, event, inspect, select
+from sqlalchemy import and_, bindparam, delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -141,16 +142,26 @@ def everything(session: Session) -> Counter:
 
 
 def rebuild(session: Session) -> int:
-    """Every row anew; returns how many."""
+    """Every row anew; returns how many. One part of the counts at a time (they share no row),
+    so that a million candidates' rows are never all in memory."""
     connection = session.connection()
     connection.execute(delete(IndicatorCount.__table__))
-    rows = [
-        dict(zip(_COLUMNS, key, strict=True), count=count)
-        for key, count in by_grain(everything(session)).items()
-    ]
-    for start in range(0, len(rows), _BATCH):
-        connection.execute(IndicatorCount.__table__.insert(), rows[start : start + _BATCH])
-    return len(rows)
+    parts = [
+        *(lambda part=part: counted.candidates(session, parts=[part])
+          for part in counted.CANDIDATE_PARTS),
+        lambda: counted.activities(session),
+        lambda: counted.requests(session),
+    ]  # fmt: skip
+    written = 0
+    for part in parts:
+        rows = [
+            dict(zip(_COLUMNS, key, strict=True), count=count)
+            for key, count in by_grain(part()).items()
+        ]
+        for start in range(0, len(rows), _BATCH):
+            connection.execute(IndicatorCount.__table__.insert(), rows[start : start + _BATCH])
+        written += len(rows)
+    return written
 
 
 def stored(session: Session) -> Counter:
@@ -273,8 +284,7 @@ def _note(session: Session, obj, concerned: _Concerned) -> None:
         concerned.requests.append(obj.id if obj.id is not None else obj)
 
 
-@event.listens_for(Session, "before_flush")
-def _count_before(session: Session, flush_context, instances) -> None:
+def count_before(session: Session) -> None:
     """Before the flush, while the database holds the old state: what the records concerned
     counted."""
     session.info.pop(_PENDING, None)
@@ -292,8 +302,7 @@ def _count_before(session: Session, flush_context, instances) -> None:
     session.info[_PENDING] = concerned
 
 
-@event.listens_for(Session, "after_flush_postexec")
-def _count_after(session: Session, flush_context) -> None:
+def count_after(session: Session) -> None:
     """Once the flush is done (and the steps reached rewritten): what they count now."""
     concerned = session.info.pop(_PENDING, None)
     if not concerned:

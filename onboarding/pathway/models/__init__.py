@@ -124,4 +124,7 @@ from onboarding.pathway import (
     steps_reached,  # noqa: F401
     territories,  # noqa: F401
 )
-from onboarding.pathway.indicators import summary  # noqa: F401  (after steps_reached's)
+
+# isort: split
+# After those: the indicators' summary counts what the flush and those listeners wrote.
+from onboarding.pathway import indicator_listeners  # noqa: F401

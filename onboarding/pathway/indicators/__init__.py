@@ -81,8 +81,6 @@ def compute(
     """Every section; `plain`: computed from the records rather than read from the summary."""
     filters = {"departments": departments, "cohort": cohort, "period": period, "today": today}
     source = _plain if plain else summarised
-    if not plain:
-        summarised.without_jit(session)
     return Indicators(
         departments=departments,
         cohort=cohort,
@@ -129,8 +127,6 @@ def key_figures(
 ) -> KeyFigures:
     filters = {"departments": departments, "cohort": None, "period": None, "today": today}
     source = _plain if plain else summarised
-    if not plain:
-        summarised.without_jit(session)
     past = source.past_deadline_counts(session, **filters)
     coming = session.scalar(
         select(func.count())

@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from onboarding.pathway.indicators import summary
@@ -136,14 +136,6 @@ def up_to(days: Days, today: date) -> list:
             )
         )
     return parts
-
-
-def without_jit(session: Session) -> None:
-    """On PostgreSQL, no JIT compilation for the rest of the transaction: the summary's
-    statements read a few thousand rows, and compiling them (which the planner's estimates over
-    a large table call for) would take longer than running them."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL jit = off"))
 
 
 def scope(departments: tuple[str, ...] | None):

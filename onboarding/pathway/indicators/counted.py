@@ -57,7 +57,7 @@ Key = tuple[str, str, date, str, str, int]
 # The sections whose value is the ordinal of the day from which the count holds.
 EVENTS = ("deadline", "free")
 # Records counted per statement: bounded IN lists on every database.
-_CHUNK = 500
+CHUNK = 500
 
 
 def _chunks(ids: Iterable[int] | None):
@@ -65,8 +65,8 @@ def _chunks(ids: Iterable[int] | None):
         yield None
         return
     ids = sorted(set(ids))
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
 
 
 def _only(column, ids: list[int] | None):

@@ -104,15 +104,18 @@ def job_seeker_parents(
     parent = func.coalesce(func.lower(ContactRequest.email), ContactRequest.phone)
     own = (
         select(signed.label("found"))
-        .join(Carer, Carer.id == ContactRequest.carer_id)
         .where(
             ContactRequest.referral_id.is_(None),
             ContactRequest.is_job_seeker.is_(True),
-            in_scope(Carer.department_code, departments),
             *_created_within(ContactRequest.created_at, period),
         )
         .group_by(parent)
     )
+    if departments is not None:
+        # Every request has its carer: she is read only to narrow to départements.
+        own = own.join(Carer, Carer.id == ContactRequest.carer_id).where(
+            in_scope(Carer.department_code, departments)
+        )
     parents = referred.union_all(own).subquery()
     count, found = session.execute(
         select(func.count(), func.coalesce(func.sum(parents.c.found), 0))

@@ -202,21 +202,30 @@ def funnel(
             by_reason[WithdrawalReason(reason) if reason else None] += int(value)
             by_stage[CandidateStatus(left) if left else None] += int(value)
 
+    # Which configurations follow each step, decided once for the few there are.
+    by_id = {step.id: step for step in steps}
+    follows: dict[tuple[str, int], bool] = {}
+    configurations = {c for seen in entered.values() for c in seen} | {
+        c for seen in reached.values() for c, _ in seen
+    }
+    for configuration in configurations:
+        for step in steps:
+            follows[(configuration, step.id)] = _follows(step, configuration)
+    followed = [step for step in steps if step.follows is not None]
     for group, counts in groups.items():
         for key in ("dossier_filed", "granted", "deemed_granted", "refused"):
             counts.setdefault(key, 0)
         for step in steps:
-            counts[f"step_{step.id}"] = sum(
+            counts[f"step_{step.id}"] = 0
+        for (configuration, step_id), value in reached[group].items():
+            if step_id in by_id and follows[(configuration, step_id)]:
+                counts[f"step_{step_id}"] += value
+        for step in followed:
+            counts[f"followers_{step.id}"] = sum(
                 value
-                for (configuration, step_id), value in reached[group].items()
-                if step_id == step.id and _follows(step, configuration)
+                for configuration, value in entered[group].items()
+                if follows[(configuration, step.id)]
             )
-            if step.follows is not None:
-                counts[f"followers_{step.id}"] = sum(
-                    value
-                    for configuration, value in entered[group].items()
-                    if _follows(step, configuration)
-                )
 
     labels = (
         [("entered", "Entrés dans le parcours")]

@@ -207,6 +207,7 @@ class _Concerned:
         self.candidates: list = []
         self.activities: list = []
         self.requests: list = []
+        self.carers: list[int] = []
         self.before = Counter()
 
     def __bool__(self) -> bool:
@@ -256,9 +257,8 @@ def _note(session: Session, obj, concerned: _Concerned) -> None:
     elif isinstance(obj, Carer):
         concerned.candidates += _both(obj, "candidate_id", "candidate")
         if obj.id is not None:
-            concerned.requests += session.scalars(
-                select(ContactRequest.id).where(ContactRequest.carer_id == obj.id)
-            ).all()
+            # Her requests count in her département: read for all such carers at once.
+            concerned.carers.append(obj.id)
     elif isinstance(obj, Vacancy):
         for carer in _both(obj, "carer_id", "carer"):
             if isinstance(carer, int):
@@ -296,6 +296,12 @@ def count_before(session: Session) -> None:
         for obj in session.dirty:
             if type(obj) in _WATCHED and _changed(obj):
                 _note(session, obj, concerned)
+        for start in range(0, len(concerned.carers), counted.CHUNK):
+            concerned.requests += session.scalars(
+                select(ContactRequest.id).where(
+                    ContactRequest.carer_id.in_(concerned.carers[start : start + counted.CHUNK])
+                )
+            ).all()
         if not concerned:
             return
         concerned.before = concerned.counts(session)

@@ -110,9 +110,11 @@ def _upsert(session: Session):
 
 def apply(session: Session, delta: Counter) -> None:
     """Add these differences (per day; the months follow) to the rows, dropping emptied ones."""
+    # In the order of the index: concurrent transactions lock the rows they share in the same
+    # order, and wait for each other rather than deadlock.
     rows = [
         dict(zip(_COLUMNS, key, strict=True), count=count)
-        for key, count in by_grain(delta).items()
+        for key, count in sorted(by_grain(delta).items(), key=lambda item: _order(item[0]))
         if count
     ]
     if not rows:
@@ -130,6 +132,11 @@ def apply(session: Session, delta: Counter) -> None:
             ),
             [{f"b_{name}": row[name] for name in _COLUMNS} for row in emptied],
         )
+
+
+def _order(key: tuple) -> tuple:
+    section, grain, department, day, name, detail, value = key
+    return (section, grain, day, department, name, detail, value)
 
 
 def everything(session: Session) -> Counter:

@@ -29,7 +29,7 @@ def upgrade():
         sa.Column("department_code", sa.String(length=3), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("key", sa.String(length=30), nullable=False),
-        sa.Column("detail", sa.String(length=60), nullable=False),
+        sa.Column("detail", sa.String(length=254), nullable=False),
         sa.Column("value", sa.Integer(), nullable=False),
         sa.Column("count", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_indicator_count")),
@@ -44,7 +44,7 @@ def upgrade():
     with op.batch_alter_table("candidate", schema=None) as batch_op:
         batch_op.create_index(
             "ix_candidate_past_deadline",
-            ["next_deadline_on", "referred_on", "department_code", "id"],
+            ["cohort", "next_deadline_on", "id", "referred_on", "department_code"],
             unique=False,
         )
 

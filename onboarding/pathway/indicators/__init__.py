@@ -90,7 +90,9 @@ def compute(
         delays=source.delays(session, **filters),
         capacity=source.capacity(session, **filters),
         activities=source.activities(session, **filters),
-        intermediation=intermediation.section(session, **filters),
+        intermediation=intermediation.section(
+            session, **filters, own_parents=None if plain else summarised.own_job_seeker_parents
+        ),
     )
 
 

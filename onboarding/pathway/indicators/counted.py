@@ -15,7 +15,9 @@ Sections and their keys:
   département): "carers" and "approved" (the agrément capacity);
 - "attendance" (the activity's département and date): key its kind, detail the attendance;
 - "request" (the carer's département, the UTC day of the request): key the outcome, detail
-  "job_seeker" or "", value 1 when answered within ANSWER_DAYS.
+  "job_seeker" or "", value 1 when answered within ANSWER_DAYS;
+- "parent" (idem), parents' own requests marked job seeker: detail the parent
+  (`intermediation.PARENT_KEY`), value 1 for a request at "contrat signé".
 
 Two sections count on a day that depends on "today": their `value` is the day from which a
 count holds (`EVENTS`), and the figure for a day sums the counts of the days up to it:
@@ -33,6 +35,7 @@ from sqlalchemy import Row, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import carers  # a module: it imports the models, which import us
+from onboarding.pathway.indicators.intermediation import PARENT_KEY
 from onboarding.pathway.indicators.sql import ANSWER_DAYS, days_between, month_of
 from onboarding.pathway.models import (
     Activity,
@@ -387,13 +390,15 @@ def requests(session: Session, ids: Iterable[int] | None = None) -> Counter:
     )
     counts: Counter = Counter()
     for chunk in _chunks(ids):
-        for code, created, outcome, seeker, timely in session.execute(
+        for code, created, outcome, seeker, timely, own, parent in session.execute(
             select(
                 Carer.department_code,
                 ContactRequest.created_at,
                 ContactRequest.outcome,
                 ContactRequest.is_job_seeker.is_(True),
                 case((in_time, 1), else_=0),
+                ContactRequest.referral_id.is_(None),
+                PARENT_KEY,
             )
             .join(Carer, Carer.id == ContactRequest.carer_id)
             .where(_only(ContactRequest.id, chunk))
@@ -401,4 +406,7 @@ def requests(session: Session, ids: Iterable[int] | None = None) -> Counter:
             on = created.astimezone(UTC).date()
             detail = "job_seeker" if seeker else ""
             counts[("request", code, on, _text(outcome), detail, int(timely))] += 1
+            if own and seeker:
+                signed = int(outcome == ContactOutcome.CONTRACT_SIGNED)
+                counts[("parent", code, on, "", parent, signed)] += 1
     return _nonzero(counts)

@@ -496,3 +496,16 @@ def cohorts(session: Session, departments: tuple[str, ...] | None) -> list[str]:
             .order_by(T.day.desc())
         )
     ]
+
+
+def own_job_seeker_parents(
+    session: Session, *, departments: tuple[str, ...] | None, period: Period | None = None
+) -> tuple[int, int]:
+    """As `intermediation.own_job_seeker_parents`: the distinct parents of the rows in scope,
+    and those with a row at "contrat signé"."""
+    parents: dict[str, int] = {}
+    for parent, signed, _ in _rows(
+        session, "parent", within(period or (None, None)), [scope(departments)], T.detail, T.value
+    ):
+        parents[parent] = max(parents.get(parent, 0), int(signed))
+    return len(parents), sum(parents.values())

@@ -64,7 +64,10 @@ _WATCHED = {
     Vacancy: ("carer_id", "carer", "created_at", "available_from"),
     Enrollment: ("attendance", "activity_id", "activity", "candidate_id", "candidate"),
     Activity: ("step_id", "step", "date", "department_code", "commune_insee", "kind"),
-    ContactRequest: ("outcome", "outcome_on", "is_job_seeker", "created_at", "carer_id", "carer"),
+    ContactRequest: (
+        "outcome", "outcome_on", "is_job_seeker", "created_at", "carer_id", "carer",
+        "referral_id", "email", "phone",
+    ),
 }  # fmt: skip
 
 

@@ -37,7 +37,7 @@ class IndicatorCount(Model):
     department_code: Mapped[str] = mapped_column(String(3))
     day: Mapped[date] = mapped_column(Date)
     key: Mapped[str] = mapped_column(String(30))
-    detail: Mapped[str] = mapped_column(String(60), default="")
+    detail: Mapped[str] = mapped_column(String(254), default="")
     value: Mapped[int] = mapped_column(Integer, default=0)
     count: Mapped[int] = mapped_column(BigInteger)
 

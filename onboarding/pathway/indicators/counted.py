@@ -99,7 +99,7 @@ def _nonzero(counts: Counter) -> Counter:
 def _funnel(session: Session, ids, counts: Counter) -> None:
     department, day = Candidate.department_code, Candidate.referred_on
     mine = _only(Candidate.id, ids)
-    for code, on, configuration, steps, filed, value in session.execute(
+    for code, on, configuration, steps, filed, value in session.connection().execute(
         select(
             department, day, Candidate.pathway_configuration_id, Candidate.steps_reached,
             Candidate.dossier_filed_on.is_not(None), func.count(),
@@ -133,7 +133,7 @@ def _funnel(session: Session, ids, counts: Counter) -> None:
         .group_by(AgrementDecision.candidate_id)
         .subquery()
     )
-    for code, on, *values in session.execute(
+    for code, on, *values in session.connection().execute(
         select(
             department, day, func.sum(decisions.c.granted), func.sum(decisions.c.deemed_granted),
             func.sum(decisions.c.refused),
@@ -168,7 +168,7 @@ def _funnel(session: Session, ids, counts: Counter) -> None:
         .subquery()
     )
     for key, subquery in (("training_done", trained), ("published", published)):
-        for code, on, value in session.execute(
+        for code, on, value in session.connection().execute(
             select(department, day, func.count())
             .join(subquery, subquery.c.candidate_id == Candidate.id)
             .where(mine)
@@ -176,7 +176,7 @@ def _funnel(session: Session, ids, counts: Counter) -> None:
         ):
             counts[("funnel", code, on, key, "", 0)] += value
 
-    for code, on, reason, left, value in session.execute(
+    for code, on, reason, left, value in session.connection().execute(
         select(
             department, day, Candidate.withdrawal_reason, TransitionLog.from_status, func.count()
         )
@@ -253,14 +253,14 @@ def _delays(session: Session, ids, counts: Counter) -> None:
     for key, query in queries.items():
         rows = query.subquery()
         columns = list(rows.c)
-        for code, on, month, days, value in session.execute(
+        for code, on, month, days, value in session.connection().execute(
             select(*columns, func.count()).group_by(*columns)
         ):
             counts[("delay", code, on, key, month, int(days))] += value
 
 
 def _places(session: Session, ids, counts: Counter) -> None:
-    for code, on, own, carer_count, places in session.execute(
+    for code, on, own, carer_count, places in session.connection().execute(
         select(
             Carer.department_code, Candidate.referred_on, Candidate.department_code, func.count(),
             func.sum(Carer.agrement_capacity),
@@ -276,7 +276,7 @@ def _places(session: Session, ids, counts: Counter) -> None:
 def _deadlines(session: Session, ids, counts: Counter) -> None:
     """Past their next deadline (`situation.next_deadline`, kept on the row) from the day after
     it is due."""
-    for code, on, key, due, value in session.execute(
+    for code, on, key, due, value in session.connection().execute(
         select(
             Candidate.department_code, Candidate.referred_on, Candidate.next_deadline,
             Candidate.next_deadline_on, func.count(),
@@ -328,7 +328,7 @@ def _fresh_until(confirmed_on: date) -> date:
 
 
 def _free_places(session: Session, ids, counts: Counter) -> None:
-    rows = session.execute(
+    rows = session.connection().execute(
         select(
             Carer.department_code.label("carer_department"),
             Candidate.referred_on,
@@ -365,7 +365,7 @@ def activities(session: Session, ids: Iterable[int] | None = None) -> Counter:
     """The attendance marked at these activities (all when None), by kind and attendance."""
     counts: Counter = Counter()
     for chunk in _chunks(ids):
-        for code, on, kind, attendance, value in session.execute(
+        for code, on, kind, attendance, value in session.connection().execute(
             select(
                 Activity.department_code, Activity.date, Activity.kind, Enrollment.attendance,
                 func.count(),
@@ -390,7 +390,7 @@ def requests(session: Session, ids: Iterable[int] | None = None) -> Counter:
     )
     counts: Counter = Counter()
     for chunk in _chunks(ids):
-        for code, created, outcome, seeker, timely, own, parent in session.execute(
+        for code, created, outcome, seeker, timely, own, parent in session.connection().execute(
             select(
                 Carer.department_code,
                 ContactRequest.created_at,

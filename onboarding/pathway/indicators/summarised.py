@@ -157,6 +157,8 @@ def _rows(session: Session, section: str, days: list, where, *columns):
             select(*columns, func.sum(T.count))
             .where(T.section == section, part, *where)
             .group_by(*columns)
+            # Rows brought back to zero stay in the table (`summary.apply`): they count nothing.
+            .having(func.sum(T.count) != 0)
         )
 
 
@@ -493,6 +495,7 @@ def cohorts(session: Session, departments: tuple[str, ...] | None) -> list[str]:
                 scope(departments),
             )
             .group_by(T.day)
+            .having(func.sum(T.count) != 0)
             .order_by(T.day.desc())
         )
     ]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import and_, bindparam, delete, inspect, select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -112,7 +112,7 @@ def _upsert(session: Session):
 
 
 def apply(session: Session, delta: Counter) -> None:
-    """Add these differences (per day; the months follow) to the rows, dropping emptied ones."""
+    """Add these differences (per day; the months follow) to the rows."""
     # In the order of the index: concurrent transactions lock the rows they share in the same
     # order, and wait for each other rather than deadlock.
     rows = [
@@ -122,19 +122,9 @@ def apply(session: Session, delta: Counter) -> None:
     ]
     if not rows:
         return
-    connection = session.connection()
-    connection.execute(_upsert(session), rows)
-    # An event's rows may hold negative counts: any row may come back to zero.
-    emptied = rows
-    if emptied:
-        table = IndicatorCount.__table__
-        connection.execute(
-            delete(table).where(
-                and_(*(table.c[name] == bindparam(f"b_{name}") for name in _COLUMNS)),
-                table.c.count == 0,
-            ),
-            [{f"b_{name}": row[name] for name in _COLUMNS} for row in emptied],
-        )
+    # A row brought back to zero stays (it sums to nothing): deleting it would cost a statement
+    # per flush, and the rows are bounded by the keys anyway.
+    session.connection().execute(_upsert(session), rows)
 
 
 def _order(key: tuple) -> tuple:
@@ -175,12 +165,16 @@ def rebuild(session: Session) -> int:
 
 
 def stored(session: Session) -> Counter:
-    """The rows as they are, keyed as `by_grain` keys them (for the checks)."""
+    """The rows as they are but those at zero, keyed as `by_grain` keys them (for the checks)."""
     table = IndicatorCount.__table__
     return Counter(
         {
             tuple(row[:-1]): row[-1]
-            for row in session.execute(select(*(table.c[name] for name in _COLUMNS), table.c.count))
+            for row in session.execute(
+                select(*(table.c[name] for name in _COLUMNS), table.c.count).where(
+                    table.c.count != 0
+                )
+            )
         }
     )
 

@@ -4,13 +4,14 @@ import random
 import time as clock_time
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import bindparam, create_engine, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import next_deadline, steps_reached
 from onboarding.pathway.base import Model, utcnow
 from onboarding.pathway.communes import load_communes
 from onboarding.pathway.geography import NOUVELLE_AQUITAINE
+from onboarding.pathway.indicators import summary
 from onboarding.pathway.models import (
     Activity,
     ActivityKind,
@@ -94,6 +95,8 @@ LAST_NAMES = (
     "Dupont",
 )
 BATCH = 10_000
+# Candidates made, then written, at a time.
+CHUNK = 50_000
 
 
 def _insert(connection, model, rows) -> None:
@@ -202,6 +205,23 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
         reasons = list(WithdrawalReason)
         outcomes = list(ContactOutcome)
         seats = [0] * (activity_count + 1)
+        _insert(connection, Activity, activities)
+        written: dict[str, int] = {}
+
+        def write() -> None:
+            """The rows of the candidates made so far, written and forgotten: a million
+            candidates' rows never wait in memory together."""
+            for label, model, made in (
+                ("candidates", Candidate, rows), ("dossier items", DossierItem, items),
+                ("enrollments", Enrollment, enrollments),
+                ("decisions", AgrementDecision, decisions), ("logs", TransitionLog, logs),
+                ("trainings", Training, trainings), ("carers", Carer, carers),
+                ("vacancies", Vacancy, vacancies), ("contact requests", ContactRequest, requests),
+            ):  # fmt: skip
+                _insert(connection, model, made)
+                written[label] = written.get(label, 0) + len(made)
+                made.clear()
+
         for number in range(1, candidates + 1):
             insee, department, _ = rng.choices(communes, weights)[0]
             status = rng.choices(statuses, status_weights)[0]
@@ -297,22 +317,23 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
                         rng, number, rows[-1], positions[insee], decided_on, status == S.ACTIVE,
                         today, now, carers, vacancies, requests, trainings, outcomes,
                     )  # fmt: skip
-        for activity in activities:
-            activity["seats_taken"] = seats[activity["id"]]
-        _insert(connection, Activity, activities)
-        _insert(connection, Candidate, rows)
-        _insert(connection, DossierItem, items)
-        _insert(connection, Enrollment, enrollments)
-        _insert(connection, AgrementDecision, decisions)
-        _insert(connection, TransitionLog, logs)
-        _insert(connection, Training, trainings)
-        _insert(connection, Carer, carers)
-        _insert(connection, Vacancy, vacancies)
-        _insert(connection, ContactRequest, requests)
-    # Bulk inserts skip the flush that keeps each candidate's next deadline: computed here, by
-    # the same function.
+            if number % CHUNK == 0:
+                write()
+        write()
+        table = Activity.__table__
+        connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("key"))
+            .values(seats_taken=bindparam("seats")),
+            [{"key": activity["id"], "seats": seats[activity["id"]]} for activity in activities],
+        )
+    # Bulk inserts skip the flushes that keep each candidate's next deadline and the indicators'
+    # summary: computed here, by the same functions.
     with Session(engine) as session:
         next_deadline.recompute(session)
+        session.commit()
+    with Session(engine) as session:
+        summary.rebuild(session)
         session.commit()
     if engine.dialect.name == "sqlite":
         # The statistics `flask db upgrade` gathers (migration 0011); the planner needs them.
@@ -328,12 +349,17 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
     return {
         "candidates": candidates,
         "activities": activity_count,
-        "enrollments": len(enrollments),
-        "dossier items": len(items),
-        "decisions": len(decisions),
-        "carers": len(carers),
-        "vacancies": len(vacancies),
-        "contact requests": len(requests),
+        **{
+            label: written[label]
+            for label in (
+                "enrollments",
+                "dossier items",
+                "decisions",
+                "carers",
+                "vacancies",
+                "contact requests",
+            )
+        },
         "seconds": round(clock_time.perf_counter() - started, 1),
     }
 
@@ -374,6 +400,11 @@ def _carer_rows(
             "agrement_capacity": rng.randint(2, 4),
             "presentation": "",
             "is_published": published,
+            # The database refuses a published profile without the consent on record.
+            "publication_consent_at": now if published else None,
+            "publication_consent_version": "2026-01" if published else None,
+            "last_confirmed_on": today - timedelta(days=rng.randint(0, 240)),
+            "training_part1_on": decided_on if active else None,
             "show_address": False,
             "show_email": True,
             "show_phone": True,

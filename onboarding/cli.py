@@ -245,8 +245,11 @@ def send_due_command(limit, batch, senders):
 def recompute_deadlines_command():
     """Rewrite every candidate's next deadline (after changing EXTENDED_TRAINING_DEPARTMENTS)."""
     from onboarding.pathway import next_deadline
+    from onboarding.pathway.indicators import summary
 
     count = next_deadline.recompute(db.session)
+    # Written without a flush of the candidates: the indicators' past deadlines follow.
+    summary.rebuild(db.session)
     db.session.commit()
     click.echo(f"Next deadline recomputed for {count} candidate(s).")
 
@@ -262,6 +265,17 @@ def rebuild_search_rows_command():
     click.echo(f"{count} search row(s) rebuilt.")
 
 
+@click.command("rebuild-indicators")
+def rebuild_indicators_command():
+    """Rewrite the indicators' summary rows from the records (after writing to them outside the
+    application, which keeps the rows on every change)."""
+    from onboarding.pathway.indicators import summary
+
+    count = summary.rebuild(db.session)
+    db.session.commit()
+    click.echo(f"{count} indicator row(s) rebuilt.")
+
+
 def init_app(app: Flask) -> None:
     from onboarding.imports.cli import import_carers_command, import_referrals_command
 
@@ -275,3 +289,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(recompute_deadlines_command)
     app.cli.add_command(rebuild_search_rows_command)
+    app.cli.add_command(rebuild_indicators_command)

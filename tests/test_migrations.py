@@ -272,3 +272,57 @@ def test_migration_0011_fills_the_next_deadline_with_the_configured_departements
         2: ("2026-04-30", "training_part1"),
         3: (None, None),
     }
+
+
+def test_migration_0021_fills_the_indicators_summary_from_the_records(tmp_path):
+    from datetime import date
+
+    from onboarding.pathway import indicators
+    from onboarding.pathway.indicators import summary
+
+    app = _app_on(f"sqlite:///{tmp_path / 'indicators.sqlite'}", tmp_path)
+    now = "2026-03-01 09:00:00"
+    with app.app_context():
+        upgrade(revision="0020")
+        with db.engine.begin() as connection:
+            for candidate, insee, department, status in (
+                (1, "33063", "33", "approved"),
+                (2, "24322", "24", "dossier_filed"),
+                (3, "33063", "33", "in_pathway"),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO candidate (id, first_name, last_name, commune_insee,"
+                        " department_code, referral_source, referred_on, cohort, is_job_seeker,"
+                        " status, status_changed_at, has_cap_aepe_units, created_at, updated_at,"
+                        " dossier_filed_on, dossier_complete_on, next_deadline_on, next_deadline)"
+                        " VALUES (:id, 'Zoé', 'Lefèvre', :insee, :department, 'caf', '2025-06-10',"
+                        " '2025-06', 0, :status, :now, 0, :now, :now, :filed, :filed, :due, :code)"
+                    ),
+                    {
+                        "id": candidate, "insee": insee, "department": department,
+                        "status": status, "now": now,
+                        "filed": None if status == "in_pathway" else "2025-08-31",
+                        "due": "2026-02-28" if status == "approved" else None,
+                        "code": "training_part1" if status == "approved" else None,
+                    },
+                )  # fmt: skip
+            connection.execute(
+                text(
+                    "INSERT INTO agrement_decision (candidate_id, outcome, decided_on, capacity,"
+                    " reason, is_renewal, valid_until, created_at)"
+                    " VALUES (1, 'granted', '2025-10-01', 4, '', 0, '2030-09-30', :now)"
+                ),
+                {"now": now},
+            )
+        upgrade()
+        kept = summary.stored(db.session)
+        assert kept, "the migration fills the summary"
+        assert kept == summary.by_grain(summary.everything(db.session))
+        filters = {"departments": None, "today": date(2026, 3, 16)}
+        fast = indicators.compute(db.session, **filters)
+        assert fast == indicators.compute(db.session, **filters, plain=True)
+        assert fast.funnel.entered == 3
+        assert fast.delays.past_deadline_by_kind["training_part1"] == 1
+        db.session.remove()
+        db.engine.dispose()

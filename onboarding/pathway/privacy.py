@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from onboarding.pathway import access, audit
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.errors import PathwayError
+from onboarding.pathway.indicators import summary
 from onboarding.pathway.models import (
     AuditAction,
     AuditLog,
@@ -251,13 +252,19 @@ def _created_before_retention(model):
 
 def _delete_contact_requests(session: Session, ids: list[int]) -> None:
     if ids:
-        session.execute(delete(ContactRequest).where(ContactRequest.id.in_(ids)))
+        # A bulk DELETE: the indicators' counts of these requests are taken out around it.
+        with summary.kept(session, requests=ids):
+            session.execute(delete(ContactRequest).where(ContactRequest.id.in_(ids)))
         _record_purge(session, "ContactRequest", ids)
 
 
 def _delete_referrals(session: Session, ids: list[int]) -> None:
     if ids:
-        session.execute(delete(ContactRequest).where(ContactRequest.referral_id.in_(ids)))
+        requests = session.scalars(
+            select(ContactRequest.id).where(ContactRequest.referral_id.in_(ids))
+        ).all()
+        with summary.kept(session, requests=requests):
+            session.execute(delete(ContactRequest).where(ContactRequest.referral_id.in_(ids)))
         session.execute(delete(ParentReferral).where(ParentReferral.id.in_(ids)))
         _record_purge(session, "ParentReferral", ids)
 

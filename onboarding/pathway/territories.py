@@ -206,6 +206,10 @@ class FunnelStep:
     # The SQL condition "this candidate follows the step"; None when every candidate does (no
     # territory has a configuration: the national pathway for all).
     follows: object | None
+    # The same in values: whether those without a configuration follow it, and which
+    # configurations have it (the indicators' summary counts per configuration).
+    national: bool = True
+    configurations: frozenset[int] = frozenset()
 
 
 def funnel_steps(session: Session) -> list[FunnelStep]:
@@ -232,7 +236,9 @@ def funnel_steps(session: Session) -> list[FunnelStep]:
                 column.is_(None) if step_id in national else false(),
                 column.in_(sorted(configured[step_id])) if configured[step_id] else false(),
             )
-        steps.append(FunnelStep(step_id, title, follows))
+        steps.append(
+            FunnelStep(step_id, title, follows, step_id in national, frozenset(configured[step_id]))
+        )
     return steps
 
 

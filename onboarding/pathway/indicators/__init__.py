@@ -9,6 +9,10 @@ Filters, the same for every section:
   parents' requests those made within it; attendance the activities held within it. Without a
   period, attendance covers every activity held up to today.
 
+The page reads the summary rows (`summarised`, kept by `summary`); `plain=True` computes the
+same figures from the records themselves (`conversion`, `timing`, `places`, `attendance`), which
+the tests compare with the summary's.
+
 Percentiles follow PostgreSQL's percentile_cont (linear interpolation between ranks): the SQL
 returns one integer per candidate (the days between two dates, computed by the database) and
 Python only sorts those integers; no ORM row is loaded.
@@ -20,7 +24,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from onboarding.pathway.indicators import intermediation
+from onboarding.pathway.indicators import intermediation, summarised
 from onboarding.pathway.indicators.attendance import Activities, activities
 from onboarding.pathway.indicators.conversion import Funnel, Stage, funnel
 from onboarding.pathway.indicators.intermediation import Intermediation
@@ -72,19 +76,37 @@ def compute(
     cohort: str | None = None,
     period: Period | None = None,
     today: date,
+    plain: bool = False,
 ) -> Indicators:
+    """Every section; `plain`: computed from the records rather than read from the summary."""
     filters = {"departments": departments, "cohort": cohort, "period": period, "today": today}
+    source = _plain if plain else summarised
     return Indicators(
         departments=departments,
         cohort=cohort,
         period=period,
         today=today,
-        funnel=funnel(session, **filters),
-        delays=delays(session, **filters),
-        capacity=capacity(session, **filters),
-        activities=activities(session, **filters),
-        intermediation=intermediation.section(session, **filters),
+        funnel=source.funnel(session, **filters),
+        delays=source.delays(session, **filters),
+        capacity=source.capacity(session, **filters),
+        activities=source.activities(session, **filters),
+        intermediation=intermediation.section(
+            session, **filters, own_parents=None if plain else summarised.own_job_seeker_parents
+        ),
     )
+
+
+class _plain:
+    """The sections computed from the records themselves."""
+
+    funnel = staticmethod(funnel)
+    delays = staticmethod(delays)
+    capacity = staticmethod(capacity)
+    activities = staticmethod(activities)
+
+    @staticmethod
+    def past_deadline_counts(session: Session, **filters) -> dict[str, int]:
+        return past_deadlines(session, **filters)[0]
 
 
 @dataclass(frozen=True)
@@ -103,10 +125,11 @@ class KeyFigures:
 
 
 def key_figures(
-    session: Session, *, departments: tuple[str, ...] | None, today: date
+    session: Session, *, departments: tuple[str, ...] | None, today: date, plain: bool = False
 ) -> KeyFigures:
     filters = {"departments": departments, "cohort": None, "period": None, "today": today}
-    past, _ = past_deadlines(session, **filters)
+    source = _plain if plain else summarised
+    past = source.past_deadline_counts(session, **filters)
     coming = session.scalar(
         select(func.count())
         .select_from(Activity)
@@ -118,15 +141,19 @@ def key_figures(
     )
     return KeyFigures(
         today=today,
-        stages=funnel(session, **filters, with_steps=False).stages,
-        capacity=capacity(session, **filters),
+        stages=source.funnel(session, **filters, with_steps=False).stages,
+        capacity=source.capacity(session, **filters),
         coming_activities=coming,
         past_deadline_count=sum(past.values()),
     )
 
 
-def cohorts(session: Session, departments: tuple[str, ...] | None) -> list[str]:
+def cohorts(
+    session: Session, departments: tuple[str, ...] | None, *, plain: bool = False
+) -> list[str]:
     """The months of entry present in scope, newest first, for the filter's choices."""
+    if not plain:
+        return summarised.cohorts(session, departments)
     return list(
         session.scalars(
             select(Candidate.cohort)

@@ -84,36 +84,66 @@ def days_to_contract(
     )
 
 
+# Who "a parent" is among parents' own requests (module docstring).
+PARENT_KEY = func.coalesce(func.lower(ContactRequest.email), ContactRequest.phone)
+SIGNED = func.max(case((ContactRequest.outcome == ContactOutcome.CONTRACT_SIGNED, 1), else_=0))
+
+
 def job_seeker_parents(
-    session: Session, *, departments: tuple[str, ...] | None, period: Period | None = None
+    session: Session,
+    *,
+    departments: tuple[str, ...] | None,
+    period: Period | None = None,
+    any_referral: bool = True,
+    own_parents=None,
 ) -> tuple[int, int]:
     """(job-seeker parents, those of them with at least one request at "contrat signé"): the
-    parents advisers referred as job seekers, and those who said so in their own requests."""
-    signed = func.max(case((ContactRequest.outcome == ContactOutcome.CONTRACT_SIGNED, 1), else_=0))
-    referred = (
-        select(signed.label("found"))
-        .select_from(ParentReferral)
-        .join(ContactRequest, ContactRequest.referral_id == ParentReferral.id)
-        .where(
-            ParentReferral.is_job_seeker.is_(True),
-            in_scope(ParentReferral.department_code, departments),
-            *_created_within(ParentReferral.created_at, period),
-        )
-        .group_by(ParentReferral.id)
+    parents advisers referred as job seekers, and those who said so in their own requests.
+    `any_referral=False` (no referral in scope, as `parents_helped` found) skips the first;
+    `own_parents` counts the second (`own_job_seeker_parents`, or the summary's)."""
+    count, found = (own_parents or own_job_seeker_parents)(
+        session, departments=departments, period=period
     )
-    parent = func.coalesce(func.lower(ContactRequest.email), ContactRequest.phone)
+    if any_referral:
+        referred = (
+            select(SIGNED.label("found"))
+            .select_from(ParentReferral)
+            .join(ContactRequest, ContactRequest.referral_id == ParentReferral.id)
+            .where(
+                ParentReferral.is_job_seeker.is_(True),
+                in_scope(ParentReferral.department_code, departments),
+                *_created_within(ParentReferral.created_at, period),
+            )
+            .group_by(ParentReferral.id)
+            .subquery()
+        )
+        more, more_found = session.execute(
+            select(func.count(), func.coalesce(func.sum(referred.c.found), 0))
+        ).one()
+        count, found = count + int(more), found + int(more_found)
+    return count, found
+
+
+def own_job_seeker_parents(
+    session: Session, *, departments: tuple[str, ...] | None, period: Period | None = None
+) -> tuple[int, int]:
+    """(parents who said they seek a job in their own requests, those of them with one at
+    "contrat signé")."""
     own = (
-        select(signed.label("found"))
-        .join(Carer, Carer.id == ContactRequest.carer_id)
+        select(SIGNED.label("found"))
         .where(
             ContactRequest.referral_id.is_(None),
             ContactRequest.is_job_seeker.is_(True),
-            in_scope(Carer.department_code, departments),
             *_created_within(ContactRequest.created_at, period),
         )
-        .group_by(parent)
+        .group_by(PARENT_KEY)
     )
-    parents = referred.union_all(own).subquery()
+    if departments is not None:
+        # Every request has its carer: she is read only to narrow to départements.
+        own = own.join(Carer, Carer.id == ContactRequest.carer_id).where(
+            in_scope(Carer.department_code, departments)
+        )
+    parents = own.subquery()
     count, found = session.execute(
         select(func.count(), func.coalesce(func.sum(parents.c.found), 0))
     ).one()
@@ -146,13 +176,28 @@ def section(
     *,
     departments: tuple[str, ...] | None,
     period: Period | None = None,
+    own_parents=None,
     **_ignored,
 ) -> Intermediation:
-    """Every figure of the section (the cohort does not apply: parents have none)."""
+    """Every figure of the section (the cohort does not apply: parents have none);
+    `own_parents` as in `job_seeker_parents`."""
     scope = {"departments": departments, "period": period}
-    seekers, found = job_seeker_parents(session, **scope)
+    helped = parents_helped(session, **scope)
+    seekers, found = job_seeker_parents(
+        session, **scope, any_referral=bool(helped), own_parents=own_parents
+    )
+    if not helped:
+        # No referral in scope, so no referred request: not looked for among every request
+        # (where the planner, seeing the referral column empty, would read them all).
+        return Intermediation(
+            parents_helped=0,
+            requests=[(outcome, 0) for outcome in ContactOutcome],
+            contract_days=[],
+            job_seeker_parents=seekers,
+            job_seeker_parents_found=found,
+        )
     return Intermediation(
-        parents_helped=parents_helped(session, **scope),
+        parents_helped=helped,
         requests=referred_requests_by_outcome(session, **scope),
         contract_days=days_to_contract(session, **scope),
         job_seeker_parents=seekers,

@@ -2,12 +2,13 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import (
     and_,
     func,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from onboarding.pathway.indicators.sql import (
     Period,
     candidate_filter,
     days_between,
+    in_scope,
     month_of,
     percentile,
 )
@@ -187,21 +189,70 @@ def past_deadlines(
         select(Candidate.next_deadline, func.count()).where(where).group_by(Candidate.next_deadline)
     ):
         counts[key] = value
-    rows = session.execute(
-        select(
-            Candidate.id,
-            Candidate.first_name,
-            Candidate.last_name,
-            Candidate.department_code,
-            Candidate.status,
-            Candidate.next_deadline,
-            Candidate.next_deadline_on,
-        )
-        .where(where)
-        .order_by(*next_deadline_order())
-        .limit(PAST_DEADLINE_LIMIT)
-    ).all()
-    listed = [
+    return counts, past_deadline_list(
+        session, departments=departments, cohort=cohort, period=period, today=today
+    )
+
+
+def _months(start: date, end: date) -> list[str]:
+    """The cohorts ("2026-03") of the days from start to end."""
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        months.append(f"{day:%Y-%m}")
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def past_deadline_list(
+    session: Session,
+    *,
+    departments: tuple[str, ...] | None,
+    cohort: str | None = None,
+    period: Period | None = None,
+    today: date,
+) -> list[PastDeadline]:
+    """The first candidates past a deadline, longest overdue first.
+
+    Without a cohort or a period, a walk of ix_candidate_next_deadline in that order. With them,
+    the first ones of each month of entry concerned, each a walk of ix_candidate_past_deadline
+    (a cohort in deadline order), then the first of those: reading the period's candidates and
+    sorting them would grow with their number."""
+    columns = (
+        Candidate.id,
+        Candidate.first_name,
+        Candidate.last_name,
+        Candidate.department_code,
+        Candidate.status,
+        Candidate.next_deadline,
+        Candidate.next_deadline_on,
+    )
+    where = [in_scope(Candidate.department_code, departments), past_deadline_clause(today)]
+    if cohort is None and period is None:
+        query = select(*columns).where(*where).order_by(*next_deadline_order())
+    else:
+        if period:
+            where.append(Candidate.referred_on.between(*period))
+        months = [cohort] if cohort else _months(*period)
+        if cohort and period:
+            months = [month for month in _months(*period) if month == cohort]
+        if not months:
+            return []
+        # Past a deadline: never without one, so the plain order is the list's.
+        firsts = union_all(
+            *(
+                select(
+                    select(*columns)
+                    .where(*where, Candidate.cohort == month)
+                    .order_by(Candidate.next_deadline_on, Candidate.id)
+                    .limit(PAST_DEADLINE_LIMIT)
+                    .subquery()
+                )
+                for month in months
+            )
+        ).subquery()
+        query = select(*firsts.c).order_by(firsts.c.next_deadline_on, firsts.c.id)
+    rows = session.execute(query.limit(PAST_DEADLINE_LIMIT)).all()
+    return [
         PastDeadline(
             candidate_id=id_,
             full_name=f"{first} {last}",
@@ -212,4 +263,3 @@ def past_deadlines(
         )
         for id_, first, last, department, status, key, due_on in rows
     ]
-    return counts, listed

@@ -35,6 +35,7 @@ from onboarding.pathway.models.carers import (
     Vacancy,
 )
 from onboarding.pathway.models.imports import ImportKind, ImportUpload
+from onboarding.pathway.models.indicators import IndicatorCount
 from onboarding.pathway.models.intake import PreRegistration, PreRegistrationStatus, Situation
 from onboarding.pathway.models.logs import AppendOnlyError, AuditAction, AuditLog, TransitionLog
 from onboarding.pathway.models.mam import Mam
@@ -83,6 +84,7 @@ __all__ = [
     "ImmersionPurpose",
     "ImportKind",
     "ImportUpload",
+    "IndicatorCount",
     "Mam",
     "MessageKind",
     "MessageStatus",
@@ -122,3 +124,7 @@ from onboarding.pathway import (
     steps_reached,  # noqa: F401
     territories,  # noqa: F401
 )
+
+# isort: split
+# After those: the indicators' summary counts what the flush and those listeners wrote.
+from onboarding.pathway import indicator_listeners  # noqa: F401

@@ -119,6 +119,16 @@ class Candidate(InCommune, Model):
             "department_code",
             "next_deadline",
         ),
+        # The indicators list the first people past a deadline of each cohort by walking this
+        # index, their entry and département read from it.
+        Index(
+            "ix_candidate_past_deadline",
+            "cohort",
+            "next_deadline_on",
+            "id",
+            "referred_on",
+            "department_code",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

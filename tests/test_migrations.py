@@ -283,7 +283,7 @@ def test_migration_0021_fills_the_indicators_summary_from_the_records(tmp_path):
     app = _app_on(f"sqlite:///{tmp_path / 'indicators.sqlite'}", tmp_path)
     now = "2026-03-01 09:00:00"
     with app.app_context():
-        upgrade(revision="0020")
+        upgrade(revision="0022")
         with db.engine.begin() as connection:
             for candidate, insee, department, status in (
                 (1, "33063", "33", "approved"),

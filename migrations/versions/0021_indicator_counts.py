@@ -4,7 +4,7 @@ existing records by that module's rebuild; and the index the list of people past
 walks.
 
 Revision ID: 0021
-Revises: 0020
+Revises: 0022
 Create Date: 2026-12-05 14:00:00
 
 """
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 # revision identifiers, used by Alembic.
 revision = "0021"
-down_revision = "0020"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

@@ -358,6 +358,8 @@ def _free_places(session: Session, ids, counts: Counter) -> None:
 
 
 CANDIDATE_PARTS = (_funnel, _delays, _places, _deadlines, _free_places)
+# The only part that reads the steps a candidate reached (what an attendance changes).
+STEP_PARTS = (_funnel,)
 
 
 # --- activities --------------------------------------------------------------------------------

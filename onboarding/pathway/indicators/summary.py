@@ -209,27 +209,34 @@ class _Concerned:
 
     def __init__(self) -> None:
         self.candidates: list = []
+        # Candidates concerned only through an attendance: only the steps they reached (the
+        # funnel) may change.
+        self.attendees: list = []
         self.activities: list = []
         self.requests: list = []
         self.carers: list[int] = []
         self.before = Counter()
 
     def __bool__(self) -> bool:
-        return bool(self.candidates or self.activities or self.requests)
+        return bool(self.candidates or self.attendees or self.activities or self.requests)
 
-    def ids(self) -> tuple[set[int], set[int], set[int]]:
+    def ids(self) -> tuple[set[int], set[int], set[int], set[int]]:
         def resolve(items) -> set[int]:
             found = {item if isinstance(item, int) else getattr(item, "id", None) for item in items}
             found.discard(None)
             return found
 
-        return resolve(self.candidates), resolve(self.activities), resolve(self.requests)
+        candidates = resolve(self.candidates)
+        attendees = resolve(self.attendees) - candidates
+        return candidates, attendees, resolve(self.activities), resolve(self.requests)
 
     def counts(self, session: Session) -> Counter:
-        candidates, activities, requests = self.ids()
+        candidates, attendees, activities, requests = self.ids()
         counts: Counter = Counter()
         if candidates:
             counts.update(counted.candidates(session, candidates))
+        if attendees:
+            counts.update(counted.candidates(session, attendees, parts=counted.STEP_PARTS))
         if activities:
             counts.update(counted.activities(session, activities))
         if requests:
@@ -240,6 +247,16 @@ class _Concerned:
 def _changed(obj) -> bool:
     state = inspect(obj)
     return any(state.attrs[name].history.has_changes() for name in _WATCHED[type(obj)])
+
+
+def _unmarked_enrolment(obj) -> bool:
+    """An enrolment added or removed before its roll call: no step is reached by it and no
+    attendance counts it, so no count changes."""
+    if not isinstance(obj, Enrollment):
+        return False
+    history = inspect(obj).attrs.attendance.history
+    was_marked = any(value not in (None, Attendance.PENDING) for value in history.deleted or ())
+    return obj.attendance in (None, Attendance.PENDING) and not was_marked
 
 
 def _both(obj, id_name: str, relation: str) -> list:
@@ -272,13 +289,13 @@ def _note(session: Session, obj, concerned: _Concerned) -> None:
                     carer.candidate_id if carer.candidate_id is not None else carer.candidate
                 )
     elif isinstance(obj, Enrollment):
-        concerned.candidates += _both(obj, "candidate_id", "candidate")
+        concerned.attendees += _both(obj, "candidate_id", "candidate")
         concerned.activities += _both(obj, "activity_id", "activity")
     elif isinstance(obj, Activity):
         concerned.activities.append(obj.id if obj.id is not None else obj)
         if obj.id is not None:
             # A step moved: the steps its attendees reached change.
-            concerned.candidates += session.scalars(
+            concerned.attendees += session.scalars(
                 select(Enrollment.candidate_id).where(
                     Enrollment.activity_id == obj.id,
                     Enrollment.attendance == Attendance.ATTENDED,
@@ -295,7 +312,7 @@ def count_before(session: Session) -> None:
     concerned = _Concerned()
     with session.no_autoflush:
         for obj in (*session.new, *session.deleted):
-            if type(obj) in _WATCHED:
+            if type(obj) in _WATCHED and not _unmarked_enrolment(obj):
                 _note(session, obj, concerned)
         for obj in session.dirty:
             if type(obj) in _WATCHED and _changed(obj):

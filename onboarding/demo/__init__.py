@@ -33,6 +33,7 @@ from onboarding.demo.stories import Planner
 from onboarding.demo.territories import ensure_territories
 from onboarding.demo.timestamps import believable_timestamps, moment
 from onboarding.pathway import rpe
+from onboarding.pathway.indicators import summary as indicator_summary
 from onboarding.pathway.models import (
     Candidate,
     CandidateStatus,
@@ -126,7 +127,8 @@ def seed_demo(
     """
     report = progress or (lambda fraction: None)
     report(0.0)
-    with believable_timestamps(session, today):
+    # Thousands of flushes: the indicators' summary is rebuilt once at the end instead.
+    with believable_timestamps(session, today), indicator_summary.deferred(session):
         summary = _seed(session, seed, today, report, scale)
     report(1.0)
     return summary

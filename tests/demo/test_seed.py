@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
 from onboarding.demo import DEMO_ACCOUNTS, seed_demo
-from onboarding.pathway import enrollment, staff, training
+from onboarding.pathway import enrollment, indicators, staff, training
 from onboarding.pathway.clock import PARIS
 from onboarding.pathway.geography import NOUVELLE_AQUITAINE, department_of
 from onboarding.pathway.identifiers import is_france_travail_id, is_siret
@@ -148,6 +148,7 @@ def test_seed_demo_fills_an_empty_database_with_a_believable_picture(
     check_carers(session, today)
     check_contact_requests(session, today)
     check_places(session)
+    check_indicator_summary(session, today)
     check_territories(session)
 
     # A second run without --append would mix two pictures: refused, and nothing added.
@@ -400,6 +401,16 @@ def check_places(session) -> None:
     assert sorted(populations)[len(populations) // 2] >= 2000
 
 
+def check_indicator_summary(session, today) -> None:
+    """The summary, rebuilt once at the end of the seed, gives the figures the records give."""
+    for departments in (None, ("33",), ("24", "64")):
+        fast = indicators.compute(session, departments=departments, today=today)
+        assert fast == indicators.compute(
+            session, departments=departments, today=today, plain=True
+        ), departments
+    assert fast.funnel.stages[0].count > 0
+
+
 def test_append_adds_beside_existing_data_and_reuses_what_is_there(
     session, runner, today, monkeypatch
 ):
@@ -455,3 +466,4 @@ def test_append_adds_beside_existing_data_and_reuses_what_is_there(
         )  # fmt: skip
         assert hours >= 6
     assert session.scalar(select(func.min(Activity.date))) < today - timedelta(days=300)
+    check_indicator_summary(session, today)

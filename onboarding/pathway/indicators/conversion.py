@@ -193,6 +193,13 @@ def funnel(
             key,
         )
 
+    withdrawals = _withdrawals(session, where) if with_steps else Withdrawals(0, [], [])
+    return assemble(groups, steps, withdrawals)
+
+
+def assemble(groups: dict, steps, withdrawals: Withdrawals) -> Funnel:
+    """The funnel from its counts per (cohort, département): {key: count} with "entered", a
+    "step_<id>" and "followers_<id>" for each step of `steps`, and the stages' keys."""
     labels = (
         [("entered", "Entrés dans le parcours")]
         + [(f"step_{step.id}", f"Étape « {step.title} » suivie") for step in steps]
@@ -239,7 +246,7 @@ def funnel(
         stage_labels=labels,
         by_cohort=as_groups(by_cohort),
         by_department=as_groups(by_department),
-        withdrawals=_withdrawals(session, where) if with_steps else Withdrawals(0, [], []),
+        withdrawals=withdrawals,
     )
 
 

@@ -21,18 +21,15 @@ from onboarding.pathway.indicators.attendance import (
     KindAttendance,
 )
 from onboarding.pathway.indicators.conversion import (
-    STAGES,
     Funnel,
-    FunnelGroup,
-    Stage,
     Withdrawals,
+    assemble,
 )
 from onboarding.pathway.indicators.places import Capacity, DepartmentCapacity, RequestOutcome
 from onboarding.pathway.indicators.sql import (
     Period,
     in_scope,
     month_of,
-    rate,
 )
 from onboarding.pathway.indicators.timing import (
     DEADLINE_LABELS,
@@ -229,43 +226,6 @@ def funnel(
                 if follows[(configuration, step.id)]
             )
 
-    labels = (
-        [("entered", "Entrés dans le parcours")]
-        + [(f"step_{step.id}", f"Étape « {step.title} » suivie") for step in steps]
-        + [(key, label) for key, label, _ in STAGES]
-    )
-    sides = {key for key, _, side in STAGES if side}
-    totals: dict[str, int] = defaultdict(int)
-    by_cohort: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_department: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (cohort_key, department), counts in groups.items():
-        for key, value in counts.items():
-            totals[key] += value
-            by_cohort[cohort_key][key] += value
-            by_department[department][key] += value
-
-    stages, previous = [], None
-    for key, label in labels:
-        count = totals.get(key, 0)
-        is_step = key.startswith("step_")
-        is_side = key in sides
-        if previous is None or is_side:
-            conversion = None
-        elif is_step:
-            followers_key = "followers_" + key.removeprefix("step_")
-            conversion = rate(count, totals.get(followers_key, totals.get("entered", 0)))
-        else:
-            conversion = rate(count, previous)
-        stages.append(Stage(key, label, count, conversion, is_side))
-        if not is_side and not is_step:
-            previous = count
-
-    def as_groups(source) -> list[FunnelGroup]:
-        return [
-            FunnelGroup(key, {k: source[key].get(k, 0) for k, _ in labels})
-            for key in sorted(source)
-        ]
-
     order = list(CandidateStatus)
     withdrawals = Withdrawals(
         total=sum(by_reason.values()),
@@ -274,13 +234,7 @@ def funnel(
             by_stage.items(), key=lambda item: order.index(item[0]) if item[0] else len(order)
         ),
     )
-    return Funnel(
-        stages=stages,
-        stage_labels=labels,
-        by_cohort=as_groups(by_cohort),
-        by_department=as_groups(by_department),
-        withdrawals=withdrawals if with_steps else Withdrawals(0, [], []),
-    )
+    return assemble(groups, steps, withdrawals if with_steps else Withdrawals(0, [], []))
 
 
 def _follows(step, configuration: str) -> bool:

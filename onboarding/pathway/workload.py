@@ -85,6 +85,13 @@ def workload(
     def count_candidates(*clauses) -> int:
         return session.scalar(select(func.count(Candidate.id)).where(candidates_scope, *clauses))
 
+    # One pass over the filed dossiers for both of their figures.
+    filed, missing_pieces = session.execute(
+        select(
+            func.count(Candidate.id), func.count(Candidate.id).filter(has_missing_pieces())
+        ).where(candidates_scope, Candidate.status == S.DOSSIER_FILED)
+    ).one()
+
     return Workload(
         deadlines_past=count_candidates(situation.past_deadline_clause(today)),
         deadlines_soon=count_candidates(
@@ -93,12 +100,8 @@ def workload(
         roll_calls=session.scalar(
             select(func.count(Activity.id)).where(activities_scope, roll_call_to_take(today))
         ),
-        dossiers_missing_pieces=count_candidates(
-            Candidate.status == S.DOSSIER_FILED, has_missing_pieces()
-        ),
-        dossiers_to_declare_complete=count_candidates(
-            Candidate.status == S.DOSSIER_FILED, ~has_missing_pieces()
-        ),
+        dossiers_missing_pieces=missing_pieces,
+        dossiers_to_declare_complete=filed - missing_pieces,
         dossiers_awaiting_decision=count_candidates(Candidate.status == S.UNDER_EVALUATION),
         requests_without_outcome=session.scalar(
             select(func.count(ContactRequest.id))

@@ -63,20 +63,18 @@ class Activities:
     attendance: list[KindAttendance]
 
 
-def activities(
-    session: Session,
-    *,
-    departments: tuple[str, ...] | None,
-    cohort: str | None = None,
-    period: Period | None = None,
-    today: date,
-) -> Activities:
-    """Coming: not cancelled, from today on. Attendance: enrolments marked present, excused or
-    absent, over the activities held within the period (or up to today)."""
-    scope = in_scope(Activity.department_code, departments)
-    upcoming = and_(scope, Activity.date >= today, Activity.is_cancelled.is_(False))
-    coming_count = session.scalar(select(func.count()).select_from(Activity).where(upcoming))
-    coming = [
+def coming_activities(
+    session: Session, *, departments: tuple[str, ...] | None, today: date
+) -> tuple[int, list[ComingActivity]]:
+    """How many activities are still to come (not cancelled, from today on), and the first
+    COMING_ACTIVITIES_LIMIT of them in date order."""
+    upcoming = and_(
+        in_scope(Activity.department_code, departments),
+        Activity.date >= today,
+        Activity.is_cancelled.is_(False),
+    )
+    count = session.scalar(select(func.count()).select_from(Activity).where(upcoming))
+    first = [
         ComingActivity(*row)
         for row in session.execute(
             select(
@@ -93,6 +91,21 @@ def activities(
             .limit(COMING_ACTIVITIES_LIMIT)
         )
     ]
+    return count, first
+
+
+def activities(
+    session: Session,
+    *,
+    departments: tuple[str, ...] | None,
+    cohort: str | None = None,
+    period: Period | None = None,
+    today: date,
+) -> Activities:
+    """Coming: not cancelled, from today on. Attendance: enrolments marked present, excused or
+    absent, over the activities held within the period (or up to today)."""
+    scope = in_scope(Activity.department_code, departments)
+    coming_count, coming = coming_activities(session, departments=departments, today=today)
     held = Activity.date.between(*period) if period else Activity.date <= today
     # Counted per activity first, from the (activity, attendance) index alone, then summed by
     # kind over the few thousand activities: no lookup per enrolment.

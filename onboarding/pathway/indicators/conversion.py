@@ -88,11 +88,11 @@ STAGES = [
 ]
 
 
-def _stage_queries():
-    """Per stage, the ids of the candidates who reached it: each a small grouped query over its
-    own table, joined to the candidates afterwards (cheaper than a correlated EXISTS per row)."""
+def decision_flags(*where):
+    """Per candidate with a decision (among those `where` keeps): 1 or 0 for "granted" (or
+    deemed granted), "deemed_granted" and "refused"."""
     positive = (DecisionOutcome.GRANTED, DecisionOutcome.DEEMED_GRANTED)
-    decisions = (
+    return (
         select(
             AgrementDecision.candidate_id.label("candidate_id"),
             func.max(case((AgrementDecision.outcome.in_(positive), 1), else_=0)).label("granted"),
@@ -103,9 +103,16 @@ def _stage_queries():
                 "refused"
             ),
         )
+        .where(*where)
         .group_by(AgrementDecision.candidate_id)
         .subquery()
     )
+
+
+def _stage_queries():
+    """Per stage, the ids of the candidates who reached it: each a small grouped query over its
+    own table, joined to the candidates afterwards (cheaper than a correlated EXISTS per row)."""
+    decisions = decision_flags()
     trained = (
         select(Training.candidate_id.label("candidate_id"))
         .where(

@@ -35,6 +35,7 @@ from sqlalchemy import Row, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import carers  # a module: it imports the models, which import us
+from onboarding.pathway.indicators.conversion import decision_flags
 from onboarding.pathway.indicators.intermediation import PARENT_KEY
 from onboarding.pathway.indicators.sql import ANSWER_DAYS, days_between, month_of
 from onboarding.pathway.models import (
@@ -117,22 +118,7 @@ def _funnel(session: Session, ids, counts: Counter) -> None:
         for step in decode(steps):
             counts[("funnel", code, on, "reached", f"{configuration}:{step}", 0)] += value
 
-    positive = (DecisionOutcome.GRANTED, DecisionOutcome.DEEMED_GRANTED)
-    decisions = (
-        select(
-            AgrementDecision.candidate_id.label("candidate_id"),
-            func.max(case((AgrementDecision.outcome.in_(positive), 1), else_=0)).label("granted"),
-            func.max(
-                case((AgrementDecision.outcome == DecisionOutcome.DEEMED_GRANTED, 1), else_=0)
-            ).label("deemed_granted"),
-            func.max(case((AgrementDecision.outcome == DecisionOutcome.REFUSED, 1), else_=0)).label(
-                "refused"
-            ),
-        )
-        .where(_only(AgrementDecision.candidate_id, ids))
-        .group_by(AgrementDecision.candidate_id)
-        .subquery()
-    )
+    decisions = decision_flags(_only(AgrementDecision.candidate_id, ids))
     for code, on, *values in session.connection().execute(
         select(
             department, day, func.sum(decisions.c.granted), func.sum(decisions.c.deemed_granted),

@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 
 from onboarding.pathway.indicators import summary
 from onboarding.pathway.indicators.attendance import (
-    COMING_ACTIVITIES_LIMIT,
     Activities,
-    ComingActivity,
     KindAttendance,
+    coming_activities,
 )
 from onboarding.pathway.indicators.conversion import (
     Funnel,
@@ -33,12 +32,12 @@ from onboarding.pathway.indicators.sql import (
 )
 from onboarding.pathway.indicators.timing import (
     DEADLINE_LABELS,
+    DELAY_LABELS,
     Delay,
     Delays,
     past_deadline_list,
 )
 from onboarding.pathway.models import (
-    Activity,
     ActivityKind,
     Attendance,
     CandidateStatus,
@@ -269,13 +268,6 @@ def histogram_percentile(counts: dict[int, int], fraction: float) -> float | Non
 
 
 # ------------------------------------------------------------------------------------
-DELAY_LABELS = {
-    "entry_to_filed": "De l'entrée au dépôt du dossier",
-    "complete_to_decision": "Du dossier complet à la décision",
-    "decision_to_vacancy": "De la décision à la première place publiée",
-}
-
-
 def delays(
     session: Session,
     *,
@@ -399,26 +391,7 @@ def activities(
 ) -> Activities:
     """As `attendance.activities`: the coming ones from the activities' index, the attendance
     from the summary."""
-    in_departments = in_scope(Activity.department_code, departments)
-    upcoming = and_(in_departments, Activity.date >= today, Activity.is_cancelled.is_(False))
-    coming_count = session.scalar(select(func.count()).select_from(Activity).where(upcoming))
-    coming = [
-        ComingActivity(*row)
-        for row in session.execute(
-            select(
-                Activity.id,
-                Activity.title,
-                Activity.kind,
-                Activity.date,
-                Activity.department_code,
-                Activity.capacity,
-                Activity.seats_taken,
-            )
-            .where(upcoming)
-            .order_by(Activity.date, Activity.start_time, Activity.id)
-            .limit(COMING_ACTIVITIES_LIMIT)
-        )
-    ]
+    coming_count, coming = coming_activities(session, departments=departments, today=today)
     days = within(period if period else (None, today))
     where = [scope(departments)]
     counts: dict[tuple[str, str], int] = defaultdict(int)

@@ -84,6 +84,13 @@ def _delay(session: Session, key: str, label: str, query) -> Delay:
     )
 
 
+# The delays between two stages, by key, in the pathway's order.
+DELAY_LABELS = {
+    "entry_to_filed": "De l'entrée au dépôt du dossier",
+    "complete_to_decision": "Du dossier complet à la décision",
+    "decision_to_vacancy": "De la décision à la première place publiée",
+}
+
 # Every deadline that can be a candidate's next one (situation.WATCHED), in the pathway's order.
 DEADLINE_LABELS = {
     "decision": "Décision sur l'agrément",
@@ -106,7 +113,7 @@ def delays(
     filed = _delay(
         session,
         "entry_to_filed",
-        "De l'entrée au dépôt du dossier",
+        DELAY_LABELS["entry_to_filed"],
         select(
             month_of(session, Candidate.dossier_filed_on),
             days_between(session, Candidate.dossier_filed_on, Candidate.referred_on),
@@ -123,7 +130,7 @@ def delays(
     decided = _delay(
         session,
         "complete_to_decision",
-        "Du dossier complet à la décision",
+        DELAY_LABELS["complete_to_decision"],
         select(
             month_of(session, first_decision.c.decided_on),
             days_between(session, first_decision.c.decided_on, Candidate.dossier_complete_on),
@@ -149,7 +156,7 @@ def delays(
     published = _delay(
         session,
         "decision_to_vacancy",
-        "De la décision à la première place publiée",
+        DELAY_LABELS["decision_to_vacancy"],
         select(
             month_of(session, first_vacancy.c.at),
             days_between(session, first_vacancy.c.at, first_positive.c.decided_on),

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import BadRequest
 
+from onboarding import static_files
 from onboarding.config import ConfigurationError
 
 # Who may use which browser feature. Geolocation stays open to our own pages: the parents'
@@ -81,7 +82,7 @@ def _set_headers(response):
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if _app_config("ONBOARDING_ENV") == "production":
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if request.endpoint != "static" and "Cache-Control" not in headers:
+    if not static_files.is_static(request.endpoint) and "Cache-Control" not in headers:
         # Pages may carry personal data: never kept by a shared cache.
         headers["Cache-Control"] = "no-store"
     return response

@@ -51,11 +51,36 @@ def browser(chromium_path):
         browser.close()
 
 
+AXE_URL = "/__tests__/axe.min.js"
+
+
+def serving_axe(app):
+    """The app, and axe-core beside it at AXE_URL: the audit is loaded as if it were one of the
+    app's own scripts (same origin), so it runs under the app's real Content-Security-Policy.
+    Served here rather than by routing the browser's requests, which would turn its cache off."""
+
+    def wsgi(environ, start_response):
+        if environ.get("PATH_INFO") != AXE_URL:
+            return app(environ, start_response)
+        if not AXE_SCRIPT.is_file():
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"axe-core is not installed"]
+        body = AXE_SCRIPT.read_bytes()
+        start_response(
+            "200 OK",
+            [("Content-Type", "text/javascript"), ("Content-Length", str(len(body))),
+             ("Cache-Control", "max-age=3600")],
+        )  # fmt: skip
+        return [body]
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app):
     """The test app on 127.0.0.1, in a thread; yields its base URL."""
     app.config["SERVER_NAME"] = None
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, serving_axe(app), threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = base_url
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -67,21 +92,10 @@ def live_server(app):
         thread.join(timeout=5)
 
 
-AXE_URL = "/__tests__/axe.min.js"
-
-
 @pytest.fixture
 def page(browser, live_server):
-    """A page under the app's real Content-Security-Policy; any violation fails the test.
-
-    axe-core is served to the page as if it were one of the app's own scripts (a routed URL on
-    the same origin), so that the audit runs without weakening the policy.
-    """
+    """A page under the app's real Content-Security-Policy; any violation fails the test."""
     context = browser.new_context(base_url=live_server, locale="fr-FR")
-    context.route(
-        f"**{AXE_URL}",
-        lambda route: route.fulfill(path=str(AXE_SCRIPT), content_type="text/javascript"),
-    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     refused: list[str] = []

@@ -6,18 +6,12 @@ import flask_admin.model.base
 from flask import abort, current_app, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from onboarding.extensions import db
 from onboarding.pathway import clock, indicators, workload
 from onboarding.pathway.models import (
-    Activity,
-    Candidate,
     CandidateStatus,
-    Carer,
-    PreRegistration,
 )
-from onboarding.pathway.scope import department_filter
 from onboarding.redirects import local_target
 
 
@@ -66,19 +60,20 @@ def filtered_list(endpoint: str, **filters: str) -> str:
     return url_for(f"{endpoint}.index_view", **args)
 
 
+def departments_of(user) -> tuple[str, ...] | None:
+    """The départements a staff user sees (None: all of them)."""
+    return None if user.is_admin else tuple(user.department_codes)
+
+
 def this_week(user, today):
     """The figures of "what needs me this week" for that staff user, each with the filtered list
     it stands for: the panel's home shows them, the Monday digest sends them."""
     figures = workload.workload(
         db.session,
-        candidates_scope=department_filter(user, Candidate.department_code),
-        activities_scope=department_filter(user, Activity.department_code),
-        carers_scope=department_filter(user, Carer.department_code),
+        departments=departments_of(user),
         me_id=user.id,
         today=today,
-        pre_registrations_scope=None
-        if user.is_read_only
-        else department_filter(user, PreRegistration.department_code),
+        answers_requests=not user.is_read_only,
     )
     S = CandidateStatus
     days = str(workload.HORIZON_DAYS)
@@ -118,18 +113,11 @@ class DashboardView(SecuredViewMixin, AdminIndexView):
 
     @expose("/")
     def index(self):
-        counts = dict(
-            db.session.execute(
-                select(Candidate.status, func.count())
-                .where(department_filter(current_user, Candidate.department_code))
-                .group_by(Candidate.status)
-            ).all()
-        )
-        rows = [(status, counts.get(status, 0)) for status in CandidateStatus]
+        departments = departments_of(current_user)
+        counts = workload.status_counts(db.session, departments=departments)
+        rows = [(status, counts.get(status.value, 0)) for status in CandidateStatus]
         key_figures = indicators.key_figures(
-            db.session,
-            departments=None if current_user.is_admin else current_user.department_codes,
-            today=clock.today(),
+            db.session, departments=departments, today=clock.today()
         )
         week, figures_this_week = this_week(current_user, clock.today())
         return self.render(
@@ -138,6 +126,6 @@ class DashboardView(SecuredViewMixin, AdminIndexView):
             my_candidates=week.my_candidates,
             my_candidates_url=filtered_list("candidate", **{"Mes candidats": "1"}),
             status_counts=rows,
-            total=sum(counts.values()),
+            total=sum(count for _, count in rows),
             figures=key_figures,
         )

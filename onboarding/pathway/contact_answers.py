@@ -38,10 +38,17 @@ ALREADY = "Cette demande a déjà reçu une réponse."
 WHICH_PLACE = "Indiquez quelle place est pourvue."
 
 
+def unanswered_cutoff(today: date) -> datetime:
+    """A request received before this moment, 7 days ago or earlier (Paris days), is overdue."""
+    return datetime.combine(today - timedelta(days=UNANSWERED_AFTER_DAYS - 1), time(0), PARIS)
+
+
 def unanswered_clause(today: date):
     """Requests still without an outcome, received 7 days ago or earlier (Paris days)."""
-    cutoff = datetime.combine(today - timedelta(days=UNANSWERED_AFTER_DAYS - 1), time(0), PARIS)
-    return and_(ContactRequest.outcome == ContactOutcome.NEW, ContactRequest.created_at < cutoff)
+    return and_(
+        ContactRequest.outcome == ContactOutcome.NEW,
+        ContactRequest.created_at < unanswered_cutoff(today),
+    )
 
 
 def requests_for(session: Session, carer: Carer) -> list[ContactRequest]:

@@ -9,7 +9,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from onboarding.pathway import carers, enrollment, indicators, territories, transitions
+from onboarding.pathway import (
+    carers,
+    contact_answers,
+    dossier,
+    enrollment,
+    indicators,
+    territories,
+    transitions,
+    workload,
+)
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.indicators import summary
 from onboarding.pathway.indicators.summarised import days_of, within
@@ -19,8 +28,10 @@ from onboarding.pathway.models import (
     Attendance,
     Candidate,
     CandidateStatus,
+    Carer,
     ContactOutcome,
     ContactRequest,
+    DossierItemStatus,
     Enrollment,
     IndicatorCount,
     TerritoryKind,
@@ -128,6 +139,10 @@ def build(session, seed: int, *, candidates: int = 22) -> random.Random:
             capacity=rng.randint(2, 4),
         )
         people.append(candidate)
+        if status == S.DOSSIER_FILED and rng.random() < 0.5:
+            # Every piece received, not yet declared complete.
+            for item in candidate.dossier_items:
+                dossier.mark_item(item, DossierItemStatus.RECEIVED, on=TODAY, today=TODAY)
         closed = status in (S.REFUSED, S.WITHDRAWN)
         for activity in rng.sample(activities, k=0 if closed else rng.randint(0, 3)):
             row = enrollment.enroll(session, candidate, activity, actor=None, today=TODAY)
@@ -199,6 +214,19 @@ def assert_same_figures(session, chosen: list[dict]) -> None:
         assert indicators.cohorts(session, departments) == indicators.cohorts(
             session, departments, plain=True
         )
+        assert_same_home(session, departments)
+
+
+def assert_same_home(session, departments) -> None:
+    """The panel's home: its statuses and its week's figures, from the summary and plainly."""
+    fast = workload.status_counts(session, departments=departments)
+    plain = workload.status_counts(session, departments=departments, plain=True)
+    assert {k: v for k, v in fast.items() if v} == {k: v for k, v in plain.items() if v}
+    for today in TODAYS[:3]:
+        figures = {"departments": departments, "me_id": 0, "today": today}
+        assert workload.workload(session, **figures) == workload.workload(
+            session, **figures, plain=True
+        ), (departments, today)
 
 
 def assert_rebuild_is_incremental(session) -> None:
@@ -232,6 +260,36 @@ def change_things(session, rng: random.Random) -> None:
     vacancy = session.scalars(select(Vacancy).order_by(Vacancy.id)).first()
     if vacancy is not None:
         carers.remove_vacancy(session, vacancy)
+    # A filed dossier's last pieces received, another's piece back to missing.
+    for candidate in session.scalars(
+        select(Candidate).where(Candidate.status == S.DOSSIER_FILED).order_by(Candidate.id)
+    ).all()[:2]:
+        items = sorted(candidate.dossier_items, key=lambda item: item.id)
+        if any(item.status == DossierItemStatus.MISSING for item in items):
+            for item in items:
+                dossier.mark_item(item, DossierItemStatus.RECEIVED, on=TODAY, today=TODAY)
+        else:
+            dossier.mark_item(items[0], DossierItemStatus.MISSING, on=None, today=TODAY)
+    # An activity cancelled; a past one given an enrolment whose attendance is not marked yet,
+    # another rid of one.
+    past = session.scalars(
+        select(Activity).where(Activity.date < TODAY).order_by(Activity.id)
+    ).all()
+    past[-1].is_cancelled = True
+    newcomer = session.scalars(
+        select(Candidate)
+        .where(Candidate.status == S.IN_PATHWAY, ~Candidate.enrollments.any())
+        .order_by(Candidate.id)
+    ).first()
+    if newcomer is not None:
+        enrollment.enroll(session, newcomer, past[0], actor=None, today=TODAY)
+    pending = session.scalars(
+        select(Enrollment)
+        .where(Enrollment.attendance == Attendance.PENDING)
+        .order_by(Enrollment.id)
+    ).first()
+    if pending is not None:
+        enrollment.cancel_enrollment(session, pending)
     builders.make_candidate(
         session, S.DOSSIER_FILED, commune=PERIGUEUX, referred_on=TODAY - timedelta(days=40)
     )
@@ -364,3 +422,41 @@ def test_a_range_of_days_reads_whole_months_and_the_days_of_the_others(session, 
         date(2025, 10, 10),
         date(2025, 10, 31),
     )
+
+
+@pytest.mark.parametrize("today", [date(2026, 1, 15), date(2026, 7, 15)])
+def test_the_requests_unanswered_for_a_week_around_the_paris_midnight(session, today):
+    """The summary counts requests by UTC day, the rule's cutoff is a Paris midnight (23:00 or
+    22:00 UTC the day before): requests on either side of both are counted as the rule says."""
+    build(session, 5, candidates=8)
+    carer = session.scalars(select(Carer).where(Carer.candidate_id.is_not(None))).first()
+    assert carer is not None, "the population has no carer"
+    cutoff = contact_answers.unanswered_cutoff(today)
+    utc_midnight = datetime.combine(cutoff.astimezone(UTC).date(), datetime.min.time(), UTC)
+    moments = [
+        utc_midnight - timedelta(minutes=1),
+        utc_midnight,
+        utc_midnight + timedelta(hours=1),
+        cutoff - timedelta(seconds=1),
+        cutoff,
+        cutoff + timedelta(minutes=1),
+    ]
+    figures = {"me_id": 0, "today": today}
+    counted_before = workload.workload(session, departments=None, **figures, plain=True)
+    for moment in moments:
+        session.add(
+            ContactRequest(
+                carer=carer, parent_name="Julie Parent", email="parent@example.org",
+                commune_insee=carer.commune_insee, child_birth_date=date(2025, 9, 1),
+                start_date=date(2026, 5, 1), consent_at=moment, consent_version="2026-01",
+                created_at=moment, outcome=ContactOutcome.NEW,
+            )
+        )  # fmt: skip
+    session.commit()
+    plain = workload.workload(session, departments=None, **figures, plain=True)
+    # The four before the cutoff are overdue; the two from it on are not yet.
+    assert plain.requests_unanswered == counted_before.requests_unanswered + 4
+    for departments in DEPARTMENTS:
+        assert workload.workload(session, departments=departments, **figures) == (
+            workload.workload(session, departments=departments, **figures, plain=True)
+        ), departments

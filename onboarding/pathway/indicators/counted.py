@@ -13,6 +13,8 @@ Sections and their keys:
 - "delay" (idem): key the delay, detail the month of its ending event, value its days;
 - "places" (the carer's département, her candidate's entry day; detail the candidate's
   département): "carers" and "approved" (the agrément capacity);
+- "status" (the candidate's département and entry day): key the status, detail "missing" for a
+  filed dossier with a piece still missing (`workload.has_missing_pieces`), else "";
 - "attendance" (the activity's département and date): key its kind, detail the attendance;
 - "request" (the carer's département, the UTC day of the request): key the outcome, detail
   "job_seeker" or "", value 1 when answered within ANSWER_DAYS;
@@ -24,7 +26,9 @@ count holds (`EVENTS`), and the figure for a day sums the counts of the days up 
 - "deadline" (the candidate's département and entry day): key the next deadline, +1 from the
   day after it is due;
 - "free" (as "places"): key "free", +1 from the first day a place is shown to parents (today's
-  rule, `pathway.shown`) and -1 from the day after the last.
+  rule, `pathway.shown`) and -1 from the day after the last;
+- "roll_call" (the activity's département and date): +1 from the day after an activity not
+  cancelled with someone's attendance not marked (`workload.awaiting_roll_call`).
 """
 
 from collections import Counter
@@ -34,7 +38,8 @@ from datetime import UTC, date, timedelta
 from sqlalchemy import Row, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
-from onboarding.pathway import carers  # a module: it imports the models, which import us
+# Modules: they import the models, which import us.
+from onboarding.pathway import carers, workload
 from onboarding.pathway.indicators.conversion import decision_flags
 from onboarding.pathway.indicators.intermediation import PARENT_KEY
 from onboarding.pathway.indicators.sql import ANSWER_DAYS, days_between, month_of
@@ -59,7 +64,7 @@ from onboarding.pathway.steps_reached import decode
 # (section, département, day, key, detail, value)
 Key = tuple[str, str, date, str, str, int]
 # The sections whose value is the ordinal of the day from which the count holds.
-EVENTS = ("deadline", "free")
+EVENTS = ("deadline", "free", "roll_call")
 # Records counted per statement: bounded IN lists on every database.
 CHUNK = 500
 
@@ -100,17 +105,28 @@ def _nonzero(counts: Counter) -> Counter:
 def _funnel(session: Session, ids, counts: Counter) -> None:
     department, day = Candidate.department_code, Candidate.referred_on
     mine = _only(Candidate.id, ids)
-    for code, on, configuration, steps, filed, value in session.connection().execute(
-        select(
-            department, day, Candidate.pathway_configuration_id, Candidate.steps_reached,
-            Candidate.dossier_filed_on.is_not(None), func.count(),
-        )
-        .where(mine)
-        .group_by(
-            department, day, Candidate.pathway_configuration_id, Candidate.steps_reached,
-            Candidate.dossier_filed_on.is_not(None),
-        )
-    ):  # fmt: skip
+    missing = case(
+        (and_(Candidate.status == CandidateStatus.DOSSIER_FILED, workload.has_missing_pieces()),
+         "missing"),
+        else_="",
+    )  # fmt: skip
+    grouped = (
+        department, day, Candidate.pathway_configuration_id, Candidate.steps_reached,
+        Candidate.dossier_filed_on.is_not(None), Candidate.status, missing,
+    )  # fmt: skip
+    for (
+        code,
+        on,
+        configuration,
+        steps,
+        filed,
+        status,
+        pieces,
+        value,
+    ) in session.connection().execute(
+        select(*grouped, func.count()).where(mine).group_by(*grouped)
+    ):
+        counts[("status", code, on, _text(status), pieces, 0)] += value
         configuration = _text(configuration)
         counts[("funnel", code, on, "entered", configuration, 0)] += value
         if filed:
@@ -344,13 +360,15 @@ def _free_places(session: Session, ids, counts: Counter) -> None:
 
 
 CANDIDATE_PARTS = (_funnel, _delays, _places, _deadlines, _free_places)
-# The only part that reads the steps a candidate reached (what an attendance changes).
+# The only part that reads the steps a candidate reached (what an attendance changes) and her
+# dossier's pieces.
 STEP_PARTS = (_funnel,)
 
 
 # --- activities --------------------------------------------------------------------------------
 def activities(session: Session, ids: Iterable[int] | None = None) -> Counter:
-    """The attendance marked at these activities (all when None), by kind and attendance."""
+    """The attendance marked at these activities (all when None), by kind and attendance, and
+    those awaiting their roll call."""
     counts: Counter = Counter()
     for chunk in _chunks(ids):
         for code, on, kind, attendance, value in session.connection().execute(
@@ -365,6 +383,12 @@ def activities(session: Session, ids: Iterable[int] | None = None) -> Counter:
             )
         ):  # fmt: skip
             counts[("attendance", code, on, _text(kind), _text(attendance), 0)] += value
+        for code, on, value in session.connection().execute(
+            select(Activity.department_code, Activity.date, func.count())
+            .where(_only(Activity.id, chunk), workload.awaiting_roll_call())
+            .group_by(Activity.department_code, Activity.date)
+        ):
+            counts[("roll_call", code, on, "", "", (on + timedelta(days=1)).toordinal())] += value
     return _nonzero(counts)
 
 

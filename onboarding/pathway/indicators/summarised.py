@@ -439,3 +439,33 @@ def own_job_seeker_parents(
     ):
         parents[parent] = max(parents.get(parent, 0), int(signed))
     return len(parents), sum(parents.values())
+
+
+# --- the panel's home --------------------------------------------------------------------------
+def statuses(session: Session, *, departments: tuple[str, ...] | None) -> dict[str, int]:
+    """The candidates in scope by status, and as "dossier_filed:missing" those whose filed
+    dossier still misses a piece."""
+    counts: dict[str, int] = defaultdict(int)
+    days = within((None, None))
+    for key, detail, value in _rows(session, "status", days, [scope(departments)], T.key, T.detail):
+        counts[key] += int(value)
+        if detail:
+            counts[f"{key}:{detail}"] += int(value)
+    return counts
+
+
+def roll_calls_to_take(
+    session: Session, *, departments: tuple[str, ...] | None, today: date
+) -> int:
+    """The activities held before today, not cancelled, with an attendance still to mark."""
+    days = up_to((None, None), today)
+    return sum(int(value) for (value,) in _rows(session, "roll_call", days, [scope(departments)]))
+
+
+def requests_without_outcome(
+    session: Session, *, departments: tuple[str, ...] | None, days: Days = (None, None)
+) -> int:
+    """Parents' requests in scope (the carer's département) still at "nouvelle", received on
+    these UTC days."""
+    where = [scope(departments), T.key == ContactOutcome.NEW.value]
+    return sum(int(value) for (value,) in _rows(session, "request", within(days), where))

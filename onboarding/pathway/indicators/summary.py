@@ -1,10 +1,10 @@
 """The indicators' summary rows (`IndicatorCount`), kept in the same transaction as the changes.
 
-Any flush that touches what a count reads (a candidate's entry, status, dossier, configuration or
-steps; a decision, training record, withdrawal, carer or place; an enrolment's attendance or an
-activity; a parent's request) subtracts what the records concerned counted before the flush and
-adds what they count after it, both read by `counted` from the database (the listeners are
-registered by `pathway.indicator_listeners`). `rebuild` writes every
+Any flush that touches what a count reads (a candidate's entry, status, dossier and its pieces,
+configuration or steps; a decision, training record, withdrawal, carer or place; an enrolment or
+its attendance, an activity; a parent's request) subtracts what the records concerned counted
+before the flush and adds what they count after it, both read by `counted` from the database (the
+listeners are registered by `pathway.indicator_listeners`). `rebuild` writes every
 row anew from the same functions: `flask --app onboarding rebuild-indicators`, after writing to
 those tables outside the application (bulk loads, SQL by hand).
 """
@@ -26,6 +26,7 @@ from onboarding.pathway.models import (
     Candidate,
     Carer,
     ContactRequest,
+    DossierItem,
     Enrollment,
     IndicatorCount,
     Training,
@@ -63,7 +64,10 @@ _WATCHED = {
     ),
     Vacancy: ("carer_id", "carer", "created_at", "available_from"),
     Enrollment: ("attendance", "activity_id", "activity", "candidate_id", "candidate"),
-    Activity: ("step_id", "step", "date", "department_code", "commune_insee", "kind"),
+    Activity: (
+        "step_id", "step", "date", "department_code", "commune_insee", "kind", "is_cancelled",
+    ),
+    DossierItem: ("status", "candidate_id", "candidate"),
     ContactRequest: (
         "outcome", "outcome_on", "is_job_seeker", "created_at", "carer_id", "carer",
         "referral_id", "email", "phone",
@@ -209,8 +213,8 @@ class _Concerned:
 
     def __init__(self) -> None:
         self.candidates: list = []
-        # Candidates concerned only through an attendance: only the steps they reached (the
-        # funnel) may change.
+        # Candidates concerned only through an attendance or a dossier piece: only the steps
+        # they reached and their dossier's pieces (the funnel part) may change.
         self.attendees: list = []
         self.activities: list = []
         self.requests: list = []
@@ -251,7 +255,7 @@ def _changed(obj) -> bool:
 
 def _unmarked_enrolment(obj) -> bool:
     """An enrolment added or removed before its roll call: no step is reached by it and no
-    attendance counts it, so no count changes."""
+    attendance counts it; only whether its activity awaits a roll call may change."""
     if not isinstance(obj, Enrollment):
         return False
     history = inspect(obj).attrs.attendance.history
@@ -291,6 +295,8 @@ def _note(session: Session, obj, concerned: _Concerned) -> None:
     elif isinstance(obj, Enrollment):
         concerned.attendees += _both(obj, "candidate_id", "candidate")
         concerned.activities += _both(obj, "activity_id", "activity")
+    elif isinstance(obj, DossierItem):
+        concerned.attendees += _both(obj, "candidate_id", "candidate")
     elif isinstance(obj, Activity):
         concerned.activities.append(obj.id if obj.id is not None else obj)
         if obj.id is not None:
@@ -332,7 +338,9 @@ def count_before(session: Session) -> None:
     concerned = _Concerned()
     with session.no_autoflush:
         for obj in (*session.new, *session.deleted):
-            if type(obj) in _WATCHED and not _unmarked_enrolment(obj):
+            if _unmarked_enrolment(obj):
+                concerned.activities += _both(obj, "activity_id", "activity")
+            elif type(obj) in _WATCHED:
                 _note(session, obj, concerned)
         for obj in session.dirty:
             if type(obj) in _WATCHED and _changed(obj):

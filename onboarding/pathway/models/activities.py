@@ -80,7 +80,9 @@ class Activity(InCommune, Model):
             "seats_taken >= 0 AND seats_taken <= capacity", name="seats_within_capacity"
         ),
         CheckConstraint("end_time > start_time", name="ends_after_start"),
-        Index("ix_activity_department_date", "department_code", "date"),
+        # The activities to come (the panel's home) are counted from these indexes alone.
+        Index("ix_activity_department_date", "department_code", "date", "is_cancelled"),
+        Index("ix_activity_date_cancelled", "date", "is_cancelled"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,7 +90,7 @@ class Activity(InCommune, Model):
     kind: Mapped[ActivityKind] = mapped_column(choice_column_type(ActivityKind, "activity_kind"))
     title: Mapped[str] = mapped_column(String(150))
     # Annotated through the module: a class attribute named "date" shadows the type below it.
-    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
     # Local times, Europe/Paris.
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)

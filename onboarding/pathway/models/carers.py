@@ -232,6 +232,8 @@ class ContactRequest(Model):
     __tablename__ = "contact_request"
     __table_args__ = (
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="email_or_phone"),
+        # The requests without an answer for a week (the panel's home).
+        Index("ix_contact_request_outcome_created_at", "outcome", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -295,8 +295,9 @@ def build_population(url: str, *, candidates: int, seed: int = 1, today: date) -
                         "enrolled_at": now,
                     }
                 )
-            # Written directly, so the derived column is filled here, as the flush would.
+            # Written directly, so the derived columns are filled here, as the flush would.
             rows[-1]["steps_reached"] = steps_reached.encode(reached)
+            rows[-1]["missing_pieces"] = 0 if advanced else len(DossierItemKind)
             if status in (S.APPROVED, S.ACTIVE, S.REFUSED):
                 decided_on = complete_on + timedelta(days=rng.randint(30, 90))
                 refused = status == S.REFUSED

@@ -274,10 +274,10 @@ def test_migration_0011_fills_the_next_deadline_with_the_configured_departements
     }
 
 
-def test_migration_0021_fills_the_indicators_summary_from_the_records(tmp_path):
+def test_the_migrations_fill_the_indicators_summary_and_the_missing_pieces(tmp_path):
     from datetime import date
 
-    from onboarding.pathway import indicators
+    from onboarding.pathway import indicators, workload
     from onboarding.pathway.indicators import summary
 
     app = _app_on(f"sqlite:///{tmp_path / 'indicators.sqlite'}", tmp_path)
@@ -315,7 +315,30 @@ def test_migration_0021_fills_the_indicators_summary_from_the_records(tmp_path):
                 ),
                 {"now": now},
             )
+            # The filed dossier misses one piece of two; the approved one has all of hers.
+            for candidate, kind, status in (
+                (2, "cerfa_form", "received"),
+                (2, "identity", "missing"),
+                (1, "cerfa_form", "received"),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO dossier_item (candidate_id, kind, status, note)"
+                        " VALUES (:candidate, :kind, :status, '')"
+                    ),
+                    {"candidate": candidate, "kind": kind, "status": status},
+                )
         upgrade()
+        assert dict(db.session.execute(text("SELECT id, missing_pieces FROM candidate")).all()) == {
+            1: 0,
+            2: 1,
+            3: 0,
+        }
+        counts = workload.status_counts(db.session, departments=None)
+        assert counts[workload.MISSING_PIECES] == 1
+        assert {k: v for k, v in counts.items() if v} == workload.status_counts(
+            db.session, departments=None, plain=True
+        )
         kept = summary.stored(db.session)
         assert kept, "the migration fills the summary"
         assert kept == summary.by_grain(summary.everything(db.session))

@@ -1,7 +1,7 @@
 """The indicators' summary: counts per section, département, day and key, kept by the flush in
-the same transaction as the changes (onboarding.pathway.indicators.summary), filled here from the
-existing records by that module's rebuild; and the index the list of people past a deadline
-walks.
+the same transaction as the changes (onboarding.pathway.indicators.summary), filled from the
+existing records by that module's rebuild in 0023; and the index the list of people past a
+deadline walks.
 
 Revision ID: 0021
 Revises: 0022
@@ -11,7 +11,6 @@ Create Date: 2026-12-05 14:00:00
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.orm import Session
 
 # revision identifiers, used by Alembic.
 revision = "0021"
@@ -48,15 +47,7 @@ def upgrade():
             unique=False,
         )
 
-    from onboarding.pathway.indicators import summary
-
-    session = Session(bind=op.get_bind())
-    summary.rebuild(session)
-    session.flush()
-    if op.get_bind().dialect.name == "sqlite":
-        # SQLite gathers no statistics by itself (see 0011).
-        op.execute("ANALYZE indicator_count")
-        op.execute("ANALYZE candidate")
+    # Filled from the records by 0023, whose columns the summary's code reads.
 
 
 def downgrade():

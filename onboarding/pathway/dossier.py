@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from onboarding.pathway import missing_pieces
 from onboarding.pathway.errors import RuleViolation
 from onboarding.pathway.models import Candidate, DossierItem, DossierItemKind, DossierItemStatus
 
@@ -16,6 +17,8 @@ def create_checklists(session: Session, candidate_ids: list[int]) -> None:
     ]
     if rows:
         session.execute(insert(DossierItem), rows)
+        # No flush sees a bulk insert: the count it keeps is written here.
+        missing_pieces.recompute(session.connection(), candidate_ids)
 
 
 def create_checklist(session: Session, candidate: Candidate) -> list[DossierItem]:

@@ -18,8 +18,6 @@ from onboarding.pathway.models import (
     Carer,
     ContactOutcome,
     ContactRequest,
-    DossierItem,
-    DossierItemStatus,
     Enrollment,
     PreRegistration,
     PreRegistrationStatus,
@@ -30,10 +28,8 @@ HORIZON_DAYS = 14
 
 
 def has_missing_pieces():
-    """Candidates with at least one dossier piece still missing."""
-    return exists().where(
-        DossierItem.candidate_id == Candidate.id, DossierItem.status == DossierItemStatus.MISSING
-    )
+    """Candidates with at least one dossier piece still missing (`pathway.missing_pieces`)."""
+    return Candidate.missing_pieces > 0
 
 
 def awaiting_roll_call():

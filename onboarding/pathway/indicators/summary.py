@@ -264,13 +264,15 @@ def _unmarked_enrolment(obj) -> bool:
 
 
 def _both(obj, id_name: str, relation: str) -> list:
-    """The record's current owner (id, or the object while it has none) and its previous ones."""
+    """The record's owners before and after the flush: ids, or objects (an owner set through
+    the relationship is known to the id only once the flush has run)."""
     state = inspect(obj)
     owners = [getattr(obj, id_name)]
-    if owners[0] is None:
+    for name in (id_name, relation):
+        history = state.attrs[name].history
+        owners += [*(history.added or ()), *(history.deleted or ())]
+    if owners == [None]:
         owners = [getattr(obj, relation)]
-    owners += list(state.attrs[id_name].history.deleted or ())
-    owners += list(state.attrs[relation].history.deleted or ())
     return [owner for owner in owners if owner is not None]
 
 

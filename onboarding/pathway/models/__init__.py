@@ -114,9 +114,10 @@ __all__ = [
 ]
 
 # Registers the flush listeners (imported last: they use the models above): the messages that
-# changes call for, Candidate.steps_reached and next_deadline_on, a carer's training and
-# withdrawal dates.
+# changes call for, Candidate.steps_reached, missing_pieces and next_deadline_on, a carer's
+# training and withdrawal dates.
 from onboarding.pathway import (
+    missing_pieces,  # noqa: F401
     next_deadline,  # noqa: F401
     notifications,  # noqa: F401
     search_rows,  # noqa: F401

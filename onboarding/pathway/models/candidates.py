@@ -191,6 +191,8 @@ class Candidate(InCommune, Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # The ids of the pathway steps reached, ",1,3,": derived, kept by pathway.steps_reached.
     steps_reached: Mapped[str | None] = mapped_column(String(500))
+    # How many dossier pieces are still missing: derived, kept by pathway.missing_pieces.
+    missing_pieces: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The next deadline (situation.next_deadline): its date and code, derived, never typed; kept
     # by pathway.next_deadline on every flush that changes what it depends on.
     next_deadline_on: Mapped[date | None] = mapped_column(Date)

@@ -1,0 +1,93 @@
+"""How many pieces of a candidate's dossier are still missing, kept on the candidate
+(`Candidate.missing_pieces`) so that "pieces missing" and "all received" (the panel's list, its
+home, the indicators) read one column instead of searching every dossier's pieces.
+
+Derived data, never typed: any flush that adds, removes or changes a piece (its status or its
+candidate) recounts it for the candidates concerned, in the same transaction. A bulk write of
+pieces (no flush) calls `recompute` itself, as `dossier.create_checklists` does.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, bindparam, event, func, inspect, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from onboarding.pathway.models import Candidate, DossierItem, DossierItemStatus
+
+_PENDING = "missing_pieces_pending"
+# Candidates recounted per statement: bounded IN lists on every database.
+_CHUNK = 500
+
+
+def recompute(connection: Connection, candidate_ids: Iterable[int]) -> dict[int, int]:
+    """Write the column for these candidates from their pieces; returns it."""
+    ids = sorted(set(candidate_ids))
+    values: dict[int, int] = {}
+    table = Candidate.__table__
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        counts = dict(
+            connection.execute(
+                select(DossierItem.candidate_id, func.count())
+                .where(
+                    DossierItem.candidate_id.in_(chunk),
+                    DossierItem.status == DossierItemStatus.MISSING,
+                )
+                .group_by(DossierItem.candidate_id)
+            ).all()
+        )
+        rows = [{"key": id_, "value": counts.get(id_, 0)} for id_ in chunk]
+        connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("key"))
+            # Derived data: recounting it is not an edit of the person's record.
+            .values(missing_pieces=bindparam("value"), updated_at=table.c.updated_at),
+            rows,
+        )
+        values.update((row["key"], row["value"]) for row in rows)
+    return values
+
+
+def _owners(obj: DossierItem) -> list:
+    """The piece's candidates, before and after the flush: ids, or objects (a candidate set
+    through the relationship is known to the id only once the flush has run)."""
+    state = inspect(obj)
+    owners = [obj.candidate_id]
+    for name in ("candidate_id", "candidate"):
+        history = state.attrs[name].history
+        owners += [*(history.added or ()), *(history.deleted or ())]
+    if owners == [None]:
+        owners = [obj.candidate]
+    return [owner for owner in owners if owner is not None]
+
+
+@event.listens_for(Session, "before_flush")
+def _note_candidates_concerned(session: Session, flush_context, instances) -> None:
+    concerned = session.info.setdefault(_PENDING, [])
+    for obj in (*session.new, *session.deleted):
+        if isinstance(obj, DossierItem):
+            concerned += _owners(obj)
+    for obj in session.dirty:
+        if isinstance(obj, DossierItem):
+            state = inspect(obj)
+            if any(
+                state.attrs[name].history.has_changes()
+                for name in ("status", "candidate_id", "candidate")
+            ):
+                concerned += _owners(obj)
+
+
+@event.listens_for(Session, "after_flush")
+def _recount_concerned(session: Session, flush_context) -> None:
+    concerned = session.info.pop(_PENDING, None)
+    if not concerned:
+        return
+    ids = {item.id if isinstance(item, Candidate) else item for item in concerned}
+    ids.discard(None)
+    values = recompute(session.connection(), ids)
+    # Loaded candidates see the new value without a reload and without being marked changed.
+    for id_, value in values.items():
+        obj = session.identity_map.get(Session.identity_key(Candidate, id_))
+        if obj is not None:
+            set_committed_value(obj, "missing_pieces", value)

@@ -158,11 +158,13 @@ def search_page():
 
 
 def _carer_links(hits, args: dict) -> dict[int, str]:
-    """Each result's link to her page, carrying the search: its query string is the same for
-    all, encoded once (the builder's URL encoding takes more time than the rest of a card)."""
-    query_string = url_for(".carer_page", carer_id=0, **args).partition("?")[2]
+    """Each result's link to her page, carrying the search: built once, the same for all but
+    her number (the builder's URL encoding takes more time than the rest of a card)."""
+    path, _, query_string = url_for(".carer_page", carer_id=0, **args).partition("?")
+    # Her number is the path's last part: written into the one URL built.
+    stem = path.removesuffix("0")
     suffix = f"?{query_string}" if query_string else ""
-    return {hit.carer_id: url_for(".carer_page", carer_id=hit.carer_id) + suffix for hit in hits}
+    return {hit.carer_id: f"{stem}{hit.carer_id}{suffix}" for hit in hits}
 
 
 def _page_links(base: dict, current: int, pages: int) -> dict:

@@ -87,10 +87,15 @@ class DriverStatement:
         return self._text(lengths), tuple(values)
 
     def _result_processors(self, description) -> tuple:
-        return tuple(
-            column.type.dialect_impl(self.dialect).result_processor(self.dialect, described[1])
-            for column, described in zip(self.columns, description, strict=True)
-        )
+        """(position, conversion) of the columns that have one."""
+        converted = []
+        for position, (column, described) in enumerate(zip(self.columns, description, strict=True)):
+            processor = column.type.dialect_impl(self.dialect).result_processor(
+                self.dialect, described[1]
+            )
+            if processor is not None:
+                converted.append((position, processor))
+        return tuple(converted)
 
     def rows(self, connection: Connection, parameters: dict) -> list:
         text, values = self.bind(parameters)
@@ -99,13 +104,15 @@ class DriverStatement:
             self.result_processors = self._result_processors(result.cursor.description)
         raw = result.all()
         make = self.row._make
-        processors = self.result_processors
-        if not any(processors):
+        if not self.result_processors:
             return [make(row) for row in raw]
-        return [
-            make([v if p is None else p(v) for p, v in zip(processors, row, strict=True)])
-            for row in raw
-        ]
+        rows = []
+        for row in raw:
+            row = list(row)
+            for position, processor in self.result_processors:
+                row[position] = processor(row[position])
+            rows.append(make(row))
+        return rows
 
 
 @lru_cache(maxsize=256)

@@ -26,6 +26,7 @@ exact.
 import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cached_property, lru_cache
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
@@ -45,6 +46,7 @@ from onboarding.pathway.schedule import (
     count_half_days,
     half_day_names,
     need_names,
+    needs_mask,
 )
 
 RADII_KM = (5, 10, 20, 30)
@@ -144,8 +146,8 @@ class Shortfall:
     half_days: tuple[str, ...]
     needs: tuple[str, ...]
 
-    @property
-    def lines(self) -> list[str]:
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
         """In French, one sentence for the half-days and one for the needs it misses."""
         lines = []
         if self.half_days:
@@ -162,14 +164,19 @@ class Shortfall:
                 + ", ".join(NEED_LABELS[name].lower() for name in self.needs)
                 + "."
             )
-        return lines
+        return tuple(lines)
 
 
 def missing(query: SearchQuery, facts: VacancyFacts) -> Shortfall:
-    return Shortfall(
-        half_days=tuple(half_day_names(query.half_days & ~facts.half_days)),
-        needs=tuple(name for name in need_names(query.needs) if name not in facts.needs),
-    )
+    return _shortfall(query.half_days & ~facts.half_days & FULL_WEEK,
+                      query.needs & ~needs_mask(facts.needs))  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _shortfall(half_days: int, needs: int) -> Shortfall:
+    """The same few masks recur on a page and from page to page: their names and sentences are
+    written once (`Shortfall` is frozen; its `lines` are computed once)."""
+    return Shortfall(half_days=tuple(half_day_names(half_days)), needs=tuple(need_names(needs)))
 
 
 @dataclass(frozen=True)

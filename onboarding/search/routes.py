@@ -4,9 +4,11 @@ import contextlib
 import logging
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from onboarding.extensions import db, limiter
+from onboarding.formatting import long_date
 from onboarding.pathway import commune_search, contact, search
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.carers import is_newly_approved
@@ -98,6 +100,20 @@ def half_days_text(mask: int) -> str:
 @bp.app_template_filter("needs_text")
 def needs_text(names) -> str:
     return ", ".join(NEED_LABELS[name] for name in names)
+
+
+@bp.app_template_filter("vacancy_text")
+def vacancy_text(vacancy) -> Markup:
+    """A place in words: from when, for which ages, which half-days, which needs (one filter
+    rather than a macro calling four: each result's card writes one)."""
+    text = Markup("Place disponible à partir du {}, pour un enfant {}.\n<br>{}").format(
+        long_date(vacancy.available_from),
+        age_range(vacancy.age_min_months, vacancy.age_max_months),
+        half_days_text(vacancy.half_days),
+    )
+    if vacancy.needs:
+        text += Markup("<br>{}").format(needs_text(vacancy.needs))
+    return text
 
 
 @bp.app_template_filter("first_or_none")

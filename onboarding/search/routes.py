@@ -2,9 +2,10 @@
 
 import contextlib
 import logging
+from functools import lru_cache
 
 from flask import abort, current_app, redirect, render_template, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from onboarding.extensions import db, limiter
@@ -84,7 +85,10 @@ def _months(months: int) -> str:
     return f"{years} ans" + (f" et {rest} mois" if rest else "")
 
 
+# The texts of ages and half-days come from a few values each, and every card writes them:
+# each is written once.
 @bp.app_template_filter("age_range")
+@lru_cache(maxsize=1024)
 def age_range(low: int, high: int) -> str:
     """de 0 à 36 mois, de 3 mois à 3 ans"""
     if high < 24:
@@ -93,6 +97,7 @@ def age_range(low: int, high: int) -> str:
 
 
 @bp.app_template_filter("half_days_text")
+@lru_cache(maxsize=1024)
 def half_days_text(mask: int) -> str:
     return ", ".join(HALF_DAY_LABELS[name] for name in half_day_names(mask))
 
@@ -105,15 +110,17 @@ def needs_text(names) -> str:
 @bp.app_template_filter("vacancy_text")
 def vacancy_text(vacancy) -> Markup:
     """A place in words: from when, for which ages, which half-days, which needs (one filter
-    rather than a macro calling four: each result's card writes one)."""
-    text = Markup("Place disponible à partir du {}, pour un enfant {}.\n<br>{}").format(
-        long_date(vacancy.available_from),
-        age_range(vacancy.age_min_months, vacancy.age_max_months),
-        half_days_text(vacancy.half_days),
+    rather than a macro calling four: each result's card writes one). Each part is escaped;
+    Markup.format would do the same through string.Formatter, in twice the card's time."""
+    available_from = escape(long_date(vacancy.available_from))
+    ages = escape(age_range(vacancy.age_min_months, vacancy.age_max_months))
+    text = (
+        f"Place disponible à partir du {available_from}, pour un enfant {ages}.\n"
+        f"<br>{escape(half_days_text(vacancy.half_days))}"
     )
     if vacancy.needs:
-        text += Markup("<br>{}").format(needs_text(vacancy.needs))
-    return text
+        text += f"<br>{escape(needs_text(vacancy.needs))}"
+    return Markup(text)
 
 
 @bp.app_template_filter("first_or_none")

@@ -19,7 +19,7 @@ def _limit() -> str:
     return current_app.config["API_LIMIT_PER_ADDRESS"]
 
 
-def hit_json(hit: search.Hit) -> dict:
+def hit_json(hit: search.Hit, carer_url: str) -> dict:
     vacancy = hit.vacancy
     return {
         "id": hit.carer_id,
@@ -52,8 +52,15 @@ def hit_json(hit: search.Hit) -> dict:
         "newly_approved": hit.newly_approved,
         "confirmed_at": hit.confirmed_on.isoformat(),
         "mam": {"id": hit.mam.id, "name": hit.mam.name} if hit.mam else None,
-        "url": url_for("search.carer_page", carer_id=hit.carer_id, _external=True),
+        "url": carer_url,
     }
+
+
+def carer_urls(hits) -> dict[int, str]:
+    """Each result's page: the URL is built once and its number written in (url_for per hit
+    took longer than the rest of the hit's JSON)."""
+    stem = url_for("search.carer_page", carer_id=0, _external=True).removesuffix("0")
+    return {hit.carer_id: f"{stem}{hit.carer_id}" for hit in hits}
 
 
 @bp.route("/carers")
@@ -66,8 +73,9 @@ def carers():
         page = search.search(db.session, query, today=today())
     except search.UnknownCommune:
         return invalid_parameters({"commune": "Commune inconnue du référentiel INSEE."})
+    urls = carer_urls(page.hits)
     return jsonify(
-        results=[hit_json(hit) for hit in page.hits],
+        results=[hit_json(hit, urls[hit.carer_id]) for hit in page.hits],
         total=page.total,
         total_is_lower_bound=page.total_is_lower_bound,
         page=query.page,

@@ -71,8 +71,13 @@ def is_stale(carer: Carer, today: date) -> bool:
     return carer.last_confirmed_on is None or carer.last_confirmed_on < today - STALE_AFTER
 
 
+def newly_approved_after(today: date) -> date:
+    """A carer approved after that day is newly approved."""
+    return today - NEWLY_APPROVED_WITHIN
+
+
 def is_newly_approved(carer: Carer, today: date) -> bool:
-    return carer.agrement_on > today - NEWLY_APPROVED_WITHIN
+    return carer.agrement_on > newly_approved_after(today)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ exact.
 import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cached_property, lru_cache
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
@@ -33,7 +34,8 @@ from sqlalchemy.orm import Session
 from onboarding.pathway import search_rows, shown
 from onboarding.pathway import search_statements as statements
 from onboarding.pathway.base import Choice
-from onboarding.pathway.carers import MAX_AGE_MONTHS, is_newly_approved
+from onboarding.pathway.carers import MAX_AGE_MONTHS, newly_approved_after
+from onboarding.pathway.driver_statements import driver_statement
 from onboarding.pathway.geography import EARTH_RADIUS_KM
 from onboarding.pathway.models import Commune
 from onboarding.pathway.schedule import (
@@ -44,6 +46,7 @@ from onboarding.pathway.schedule import (
     count_half_days,
     half_day_names,
     need_names,
+    needs_mask,
 )
 
 RADII_KM = (5, 10, 20, 30)
@@ -143,8 +146,8 @@ class Shortfall:
     half_days: tuple[str, ...]
     needs: tuple[str, ...]
 
-    @property
-    def lines(self) -> list[str]:
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
         """In French, one sentence for the half-days and one for the needs it misses."""
         lines = []
         if self.half_days:
@@ -161,14 +164,19 @@ class Shortfall:
                 + ", ".join(NEED_LABELS[name].lower() for name in self.needs)
                 + "."
             )
-        return lines
+        return tuple(lines)
 
 
 def missing(query: SearchQuery, facts: VacancyFacts) -> Shortfall:
-    return Shortfall(
-        half_days=tuple(half_day_names(query.half_days & ~facts.half_days)),
-        needs=tuple(name for name in need_names(query.needs) if name not in facts.needs),
-    )
+    return _shortfall(query.half_days & ~facts.half_days & FULL_WEEK,
+                      query.needs & ~needs_mask(facts.needs))  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _shortfall(half_days: int, needs: int) -> Shortfall:
+    """The same few masks recur on a page and from page to page: their names and sentences are
+    written once (`Shortfall` is frozen; its `lines` are computed once)."""
+    return Shortfall(half_days=tuple(half_day_names(half_days)), needs=tuple(need_names(needs)))
 
 
 @dataclass(frozen=True)
@@ -208,10 +216,28 @@ class Hit:
         return f"{self.covered} demi-journée{plural} sur {self.requested}"
 
 
+class UnknownCommune(LookupError):
+    """The INSEE code is not in the communes reference."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The parent's commune, with what the search and its page read of it."""
+
+    insee_code: str
+    name: str
+    postcodes: str
+    department_code: str
+    latitude: float
+    longitude: float
+
+    __str__ = Commune.__str__
+
+
 @dataclass(frozen=True)
 class SearchPage:
     query: SearchQuery
-    origin: Commune
+    origin: Origin
     hits: list[Hit]
     total: int
     # True when there are more than `total` (TOTAL_CAP): the total and the pages are then
@@ -224,8 +250,12 @@ class SearchPage:
         return max(1, -(-self.total // self.per_page))
 
 
-class UnknownCommune(LookupError):
-    """The INSEE code is not in the communes reference."""
+def origin_of(session: Session, insee_code: str) -> Origin:
+    """The commune the search starts from (`UnknownCommune` when it is not a commune)."""
+    found = _run(session, statements.origin_statement(), {"insee_code": insee_code})
+    if not found:
+        raise UnknownCommune(insee_code)
+    return Origin(*found[0])
 
 
 def _bounding_box(latitude: float, longitude: float, radius_km: float):
@@ -237,7 +267,7 @@ def _bounding_box(latitude: float, longitude: float, radius_km: float):
     return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
 
 
-def _within(origin: Commune, radius_km: float) -> dict:
+def _within(origin: Origin, radius_km: float) -> dict:
     """The parameters of the circle: its box and its radius."""
     south, north, west, east = _bounding_box(origin.latitude, origin.longitude, radius_km)
     return {"south": south, "north": north, "west": west, "east": east,
@@ -245,7 +275,7 @@ def _within(origin: Commune, radius_km: float) -> dict:
             "radius_km": float(radius_km)}  # fmt: skip
 
 
-def _parameters(query: SearchQuery, origin: Commune, *, today: date, arrays: bool = False) -> dict:
+def _parameters(query: SearchQuery, origin: Origin, *, today: date, arrays: bool = False) -> dict:
     requested, needs_requested = count_half_days(query.half_days), bin(query.needs).count("1")
     return {
         "latitude": origin.latitude,
@@ -270,23 +300,25 @@ def _parameters(query: SearchQuery, origin: Commune, *, today: date, arrays: boo
     }
 
 
-def _run(session: Session, statement, parameters: dict):
-    """A statement of `search_statements` on the session's connection: its rows are plain rows,
-    which the ORM's execution would only pass through (a third of the time of a small page)."""
+def _run(session: Session, statement, parameters: dict) -> list:
+    """A statement of `search_statements` on the session's connection, compiled once for its
+    database (`driver_statements`): its rows, plain named tuples, which the ORM's execution
+    would only pass through (a third of the time of a small page)."""
     if session.autoflush:  # as the ORM would: the rows a pending change rewrites, up to date
         session.flush()
-    return session.connection().execute(statement, parameters)
+    connection = session.connection()
+    return driver_statement(statement, connection.dialect).rows(connection, parameters)
 
 
 def _capped_count(session: Session, parameters: dict) -> int:
     """How many carers the search finds; any number above TOTAL_CAP means more than it."""
     setting, arrays = parameters["setting"], parameters["arrays"]
-    carers, rows = _run(
-        session, statements.sampled_count_statement(setting, arrays), parameters
-    ).one()
+    sampled = statements.sampled_count_statement(setting, arrays)
+    ((carers, rows),) = _run(session, sampled, parameters)
     if carers > TOTAL_CAP or rows < parameters["sample"]:
         return carers
-    return _run(session, statements.count_statement(setting, arrays), parameters).scalar_one()
+    ((count,),) = _run(session, statements.count_statement(setting, arrays), parameters)
+    return count
 
 
 def _with_needs(query: SearchQuery, at_least: int) -> list[int]:
@@ -295,7 +327,7 @@ def _with_needs(query: SearchQuery, at_least: int) -> list[int]:
             if bin(needs & query.needs).count("1") >= at_least]  # fmt: skip
 
 
-def _tiers(query: SearchQuery, origin: Commune, parameters: dict):
+def _tiers(query: SearchQuery, origin: Origin, parameters: dict):
     """(tier, parameters) of the pages to try, best places first (`search_statements._ranked`).
 
     Carers rank by the quality of their best place, then by distance. When the carers whose
@@ -317,7 +349,7 @@ def _tiers(query: SearchQuery, origin: Commune, parameters: dict):
         yield "with_needs", {**parameters, "with_needs": _with_needs(query, at_least)}, None
 
 
-def _ranked_rows(session: Session, query: SearchQuery, origin: Commune, parameters: dict):
+def _ranked_rows(session: Session, query: SearchQuery, origin: Origin, parameters: dict):
     """The page's rows, and whether they are the last ones. A circle that would likely hold
     too few (as many per km² as the last one tried) is not tried: it proves nothing."""
     wanted = parameters["offset"] + PER_PAGE
@@ -328,21 +360,19 @@ def _ranked_rows(session: Session, query: SearchQuery, origin: Commune, paramete
             if found * (radius / last_radius) ** 2 < wanted:
                 continue
         statement = statements.page_statement(tier, query.setting_value, parameters["arrays"])
-        rows = _run(session, statement, tier_parameters).all()
+        rows = _run(session, statement, tier_parameters)
         if len(rows) == PER_PAGE:
             return rows, False
         if radius is not None:
             tried = (radius, parameters["offset"] + len(rows) if rows else 0)
     statement = statements.page_statement("all", query.setting_value, parameters["arrays"])
-    rows = _run(session, statement, parameters).all()
+    rows = _run(session, statement, parameters)
     return rows, len(rows) < PER_PAGE
 
 
 def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
     """One page of results; the query must have passed `query_errors`."""
-    origin = session.get(Commune, query.commune_insee)
-    if origin is None:
-        raise UnknownCommune(query.commune_insee)
+    origin = origin_of(session, query.commune_insee)
     parameters = _parameters(query, origin, today=today, arrays=statements.arrays_bound(session))
     rows, last = _ranked_rows(session, query, origin, parameters)
     offset = parameters["offset"]
@@ -357,6 +387,7 @@ def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
         if rows:  # a page deep beyond the cap
             total = max(total, offset + len(rows))
     requested = count_half_days(query.half_days)
+    approved_after = newly_approved_after(today)
     hits = []
     for row in rows:
         facts = vacancy_facts(row, row)
@@ -377,7 +408,7 @@ def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
             covers_all=covers_all,
             vacancy=facts,
             missing=missing(query, facts),
-            newly_approved=is_newly_approved(row, today),
+            newly_approved=row.agrement_on > approved_after,
             confirmed_on=row.last_confirmed_on,
             mam=MamFacts(row.mam_id, row.mam_name) if row.mam_id is not None else None,
         ))  # fmt: skip
@@ -387,12 +418,11 @@ def search(session: Session, query: SearchQuery, *, today: date) -> SearchPage:
 
 def count(session: Session, query: SearchQuery, *, today: date) -> int:
     """How many carers the query finds, over all pages (exactly: the widenings say it)."""
-    origin = session.get(Commune, query.commune_insee)
-    if origin is None:
-        raise UnknownCommune(query.commune_insee)
+    origin = origin_of(session, query.commune_insee)
     arrays = statements.arrays_bound(session)
     parameters = _parameters(query, origin, today=today, arrays=arrays)
-    return session.scalar(statements.count_statement(query.setting_value, arrays), parameters)
+    ((found,),) = _run(session, statements.count_statement(query.setting_value, arrays), parameters)
+    return found
 
 
 @dataclass(frozen=True)

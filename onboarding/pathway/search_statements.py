@@ -239,3 +239,16 @@ def sampled_count_statement(setting: str = "any", arrays: bool = False):
         .subquery()
     )
     return select(func.count(distinct(found.c.carer_id)), func.count())
+
+
+@cache
+def origin_statement():
+    """The parent's commune: what the search reads of it (`search.Origin`), by its INSEE code."""
+    return select(
+        Commune.insee_code,
+        Commune.name,
+        Commune.postcodes,
+        Commune.department_code,
+        Commune.latitude,
+        Commune.longitude,
+    ).where(Commune.insee_code == _param("insee_code", Commune.insee_code.type))

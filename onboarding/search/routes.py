@@ -2,11 +2,14 @@
 
 import contextlib
 import logging
+from functools import lru_cache
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from onboarding.extensions import db, limiter
+from onboarding.formatting import long_date
 from onboarding.pathway import commune_search, contact, search
 from onboarding.pathway.base import utcnow
 from onboarding.pathway.carers import is_newly_approved
@@ -82,7 +85,10 @@ def _months(months: int) -> str:
     return f"{years} ans" + (f" et {rest} mois" if rest else "")
 
 
+# The texts of ages and half-days come from a few values each, and every card writes them:
+# each is written once.
 @bp.app_template_filter("age_range")
+@lru_cache(maxsize=1024)
 def age_range(low: int, high: int) -> str:
     """de 0 à 36 mois, de 3 mois à 3 ans"""
     if high < 24:
@@ -91,6 +97,7 @@ def age_range(low: int, high: int) -> str:
 
 
 @bp.app_template_filter("half_days_text")
+@lru_cache(maxsize=1024)
 def half_days_text(mask: int) -> str:
     return ", ".join(HALF_DAY_LABELS[name] for name in half_day_names(mask))
 
@@ -98,6 +105,22 @@ def half_days_text(mask: int) -> str:
 @bp.app_template_filter("needs_text")
 def needs_text(names) -> str:
     return ", ".join(NEED_LABELS[name] for name in names)
+
+
+@bp.app_template_filter("vacancy_text")
+def vacancy_text(vacancy) -> Markup:
+    """A place in words: from when, for which ages, which half-days, which needs (one filter
+    rather than a macro calling four: each result's card writes one). Each part is escaped;
+    Markup.format would do the same through string.Formatter, in twice the card's time."""
+    available_from = escape(long_date(vacancy.available_from))
+    ages = escape(age_range(vacancy.age_min_months, vacancy.age_max_months))
+    text = (
+        f"Place disponible à partir du {available_from}, pour un enfant {ages}.\n"
+        f"<br>{escape(half_days_text(vacancy.half_days))}"
+    )
+    if vacancy.needs:
+        text += f"<br>{escape(needs_text(vacancy.needs))}"
+    return Markup(text)
 
 
 @bp.app_template_filter("first_or_none")
@@ -158,11 +181,13 @@ def search_page():
 
 
 def _carer_links(hits, args: dict) -> dict[int, str]:
-    """Each result's link to her page, carrying the search: its query string is the same for
-    all, encoded once (the builder's URL encoding takes more time than the rest of a card)."""
-    query_string = url_for(".carer_page", carer_id=0, **args).partition("?")[2]
+    """Each result's link to her page, carrying the search: built once, the same for all but
+    her number (the builder's URL encoding takes more time than the rest of a card)."""
+    path, _, query_string = url_for(".carer_page", carer_id=0, **args).partition("?")
+    # Her number is the path's last part: written into the one URL built.
+    stem = path.removesuffix("0")
     suffix = f"?{query_string}" if query_string else ""
-    return {hit.carer_id: url_for(".carer_page", carer_id=hit.carer_id) + suffix for hit in hits}
+    return {hit.carer_id: f"{stem}{hit.carer_id}{suffix}" for hit in hits}
 
 
 def _page_links(base: dict, current: int, pages: int) -> dict:

@@ -42,11 +42,21 @@ def fingerprint(folder: str, filename: str) -> str | None:
     return _digest(path, status.st_mtime_ns, status.st_size)
 
 
+@lru_cache(maxsize=1024)
+def _fingerprint_once(folder: str, filename: str) -> str | None:
+    return fingerprint(folder, filename)
+
+
 def init_app(app: Flask) -> None:
+    # Files change under a running app only in development (edited, or assets rebuilt): there the
+    # file is looked at on every URL; elsewhere once per process.
+    watched = app.debug or app.config["ONBOARDING_ENV"] == "development"
+    of = fingerprint if watched else _fingerprint_once
+
     @app.url_defaults
     def _fingerprint_static_urls(endpoint, values):
         if endpoint == "static" and VERSION_ARG not in values and "filename" in values:
-            version = fingerprint(app.static_folder, values["filename"])
+            version = of(app.static_folder, values["filename"])
             if version is not None:
                 values[VERSION_ARG] = version
 

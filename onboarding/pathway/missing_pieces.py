@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
+from onboarding.pathway import derived
 from onboarding.pathway.models import Candidate, DossierItem, DossierItemStatus
 
 _PENDING = "missing_pieces_pending"
@@ -80,14 +80,6 @@ def _note_candidates_concerned(session: Session, flush_context, instances) -> No
 
 @event.listens_for(Session, "after_flush")
 def _recount_concerned(session: Session, flush_context) -> None:
-    concerned = session.info.pop(_PENDING, None)
-    if not concerned:
-        return
-    ids = {item.id if isinstance(item, Candidate) else item for item in concerned}
-    ids.discard(None)
-    values = recompute(session.connection(), ids)
-    # Loaded candidates see the new value without a reload and without being marked changed.
-    for id_, value in values.items():
-        obj = session.identity_map.get(Session.identity_key(Candidate, id_))
-        if obj is not None:
-            set_committed_value(obj, "missing_pieces", value)
+    ids = derived.noted_ids(session, _PENDING)
+    if ids:
+        derived.show_loaded(session, "missing_pieces", recompute(session.connection(), ids))

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from onboarding.pathway import situation
+from onboarding.pathway import derived, situation
 from onboarding.pathway.models import AgrementDecision, Candidate, Carer, Training
 
 _PENDING = "next_deadline_pending"
@@ -159,9 +159,6 @@ def _note_candidates_concerned(session: Session, flush_context, instances) -> No
 @event.listens_for(Session, "after_flush_postexec")
 def _recompute_concerned(session: Session, flush_context) -> None:
     """Once the flush is done, the database holds the new rows: recompute from them."""
-    concerned = session.info.pop(_PENDING, None)
-    if not concerned:
-        return
-    ids = {item.id if isinstance(item, Candidate) else item for item in concerned}
-    ids.discard(None)
-    recompute(session, ids)
+    ids = derived.noted_ids(session, _PENDING)
+    if ids:
+        recompute(session, ids)

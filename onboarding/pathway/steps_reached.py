@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
+from onboarding.pathway import derived
 from onboarding.pathway.models import Activity, Attendance, Candidate, Enrollment
 
 _PENDING = "steps_reached_pending"
@@ -124,14 +124,6 @@ def _attendees(session: Session, activity_id: int | None) -> list[int]:
 @event.listens_for(Session, "after_flush")
 def _recompute_concerned(session: Session, flush_context) -> None:
     """After the flush, the database holds the new enrolments: recompute from it."""
-    concerned = session.info.pop(_PENDING, None)
-    if not concerned:
-        return
-    ids = {item.id if isinstance(item, Candidate) else item for item in concerned}
-    ids.discard(None)
-    values = recompute(session.connection(), ids)
-    # Loaded candidates see the new value without a reload and without being marked changed.
-    for id_, value in values.items():
-        obj = session.identity_map.get(Session.identity_key(Candidate, id_))
-        if obj is not None:
-            set_committed_value(obj, "steps_reached", value)
+    ids = derived.noted_ids(session, _PENDING)
+    if ids:
+        derived.show_loaded(session, "steps_reached", recompute(session.connection(), ids))

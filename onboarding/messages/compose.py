@@ -4,7 +4,8 @@ None when the message has nothing left to say (enrolment cancelled, no address).
 from dataclasses import dataclass, field
 
 from flask import current_app, render_template
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 
 from onboarding import formatting
 from onboarding.candidate.calendar import calendar_file
@@ -224,7 +225,20 @@ def _carer_message(session: Session, message: OutboxMessage) -> Composed:
     from onboarding.pathway import campaigns
     from onboarding.pathway.carers import STALE_AFTER
 
-    carer = session.get(Carer, message.subject_id)
+    # What the message reads of her (her candidate's coordinator, her places) in one statement:
+    # a campaign composes hundreds of thousands of these.
+    carer = (
+        session.scalars(
+            select(Carer)
+            .where(Carer.id == message.subject_id)
+            .options(
+                joinedload(Carer.candidate).joinedload(Candidate.coordinator),
+                joinedload(Carer.vacancies),
+            )
+        )
+        .unique()
+        .one_or_none()
+    )
     if carer is None or not carer.is_published:
         raise Obsolete("not_published")
     occasion = message.key.rsplit(":", 1)[-1]

@@ -9,11 +9,11 @@ pieces (no flush) calls `recompute` itself, as `dossier.create_checklists` does.
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, bindparam, event, func, inspect, select, update
+from sqlalchemy import Connection, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import derived
-from onboarding.pathway.models import Candidate, DossierItem, DossierItemStatus
+from onboarding.pathway.models import DossierItem, DossierItemStatus
 
 _PENDING = "missing_pieces_pending"
 # Candidates recounted per statement: bounded IN lists on every database.
@@ -24,7 +24,6 @@ def recompute(connection: Connection, candidate_ids: Iterable[int]) -> dict[int,
     """Write the column for these candidates from their pieces; returns it."""
     ids = sorted(set(candidate_ids))
     values: dict[int, int] = {}
-    table = Candidate.__table__
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         counts = dict(
@@ -37,15 +36,9 @@ def recompute(connection: Connection, candidate_ids: Iterable[int]) -> dict[int,
                 .group_by(DossierItem.candidate_id)
             ).all()
         )
-        rows = [{"key": id_, "value": counts.get(id_, 0)} for id_ in chunk]
-        connection.execute(
-            update(table)
-            .where(table.c.id == bindparam("key"))
-            # Derived data: recounting it is not an edit of the person's record.
-            .values(missing_pieces=bindparam("value"), updated_at=table.c.updated_at),
-            rows,
-        )
-        values.update((row["key"], row["value"]) for row in rows)
+        found = {id_: counts.get(id_, 0) for id_ in chunk}
+        derived.write(connection, "missing_pieces", found)
+        values.update(found)
     return values
 
 

@@ -10,7 +10,7 @@ concerned, in the same transaction, so no code path has to remember it.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, bindparam, event, func, inspect, select, update
+from sqlalchemy import Connection, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from onboarding.pathway import derived
@@ -57,16 +57,9 @@ def recompute(connection: Connection, candidate_ids: Iterable[int]) -> dict[int,
             .distinct()
         ):
             steps[candidate_id].add(step_id)
-        rows = [{"key": id_, "value": encode(steps.get(id_, ()))} for id_ in chunk]
-        table = Candidate.__table__
-        connection.execute(
-            update(table)
-            .where(table.c.id == bindparam("key"))
-            # Derived data: recomputing it is not an edit of the person's record.
-            .values(steps_reached=bindparam("value"), updated_at=table.c.updated_at),
-            rows,
-        )
-        values.update((row["key"], row["value"]) for row in rows)
+        found = {id_: encode(steps.get(id_, ())) for id_ in chunk}
+        derived.write(connection, "steps_reached", found)
+        values.update(found)
     return values
 
 

@@ -261,10 +261,9 @@ class CarerImport(ListImport):
         # Invited to open her space and publish, in the import's transaction: by email when the
         # list gives one; the others' letters are printed from the carers' list ("jamais
         # invitée").
-        now = clock.now()
-        for carer in created:
-            if carer.email:
-                invitations.invite_by_email(session, carer, now=now, by=self.actor)
+        invitations.invite_many_by_email(
+            session, [carer for carer in created if carer.email], now=clock.now(), by=self.actor
+        )
         # The MAM the list names, when the département has it on record.
         updated = [item.payload["carer"] for item in planned if "carer" in item.payload]
         for carer in [*created, *updated]:

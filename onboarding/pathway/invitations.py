@@ -44,6 +44,18 @@ def invite_by_email(
     notifications.carer_link_sent(session, carer)
 
 
+def invite_many_by_email(
+    session: Session, carers: list[Carer], *, now: datetime, by: StaffUser | None = None
+) -> None:
+    """`invite_by_email` for many carers at once (an import): their invitations are queued
+    together. Not committed."""
+    for carer in carers:
+        if not carer.email:
+            raise RuleViolation("Elle n'a pas d'adresse e-mail : imprimez son invitation.")
+        _record(session, carer, now=now, by=by)
+    notifications.carer_links_sent(session, carers)
+
+
 def invite_carer(
     session: Session,
     carer: Carer,

@@ -116,8 +116,22 @@ def carer_link_sent(session: Session, carer: Carer, channel: Channel = Channel.E
     now = clock.now()
     outbox.enqueue(
         session, MessageKind.CARER_LINK, subject_id=carer.id,
-        occasion=now.strftime("%Y-%m-%dT%H:%M"), channel=channel, due_at=now,
+        occasion=_minute(now), channel=channel, due_at=now,
     )  # fmt: skip
+
+
+def carer_links_sent(session: Session, carers: list[Carer]) -> None:
+    """`carer_link_sent` by email to many carers at once (an import's invitations)."""
+    now = clock.now()
+    outbox.enqueue_many(
+        session, MessageKind.CARER_LINK, subject_ids=[carer.id for carer in carers],
+        occasion=_minute(now), due_at=now,
+    )  # fmt: skip
+
+
+def _minute(now) -> str:
+    """The occasion of a link asked for: at most one a minute."""
+    return now.strftime("%Y-%m-%dT%H:%M")
 
 
 def absence_said(session: Session, enrollment: Enrollment) -> None:
@@ -139,7 +153,7 @@ def access_link_requested(session: Session, candidate: Candidate, channel: Chann
         session,
         MessageKind.ACCESS_LINK,
         subject_id=candidate.id,
-        occasion=now.strftime("%Y-%m-%dT%H:%M"),
+        occasion=_minute(now),
         channel=channel,
         due_at=now,
         candidate_id=candidate.id,

@@ -53,7 +53,48 @@ def enqueue(
     for pending in session.new:
         if isinstance(pending, OutboxMessage) and pending.key == key:
             return pending
-    message = OutboxMessage(
+    message = _message(key, kind, channel, subject_id, candidate_id, due_at)
+    session.add(message)
+    return message
+
+
+def enqueue_many(
+    session: Session,
+    kind: MessageKind,
+    *,
+    subject_ids: list[int],
+    due_at: datetime,
+    occasion: str = "",
+    channel: Channel = Channel.EMAIL,
+) -> int:
+    """`enqueue` for many subjects at once (an import's invitations): the messages already
+    queued are looked for once, not once a subject. Returns how many were added."""
+    keys = {message_key(kind, id_, occasion, channel): id_ for id_ in subject_ids}
+    queued = {pending.key for pending in session.new if isinstance(pending, OutboxMessage)}
+    wanted = list(keys)
+    for start in range(0, len(wanted), _CHUNK):
+        queued.update(
+            session.scalars(
+                select(OutboxMessage.key).where(
+                    OutboxMessage.key.in_(wanted[start : start + _CHUNK])
+                )
+            )
+        )
+    added = [
+        _message(key, kind, channel, subject_id, None, due_at)
+        for key, subject_id in keys.items()
+        if key not in queued
+    ]
+    session.add_all(added)
+    return len(added)
+
+
+# Keys looked for per statement: bounded IN lists on every database.
+_CHUNK = 500
+
+
+def _message(key, kind, channel, subject_id, candidate_id, due_at) -> OutboxMessage:
+    return OutboxMessage(
         key=key,
         kind=kind,
         channel=channel,
@@ -63,8 +104,6 @@ def enqueue(
         status=MessageStatus.PENDING,
         attempts=0,
     )
-    session.add(message)
-    return message
 
 
 def withdraw_pending(session: Session, kind: MessageKind, subject_id: int) -> int:

@@ -192,6 +192,36 @@ def test_a_rolled_back_enrolment_queues_nothing(session, smtp, meeting):
     assert rows(session) == []
 
 
+def test_many_messages_queued_at_once_are_each_queued_once(session):
+    """`enqueue_many` (an import's invitations): one message a subject, none for a subject
+    already queued (stored, or pending in the session), the same keys as one by one."""
+    now = clock.now()
+    first = outbox.enqueue(session, MessageKind.CARER_LINK, subject_id=1, due_at=now, occasion="x")
+    session.commit()
+    pending = outbox.enqueue(
+        session, MessageKind.CARER_LINK, subject_id=2, due_at=now, occasion="x"
+    )
+    added = outbox.enqueue_many(
+        session, MessageKind.CARER_LINK, subject_ids=[1, 2, 3, 4], due_at=now, occasion="x"
+    )
+    assert added == 2
+    session.commit()
+    queued = rows(session, MessageKind.CARER_LINK)
+    assert [m.subject_id for m in queued] == [1, 2, 3, 4]
+    assert {m.key for m in queued} == {
+        outbox.message_key(MessageKind.CARER_LINK, n, "x") for n in (1, 2, 3, 4)
+    }
+    assert (queued[0].key, queued[1].key) == (first.key, pending.key)
+    assert {m.status for m in queued} == {MessageStatus.PENDING}
+    # Again: nothing more.
+    assert (
+        outbox.enqueue_many(
+            session, MessageKind.CARER_LINK, subject_ids=[1, 2, 3, 4], due_at=now, occasion="x"
+        )
+        == 0
+    )
+
+
 def test_the_same_message_cannot_be_queued_twice(session, meeting):
     candidate, activity = meeting
     made = enrol(session, candidate, activity)

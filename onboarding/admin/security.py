@@ -12,6 +12,7 @@ from onboarding.pathway import clock, indicators, workload
 from onboarding.pathway.models import (
     CandidateStatus,
 )
+from onboarding.pathway.scope import departments_seen
 from onboarding.redirects import local_target
 
 
@@ -60,17 +61,12 @@ def filtered_list(endpoint: str, **filters: str) -> str:
     return url_for(f"{endpoint}.index_view", **args)
 
 
-def departments_of(user) -> tuple[str, ...] | None:
-    """The départements a staff user sees (None: all of them)."""
-    return None if user.is_admin else tuple(user.department_codes)
-
-
 def this_week(user, today):
     """The figures of "what needs me this week" for that staff user, each with the filtered list
     it stands for: the panel's home shows them, the Monday digest sends them."""
     figures = workload.workload(
         db.session,
-        departments=departments_of(user),
+        departments=departments_seen(user),
         me_id=user.id,
         today=today,
         answers_requests=not user.is_read_only,
@@ -113,7 +109,7 @@ class DashboardView(SecuredViewMixin, AdminIndexView):
 
     @expose("/")
     def index(self):
-        departments = departments_of(current_user)
+        departments = departments_seen(current_user)
         counts = workload.status_counts(db.session, departments=departments)
         rows = [(status, counts.get(status.value, 0)) for status in CandidateStatus]
         key_figures = indicators.key_figures(

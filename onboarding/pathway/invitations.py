@@ -38,10 +38,7 @@ def invite_by_email(
     session: Session, carer: Carer, *, now: datetime, by: StaffUser | None = None
 ) -> None:
     """Queue her invitation by email (her link is issued when it leaves). Not committed."""
-    if not carer.email:
-        raise RuleViolation("Elle n'a pas d'adresse e-mail : imprimez son invitation.")
-    _record(session, carer, now=now, by=by)
-    notifications.carer_link_sent(session, carer)
+    invite_many_by_email(session, [carer], now=now, by=by)
 
 
 def invite_many_by_email(

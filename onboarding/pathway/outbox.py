@@ -23,6 +23,8 @@ from onboarding.pathway.models import Channel, MessageKind, MessageStatus, Outbo
 LEASE = timedelta(minutes=15)
 # Delays before each new try of a message whose delivery failed; then it is failed.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+# Keys looked for per statement (`enqueue_many`): bounded IN lists on every database.
+_CHUNK = 500
 
 
 def message_key(kind: MessageKind, subject_id: int, occasion: str = "", channel=Channel.EMAIL):
@@ -87,10 +89,6 @@ def enqueue_many(
     ]
     session.add_all(added)
     return len(added)
-
-
-# Keys looked for per statement: bounded IN lists on every database.
-_CHUNK = 500
 
 
 def _message(key, kind, channel, subject_id, candidate_id, due_at) -> OutboxMessage:

@@ -5,6 +5,11 @@ from sqlalchemy import ColumnElement, false, true
 from onboarding.pathway.models import StaffUser
 
 
+def departments_seen(user: StaffUser) -> tuple[str, ...] | None:
+    """The départements a staff user sees, for the functions that take them (None: all)."""
+    return None if user.is_admin else tuple(user.department_codes)
+
+
 def department_filter(user: StaffUser, department_column) -> ColumnElement[bool]:
     """A WHERE clause restricting rows to the user's départements, on any table that has one."""
     if user.is_admin:

@@ -27,6 +27,7 @@ from onboarding.pathway.geography import (
 )
 from onboarding.pathway.models import StaffUser
 from onboarding.pathway.outputs import Output
+from onboarding.pathway.scope import departments_seen
 
 COHORT = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -186,9 +187,7 @@ class IndicatorsView(SecuredViewMixin, BaseView):
             ],
             month_label=month_label,
             departments=department_choices(user),
-            cohorts=indicators.cohorts(
-                db.session, None if user.is_admin else user.department_codes
-            ),
+            cohorts=indicators.cohorts(db.session, departments_seen(user)),
             deadline_labels=indicators.DEADLINE_LABELS,
             answer_days=indicators.ANSWER_DAYS,
         )

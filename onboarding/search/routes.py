@@ -152,6 +152,10 @@ def search_page():
             results = search.search(db.session, query, today=today())
         except search.UnknownCommune:
             errors["q"] = "Commune inconnue : choisissez-la dans la liste proposée."
+    if query is not None:
+        # A date input shows only YYYY-MM-DD: a date typed "01/06/2025" is shown back as read.
+        values["birth_date"] = query.birth_date.isoformat()
+        values["start"] = query.start.isoformat()
     if results is not None:
         values["q"] = commune_search.label(results.origin)
         if results.total == 0:

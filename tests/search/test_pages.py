@@ -136,6 +136,17 @@ def test_dates_may_be_typed_the_french_way(client, session, carer_factory):
     assert "1 assistante maternelle" in page
 
 
+def test_dates_typed_the_french_way_are_shown_back_in_the_date_fields(client):
+    """A date input shows only YYYY-MM-DD: as typed, "01/09/2025" would come back empty."""
+    start = TODAY + timedelta(days=20)
+    body = client.get(
+        "/recherche", query_string=query(birth_date="01/09/2025", start=f"{start:%d/%m/%Y}")
+    ).get_data(as_text=True)
+    assert 'value="2025-09-01"' in body
+    assert f'value="{start.isoformat()}"' in body
+    assert "01/09/2025" not in body
+
+
 def test_nothing_found_says_what_to_widen(client, session, carer_factory):
     carer_factory(LIBOURNE)
     session.commit()

@@ -49,7 +49,9 @@ def defaults(instance_path: str) -> dict:
         "ONBOARDING_ENV": "development",
         "SECRET_KEY": None,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'onboarding.sqlite'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Given to every engine; a server's database also has its connections checked before
+        # use (pool_pre_ping, see `load`).
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
@@ -162,6 +164,13 @@ def load(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_environment(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    # A connection to a server can be lost between requests (a restart, a proxy's timeout): it
+    # is checked before use. A SQLite file has no server to lose: the check would be one more
+    # statement in every request, for nothing.
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options.setdefault("pool_pre_ping", True)
     environment = app.config["ONBOARDING_ENV"]
     if environment not in ENVIRONMENTS:
         raise ConfigurationError(

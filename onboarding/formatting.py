@@ -3,6 +3,7 @@ yes or no, counted nouns ("1 place", "2 places"), half-days and needs; Jinja fil
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -27,9 +28,17 @@ def long_date(value: date | datetime | None) -> str:
     """12 mars 2026 (1er for the first of the month)."""
     if value is None:
         return ""
+    if type(value) is date:
+        return _day_in_words(value)
     value = _as_local(value)
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+@lru_cache(maxsize=4096)
+def _day_in_words(value: date) -> str:
+    """A page writes the same few days many times (places' starts, confirmations): each once."""
+    return long_date(datetime(value.year, value.month, value.day))
 
 
 def weekday_date(value: date | None) -> str:

@@ -9,13 +9,16 @@ import os
 from datetime import timedelta
 from functools import lru_cache
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from werkzeug.security import safe_join
 
 FINGERPRINTED_MAX_AGE = int(timedelta(days=365).total_seconds())
 PLAIN_MAX_AGE = int(timedelta(hours=1).total_seconds())
 # The query argument that carries a fingerprint; Flask-Admin names its files with its version.
 VERSION_ARG = "v"
+# Static URLs a process keeps once built (a page names about ten; each build costs more than
+# the rest of a line of the template).
+BUILT_URLS = 256
 
 
 def is_static(endpoint: str | None) -> bool:
@@ -60,6 +63,9 @@ def init_app(app: Flask) -> None:
             if version is not None:
                 values[VERSION_ARG] = version
 
+    if not watched:
+        app.jinja_env.globals["url_for"] = _keeping_static_urls(app.jinja_env.globals["url_for"])
+
     @app.after_request
     def _let_browsers_keep_static_files(response):
         if is_static(request.endpoint) and response.status_code in (200, 304):
@@ -72,3 +78,23 @@ def init_app(app: Flask) -> None:
             else:
                 control.max_age = PLAIN_MAX_AGE
         return response
+
+
+def _keeping_static_urls(url_for):
+    """The templates' `url_for`, which builds a static file's URL once a process: it names the
+    file and its fingerprint, which do not change there, under the request's script root (a URL
+    without its host, as `url_for` gives it in a request)."""
+    built: dict[tuple[str, str], str] = {}
+
+    def keeping(endpoint: str, **values) -> str:
+        if endpoint != "static" or values.keys() != {"filename"} or not has_request_context():
+            return url_for(endpoint, **values)
+        key = (values["filename"], request.script_root)
+        url = built.get(key)
+        if url is None:
+            url = url_for(endpoint, **values)
+            if len(built) < BUILT_URLS:
+                built[key] = url
+        return url
+
+    return keeping

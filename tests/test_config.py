@@ -85,6 +85,34 @@ def test_sqlite_connections_enforce_foreign_keys_wal_and_busy_timeout(tmp_path):
             db.engine.dispose()
 
 
+@pytest.mark.parametrize(
+    ("url", "options", "checked"),
+    [
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", {}, True),
+        ("sqlite:///{tmp}/a.sqlite", {}, False),
+        # What the deployment says wins, either way.
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", {"pool_pre_ping": False}, False),
+        ("sqlite:///{tmp}/a.sqlite", {"pool_pre_ping": True}, True),
+    ],
+)
+def test_a_servers_connections_are_checked_before_use_a_sqlite_files_are_not(
+    tmp_path, url, options, checked
+):
+    given = dict(options)
+    app = create_app(
+        {
+            "ONBOARDING_ENV": "testing",
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": url.format(tmp=tmp_path),
+            "SQLALCHEMY_ENGINE_OPTIONS": options,
+        },
+        instance_path=str(tmp_path),
+    )
+    with app.app_context():
+        assert db.engine.pool._pre_ping is checked
+    assert options == given  # the configuration given is not changed
+
+
 def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200

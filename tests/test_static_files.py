@@ -4,6 +4,8 @@ style sheets name (fonts, icons) and Flask-Admin's kept an hour; pages never kep
 import hashlib
 import re
 
+import flask
+
 from onboarding import static_files
 
 YEAR = 365 * 24 * 3600
@@ -82,3 +84,19 @@ def test_static_endpoints_are_the_apps_and_the_blueprints():
     assert static_files.is_static("admin.static")
     assert not static_files.is_static("search.results")
     assert not static_files.is_static(None)
+
+
+def test_static_urls_built_once_follow_the_script_root_and_the_options_asked(app, client):
+    plain = static_links(client.get("/recherche").get_data(as_text=True))
+    mounted = client.get("/recherche", environ_overrides={"SCRIPT_NAME": "/assmat"})
+    prefixed = static_links(mounted.get_data(as_text=True), prefix="/assmat/static/")
+    assert prefixed == ["/assmat" + link for link in plain]
+    assert static_links(client.get("/recherche").get_data(as_text=True)) == plain
+
+    template = "{{ url_for('static', filename='search/search.css', _external=True) }}"
+    with app.test_request_context("/recherche"):
+        relative = flask.render_template_string(template.replace(", _external=True", ""))
+        external = flask.render_template_string(template)
+        host = flask.request.host_url.rstrip("/")
+    assert relative.startswith("/static/search/search.css?v=")
+    assert external == host + relative

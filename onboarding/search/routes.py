@@ -21,6 +21,7 @@ from onboarding.pathway.schedule import (
     HALF_DAYS,
     NEED_LABELS,
     NEEDS,
+    PERIODS,
     half_day_mask,
     half_day_names,
     needs_mask,
@@ -41,13 +42,22 @@ log = logging.getLogger(__name__)
 PLACE_LENGTH = 120
 
 
+# The search form's grid: each day's words and its two half-days (name, words); the needs'
+# boxes (name, words). Written once rather than put together by every form.
+HALF_DAY_ROWS = tuple(
+    (
+        day_label,
+        tuple((f"{day}_{period}", HALF_DAY_LABELS[f"{day}_{period}"]) for period, _ in PERIODS),
+    )
+    for day, day_label in DAYS
+)
+NEED_CHOICES = tuple((name, NEED_LABELS[name]) for name in NEEDS)
+
+
 def _grid_context() -> dict:
     return {
-        "days": DAYS,
-        "half_days": HALF_DAYS,
-        "half_day_labels": HALF_DAY_LABELS,
-        "needs": NEEDS,
-        "need_labels": NEED_LABELS,
+        "half_day_rows": HALF_DAY_ROWS,
+        "need_choices": NEED_CHOICES,
         "radii": search.RADII_KM,
         "settings": search.CareSetting.choices(),
     }
@@ -107,19 +117,25 @@ def needs_text(names) -> str:
     return ", ".join(NEED_LABELS[name] for name in names)
 
 
+@lru_cache(maxsize=4096)
+def _in_markup(words, *values) -> Markup:
+    """`words(*values)` escaped, once for the same values (days, ages, half-days, needs)."""
+    return escape(words(*values))
+
+
 @bp.app_template_filter("vacancy_text")
 def vacancy_text(vacancy) -> Markup:
     """A place in words: from when, for which ages, which half-days, which needs (one filter
-    rather than a macro calling four: each result's card writes one). Each part is escaped;
-    Markup.format would do the same through string.Formatter, in twice the card's time."""
-    available_from = escape(long_date(vacancy.available_from))
-    ages = escape(age_range(vacancy.age_min_months, vacancy.age_max_months))
+    rather than a macro calling four: each result's card writes one). Each part is escaped once
+    for its values; Markup.format would do the same through string.Formatter, in twice the
+    card's time."""
     text = (
-        f"Place disponible à partir du {available_from}, pour un enfant {ages}.\n"
-        f"<br>{escape(half_days_text(vacancy.half_days))}"
+        f"Place disponible à partir du {_in_markup(long_date, vacancy.available_from)}, pour un "
+        f"enfant {_in_markup(age_range, vacancy.age_min_months, vacancy.age_max_months)}.\n"
+        f"<br>{_in_markup(half_days_text, vacancy.half_days)}"
     )
     if vacancy.needs:
-        text += f"<br>{escape(needs_text(vacancy.needs))}"
+        text += f"<br>{_in_markup(needs_text, vacancy.needs)}"
     return Markup(text)
 
 

@@ -40,6 +40,15 @@ def test_search_with_results_is_accessible(page, carers):
     # Leaflet drew the map from the list's data: a marker per carer.
     page.wait_for_selector("#carte .leaflet-marker-icon")
     assert page.locator("#carte .leaflet-marker-icon").count() == 2
+    # A marker's popup names her and her commune, with her card's link.
+    markers = {page.locator("#carte .leaflet-marker-icon").nth(n).get_attribute("alt")
+               for n in range(2)}  # fmt: skip
+    assert markers == {"Léa D.", "Nadia P."}
+    page.locator('#carte .leaflet-marker-icon[alt="Léa D."]').click()
+    popup = page.locator("#carte .leaflet-popup-content a")
+    assert popup.inner_text() == "Léa D. – Mérignac"
+    card = page.locator(".search-result", has_text="Léa D.").locator(".fr-card__title a")
+    assert popup.get_attribute("href") == card.get_attribute("href")
     assert_accessible(page)
 
 

@@ -64,6 +64,8 @@ def test_the_map_is_an_extra_with_its_data_on_the_list(client, session, carer_fa
     assert "hidden" in body
     assert 'data-tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in body
     assert 'data-latitude="44.84618"' in body
+    # The map reads her name, page and commune from her card.
+    assert '<span class="search-commune">Mérignac</span>' in body
     assert "vendor/leaflet/leaflet.js" in body
     assert "<style" not in body
     assert "style=" not in body

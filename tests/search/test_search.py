@@ -1,8 +1,12 @@
 """The search's rules, one by one: who is found, who is not, in which order, on which page."""
 
+from calendar import monthrange
 from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from onboarding.pathway import search
 from onboarding.pathway.schedule import FULL_WEEK, half_day_mask, needs_mask
@@ -142,6 +146,25 @@ def test_pages_of_twenty(session, carer_factory):
 def test_age_in_full_months():
     assert age_in_months(date(2025, 9, 1), date(2026, 4, 5)) == 7
     assert age_in_months(date(2025, 9, 10), date(2026, 4, 5)) == 6
+    # A month after 31 January is the last day of February; after 29 February, 28 February.
+    assert age_in_months(date(2026, 1, 31), date(2026, 2, 27)) == 0
+    assert age_in_months(date(2026, 1, 31), date(2026, 2, 28)) == 1
+    assert age_in_months(date(2024, 2, 29), date(2025, 2, 28)) == 12
+    assert age_in_months(date(2026, 3, 31), date(2026, 4, 30)) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    birth=st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+    days=st.integers(-400, 7000),
+    month_end=st.booleans(),
+)
+def test_age_in_months_counts_as_relativedelta_does(birth, days, month_end):
+    on = birth + timedelta(days=days)
+    if month_end:  # where the months' lengths differ
+        on = on.replace(day=monthrange(on.year, on.month)[1])
+    delta = relativedelta(on, birth)
+    assert age_in_months(birth, on) == delta.years * 12 + delta.months
 
 
 @pytest.mark.parametrize(

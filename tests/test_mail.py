@@ -89,3 +89,36 @@ def test_the_log_names_the_message_never_the_person(app, caplog):
     assert sent.message_id in logged
     assert "lea.martin" not in logged
     assert "Martin" not in logged
+
+
+def test_a_message_in_french_reads_back_whole_and_travels_in_seven_bits(app):
+    from email import message_from_bytes, policy
+
+    app.config["MAIL_DEFAULT_SENDER"] = "Équipe Parcours Assmat <parcours@example.org>"
+    subject = "Confirmez vos disponibilités avant le 31 mai 2026 — " + "très long sujet " * 5
+    text = "Bonjour Élodie,\nvos places : https://exemple.org/" + "x" * 120 + "\n"
+    calendar = "BEGIN:VCALENDAR\r\nSUMMARY:Réunion d'information\r\nEND:VCALENDAR\r\n"
+    built = mail.build(
+        "Léa Dupré <lea@example.org>",
+        subject,
+        text,
+        html="<p>Bonjour Élodie</p>",
+        attachments=(mail.Attachment("rdv.ics", "text", "calendar", calendar.encode()),),
+        reply_to="Anaïs <coordination@example.org>",
+        message_id="<un@parcours-assmat>",
+    )
+    raw = bytes(built)
+    assert raw.isascii()
+    assert all(len(line) <= 78 for line in raw.split(b"\n"))
+    read = message_from_bytes(raw, policy=policy.default)
+    assert read["From"] == "Équipe Parcours Assmat <parcours@example.org>"
+    assert read["To"] == "Léa Dupré <lea@example.org>"
+    assert read["Reply-To"] == "Anaïs <coordination@example.org>"
+    assert read["Subject"] == subject
+    assert read["Message-ID"] == "<un@parcours-assmat>"
+    assert read.get_body(("plain",)).get_content() == text
+    assert read.get_body(("html",)).get_content().strip() == "<p>Bonjour Élodie</p>"
+    [attached] = read.iter_attachments()
+    assert attached.get_filename() == "rdv.ics"
+    assert attached.get_content_type() == "text/calendar"
+    assert attached.get_content() == calendar

@@ -23,7 +23,6 @@ from onboarding.pathway.models import (
     ContactRequest,
     Enrollment,
     MessageKind,
-    OutboxMessage,
     PreRegistration,
     PreRegistrationStatus,
     SearchAlert,
@@ -31,6 +30,7 @@ from onboarding.pathway.models import (
     WaitingListEntry,
     WaitingStatus,
 )
+from onboarding.pathway.outbox import ClaimedMessage
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _render(kind: MessageKind, channel: Channel, **context) -> tuple[str, str | 
     return text, html
 
 
-def _live_enrollment(session: Session, message: OutboxMessage) -> Enrollment:
+def _live_enrollment(session: Session, message: ClaimedMessage) -> Enrollment:
     enrollment = session.get(Enrollment, message.subject_id)
     if enrollment is None:
         raise Obsolete("enrollment_gone")
@@ -87,7 +87,7 @@ def _calendar(enrollment: Enrollment, *, method: str = "PUBLISH") -> tuple[Attac
     return (Attachment(name, "text", "calendar", data),)
 
 
-def _activity_message(session: Session, message: OutboxMessage, subject: str) -> Composed:
+def _activity_message(session: Session, message: ClaimedMessage, subject: str) -> Composed:
     enrollment = _live_enrollment(session, message)
     activity = enrollment.activity
     kind = message.kind
@@ -115,7 +115,7 @@ def _activity_message(session: Session, message: OutboxMessage, subject: str) ->
     return Composed(to, subject.format(a=activity), text, html, attachments)
 
 
-def _contact_acknowledgement(session: Session, message: OutboxMessage) -> Composed:
+def _contact_acknowledgement(session: Session, message: ClaimedMessage) -> Composed:
     request = session.get(ContactRequest, message.subject_id)
     if request is None:
         raise Obsolete("request_gone")
@@ -134,7 +134,7 @@ def _fresh_link(candidate: Candidate) -> dict:
     }
 
 
-def _access_link(session: Session, message: OutboxMessage) -> Composed:
+def _access_link(session: Session, message: ClaimedMessage) -> Composed:
     candidate = session.get(Candidate, message.subject_id)
     if candidate is None or candidate.anonymised_at is not None:
         raise Obsolete("candidate_gone")
@@ -145,7 +145,7 @@ def _access_link(session: Session, message: OutboxMessage) -> Composed:
     return Composed(to, "Votre nouveau lien personnel – Parcours Assmat", text, html)
 
 
-def _waiting_list_offer(session: Session, message: OutboxMessage) -> Composed:
+def _waiting_list_offer(session: Session, message: ClaimedMessage) -> Composed:
     entry = session.get(WaitingListEntry, message.subject_id)
     if entry is None or entry.status != WaitingStatus.OFFERED:
         raise Obsolete("offer_settled")
@@ -183,7 +183,7 @@ PRE_REGISTRATION_SUBJECTS = {
 }
 
 
-def _pre_registration(session: Session, message: OutboxMessage) -> Composed:
+def _pre_registration(session: Session, message: ClaimedMessage) -> Composed:
     request = session.get(PreRegistration, message.subject_id)
     status, subject = PRE_REGISTRATION_SUBJECTS[message.kind]
     if request is None or request.status != status:
@@ -196,7 +196,7 @@ def _pre_registration(session: Session, message: OutboxMessage) -> Composed:
     return Composed(to, subject, text, html)
 
 
-def _absence_notice(session: Session, message: OutboxMessage) -> Composed:
+def _absence_notice(session: Session, message: ClaimedMessage) -> Composed:
     enrollment = session.get(Enrollment, message.subject_id)
     if enrollment is None or enrollment.attendance != Attendance.EXCUSED:
         raise Obsolete("absence_withdrawn")
@@ -221,7 +221,7 @@ def _absence_notice(session: Session, message: OutboxMessage) -> Composed:
     return Composed(coordinator.email, subject, text, html)
 
 
-def _carer_message(session: Session, message: OutboxMessage) -> Composed:
+def _carer_message(session: Session, message: ClaimedMessage) -> Composed:
     from onboarding.pathway import campaigns
     from onboarding.pathway.carers import STALE_AFTER
 
@@ -285,14 +285,14 @@ CARER_KINDS = {
 }
 
 
-def _contact_request(session: Session, message: OutboxMessage) -> ContactRequest:
+def _contact_request(session: Session, message: ClaimedMessage) -> ContactRequest:
     request = session.get(ContactRequest, message.subject_id)
     if request is None:
         raise Obsolete("request_gone")
     return request
 
 
-def _contact_to_carer(session: Session, message: OutboxMessage) -> Composed:
+def _contact_to_carer(session: Session, message: ClaimedMessage) -> Composed:
     from onboarding.search.notify import carer_message
 
     request = _contact_request(session, message)
@@ -302,7 +302,7 @@ def _contact_to_carer(session: Session, message: OutboxMessage) -> Composed:
     return Composed(to, subject, text, reply_to=request.email)
 
 
-def _contact_without_email(session: Session, message: OutboxMessage) -> Composed:
+def _contact_without_email(session: Session, message: ClaimedMessage) -> Composed:
     request = _contact_request(session, message)
     staff_id = int(message.key.rsplit("staff-", 1)[-1])
     coordinator = session.get(StaffUser, staff_id)
@@ -321,7 +321,7 @@ def _contact_without_email(session: Session, message: OutboxMessage) -> Composed
     return Composed(coordinator.email, subject, text, html)
 
 
-def _contact_answer(session: Session, message: OutboxMessage) -> Composed:
+def _contact_answer(session: Session, message: ClaimedMessage) -> Composed:
     request = _contact_request(session, message)
     if request.carer_answer is None:
         raise Obsolete("no_answer")
@@ -335,7 +335,7 @@ def _contact_answer(session: Session, message: OutboxMessage) -> Composed:
     return Composed(to, subject, text, html)
 
 
-def _carer_link(session: Session, message: OutboxMessage) -> Composed:
+def _carer_link(session: Session, message: ClaimedMessage) -> Composed:
     carer = session.get(Carer, message.subject_id)
     if carer is None or carer.withdrawn_on is not None:
         raise Obsolete("not_a_carer")
@@ -346,7 +346,7 @@ def _carer_link(session: Session, message: OutboxMessage) -> Composed:
     return Composed(to, "Votre espace d'assistante maternelle – Parcours Assmat", text, html)
 
 
-def _alert(session: Session, message: OutboxMessage) -> Composed:
+def _alert(session: Session, message: ClaimedMessage) -> Composed:
     from urllib.parse import urlencode
 
     from onboarding.pathway import alerts
@@ -378,7 +378,7 @@ def _alert(session: Session, message: OutboxMessage) -> Composed:
     return Composed(alert.email, subject, text, html)
 
 
-def _digest(session: Session, message: OutboxMessage) -> Composed:
+def _digest(session: Session, message: ClaimedMessage) -> Composed:
     from onboarding.admin.security import this_week
 
     user = session.get(StaffUser, message.subject_id)
@@ -406,7 +406,7 @@ SUBJECTS = {
 }
 
 
-def compose(session: Session, message: OutboxMessage) -> Composed:
+def compose(session: Session, message: ClaimedMessage) -> Composed:
     """The message as it should leave now; raise Obsolete when it should not leave at all."""
     if message.kind == MessageKind.CONTACT_ACKNOWLEDGEMENT:
         return _contact_acknowledgement(session, message)

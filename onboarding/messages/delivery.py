@@ -17,7 +17,7 @@ from onboarding.extensions import db
 from onboarding.messages import sms
 from onboarding.messages.compose import Composed, Obsolete, compose
 from onboarding.pathway import alerts, campaigns, clock, outbox
-from onboarding.pathway.models import Channel, OutboxMessage
+from onboarding.pathway.models import Channel
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class _Channels:
         self.mail = mail.Connection()
         self.sms = sms.gateway(current_app.config)
 
-    def deliver(self, message: OutboxMessage, composed: Composed) -> None:
+    def deliver(self, message: outbox.ClaimedMessage, composed: Composed) -> None:
         reference = outbox.message_id_header(message.key)
         if message.channel == Channel.SMS:
             self.sms.send(sms.Sms(composed.to, composed.text, reference.strip("<>").split("@")[0]))
@@ -77,12 +77,17 @@ class _Channels:
         )
 
 
-def _one(session: Session, channels: _Channels, message_id: int, sender: str, report: Report):
-    message = session.get(OutboxMessage, message_id)
+def _one(
+    session: Session,
+    channels: _Channels,
+    message: outbox.ClaimedMessage,
+    sender: str,
+    report: Report,
+):
     try:
         composed = compose(session, message)
     except Obsolete as reason:
-        outbox.mark_obsolete(session, message_id, sender=sender, reason=reason.reason)
+        outbox.mark_obsolete(session, message.id, sender=sender, reason=reason.reason)
         report.obsolete += 1
         return
     try:
@@ -90,31 +95,32 @@ def _one(session: Session, channels: _Channels, message_id: int, sender: str, re
     except (OSError, smtplib.SMTPException, sms.SmsError, mail.DeliveryUnknown) as error:
         # What composing changed (a new personal link) goes with the message it was for.
         session.rollback()
-        _failed(session, message_id, sender, report, error)
+        _failed(session, message, sender, report, error)
         return
-    outbox.mark_sent(session, message_id, sender=sender, now=clock.now(), title=composed.subject)
-    log.info("message %s delivered (%s)", message_id, message.channel.value)
+    outbox.mark_sent(session, message.id, sender=sender, now=clock.now(), title=composed.subject)
+    log.info("message %s delivered (%s)", message.id, message.channel.value)
     report.sent += 1
 
 
-def _failed(session: Session, message_id: int, sender: str, report: Report, error) -> None:
-    message = session.get(OutboxMessage, message_id)
+def _failed(
+    session: Session, message: outbox.ClaimedMessage, sender: str, report: Report, error
+) -> None:
     if isinstance(error, mail.DeliveryUnknown):
-        outbox.mark_interrupted(session, message_id, sender=sender, error=str(error))
-        log.warning("message %s interrupted while handed over: %s", message_id, error)
+        outbox.mark_interrupted(session, message.id, sender=sender, error=str(error))
+        log.warning("message %s interrupted while handed over: %s", message.id, error)
         report.interrupted += 1
         return
     permanent = _permanent(error)
     outbox.mark_failed_attempt(
         session,
-        message_id,
+        message.id,
         sender=sender,
         attempts=message.attempts,
         now=clock.now(),
         error=type(error).__name__,
         permanent=permanent,
     )
-    log.warning("message %s not delivered: %s", message_id, type(error).__name__)
+    log.warning("message %s not delivered: %s", message.id, type(error).__name__)
     if permanent or message.attempts > len(outbox.BACKOFF):
         report.failed += 1
     else:
@@ -142,30 +148,32 @@ class _Quota:
                 self._left += unused
 
 
-def _send_loop(session: Session, quota: _Quota, batch: int, report: Report) -> None:
-    """One sender: claims a batch, sends it message by message, until nothing is due."""
+def _send_loop(quota: _Quota, batch: int, report: Report) -> None:
+    """One sender: claims a batch, sends it message by message, until nothing is due.
+
+    Its session keeps one connection for the whole run. A session of the pool gives its
+    connection back at each commit and takes one again for the next message, checked first by
+    a round trip (pool_pre_ping): on PostgreSQL, a tenth of a campaign message's time."""
     sender = outbox.new_sender_id()
     channels = _Channels()
-    with channels.mail:
+    with db.engine.connect() as connection, Session(bind=connection) as session, channels.mail:
         while size := quota.take(batch):
             claimed = outbox.claim_due(session, sender=sender, now=clock.now(), limit=size)
             session.commit()
             quota.give_back(size - len(claimed))
             if not claimed:
                 break
-            for message_id in claimed:
-                _one(session, channels, message_id, sender, report)
+            for message in claimed:
+                _one(session, channels, message, sender, report)
                 session.commit()
 
 
 def _sender_thread(app: Flask, quota: _Quota, batch: int, report: Report, errors: list) -> None:
     with app.app_context():
         try:
-            _send_loop(db.session, quota, batch, report)
+            _send_loop(quota, batch, report)
         except Exception as error:  # raised again by the run that started the thread
             errors.append(error)
-        finally:
-            db.session.remove()
 
 
 def send_due(
@@ -176,7 +184,8 @@ def send_due(
     senders: int | None = None,
 ) -> Report:
     """Send what is due now, batch by batch, until nothing is due or `limit` messages were
-    handled. Each claim and each outcome is committed at once.
+    handled. Each claim and each outcome is committed at once. `session` queues what the
+    calendar makes due; the senders have sessions of their own.
 
     `senders` (default OUTBOX_SENDERS) loops run side by side, each with its own database session,
     SMTP session and claims: while one waits for the mail server's answer, another composes. They
@@ -202,7 +211,7 @@ def send_due(
     for thread in threads:
         thread.start()
     try:
-        _send_loop(session, quota, batch, report)
+        _send_loop(quota, batch, report)
     finally:
         for thread in threads:
             thread.join()

@@ -3,6 +3,7 @@ vacancies) checked before being kept; and the twice-yearly confirmation of their
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
@@ -67,10 +68,19 @@ def carer_from_decision(
     return carer
 
 
+# The days these give change once a day: each search and each card asks them, each is
+# reckoned once a day (a month's arithmetic with relativedelta takes a few microseconds).
+@lru_cache(maxsize=16)
+def fresh_since(today: date) -> date:
+    """Availabilities confirmed on or after that day are not stale."""
+    return today - STALE_AFTER
+
+
 def is_stale(carer: Carer, today: date) -> bool:
-    return carer.last_confirmed_on is None or carer.last_confirmed_on < today - STALE_AFTER
+    return carer.last_confirmed_on is None or carer.last_confirmed_on < fresh_since(today)
 
 
+@lru_cache(maxsize=16)
 def newly_approved_after(today: date) -> date:
     """A carer approved after that day is newly approved."""
     return today - NEWLY_APPROVED_WITHIN

@@ -17,7 +17,7 @@ from onboarding.pathway.models import (
     ParentReferral,
     StaffUser,
 )
-from onboarding.pathway.search import LATEST_START, VacancyFacts, age_in_months
+from onboarding.pathway.search import VacancyFacts, age_in_months, latest_start
 
 # The text of the consent the form shows; a new wording gets a new version.
 CONSENT_VERSION = "2026-03"
@@ -69,7 +69,7 @@ def contact_errors(data: ContactInput, *, today: date) -> dict[str, str]:
         errors["start_date"] = "Indiquez la date de début souhaitée."
     elif data.start_date < today:
         errors["start_date"] = "La date de début ne peut pas être dans le passé."
-    elif data.start_date > today + LATEST_START:
+    elif data.start_date > latest_start(today):
         errors["start_date"] = "La date de début doit être dans les deux ans qui viennent."
     if data.child_birth_date is None:
         errors["child_birth_date"] = "Indiquez la date de naissance (ou prévue) de l'enfant."

@@ -87,6 +87,12 @@ class SearchQuery:
         return CareSetting(self.setting).value
 
 
+@lru_cache(maxsize=16)
+def latest_start(today: date) -> date:
+    """The latest start a parent may ask for (changes once a day)."""
+    return today + LATEST_START
+
+
 def age_in_months(birth_date: date, on: date) -> int:
     """Full months from birth to that day, as `relativedelta` counts them: a month after 31
     January ends on the last day of February (the query rules refuse a start before birth).
@@ -108,7 +114,7 @@ def query_errors(query: SearchQuery, *, today: date) -> dict[str, str]:
         errors["radius_km"] = "Choisissez une distance de 5, 10, 20 ou 30 km."
     if query.start < today:
         errors["start"] = "La date de début ne peut pas être dans le passé."
-    elif query.start > today + LATEST_START:
+    elif query.start > latest_start(today):
         errors["start"] = "La date de début doit être dans les deux ans qui viennent."
     if query.birth_date > query.start:
         errors["birth_date"] = "L'enfant doit être né à la date de début de l'accueil."
@@ -347,8 +353,14 @@ def _capped_count(session: Session, parameters: dict) -> int:
 
 def _with_needs(query: SearchQuery, at_least: int) -> list[int]:
     """The needs bitmasks that have at least that many of the needs asked."""
-    return [needs for needs in range(1 << len(NEEDS))
-            if bin(needs & query.needs).count("1") >= at_least]  # fmt: skip
+    return list(_masks_with(query.needs, at_least))
+
+
+@lru_cache(maxsize=512)
+def _masks_with(needs: int, at_least: int) -> tuple[int, ...]:
+    """(Of the 128 masks: written once for each needs asked and count.)"""
+    return tuple(mask for mask in range(1 << len(NEEDS))
+                 if bin(mask & needs).count("1") >= at_least)  # fmt: skip
 
 
 def _tiers(query: SearchQuery, origin: Origin, parameters: dict):

@@ -99,7 +99,7 @@ def parameters(*, today: date, care_from: date, free_by: date | None = None) -> 
     `free_by` (by default `care_from` and the tolerance)."""
     return {
         "today": today,
-        "fresh_since": today - carers.STALE_AFTER,
+        "fresh_since": carers.fresh_since(today),
         "care_from": care_from,
         "free_by": care_from + START_TOLERANCE if free_by is None else free_by,
     }

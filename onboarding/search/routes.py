@@ -139,6 +139,13 @@ def vacancy_text(vacancy) -> Markup:
     return Markup(text)
 
 
+@bp.app_template_filter("shortfall_lines")
+@lru_cache(maxsize=1024)
+def shortfall_lines(shortfall: search.Shortfall) -> Markup:
+    """What a place lacks, one sentence under the other (the same few for every page)."""
+    return Markup("<br>").join(shortfall.lines)
+
+
 @bp.app_template_filter("first_or_none")
 def first_or_none(errors):
     return errors[0] if errors else None

@@ -52,13 +52,27 @@ HALF_DAY_ROWS = tuple(
     for day, day_label in DAYS
 )
 NEED_CHOICES = tuple((name, NEED_LABELS[name]) for name in NEEDS)
+# The distances offered, as the form's values read.
+RADII = tuple(str(radius) for radius in search.RADII_KM)
+
+
+@bp.app_template_global("checkbox")
+def checkbox(name: str, value: str, label: str, checked: bool, group: str) -> Markup:
+    """A checkbox of the forms (`_fields.html`'s checkbox_markup), each written once."""
+    return _checkbox(name, value, label, bool(checked), group)
+
+
+@lru_cache(maxsize=512)
+def _checkbox(name: str, value: str, label: str, checked: bool, group: str) -> Markup:
+    fields = current_app.jinja_env.get_template("search/_fields.html").module
+    return Markup(fields.checkbox_markup(name, value, label, checked, group))
 
 
 def _grid_context() -> dict:
     return {
         "half_day_rows": HALF_DAY_ROWS,
         "need_choices": NEED_CHOICES,
-        "radii": search.RADII_KM,
+        "radii": RADII,
         "settings": search.CareSetting.choices(),
     }
 

@@ -58,7 +58,10 @@ RADII = tuple(str(radius) for radius in search.RADII_KM)
 
 @bp.app_template_global("checkbox")
 def checkbox(name: str, value: str, label: str, checked: bool, group: str) -> Markup:
-    """A checkbox of the forms (`_fields.html`'s checkbox_markup), each written once."""
+    """A checkbox of the forms (`_fields.html`'s checkbox_markup), each written once; written
+    each time where templates are reloaded when edited (development)."""
+    if current_app.jinja_env.auto_reload:
+        return _checkbox.__wrapped__(name, value, label, bool(checked), group)
     return _checkbox(name, value, label, bool(checked), group)
 
 

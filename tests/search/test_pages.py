@@ -194,3 +194,19 @@ def test_a_page_past_the_last_one_says_so_and_links_back(client, session, carer_
     page = text(response)
     assert "1 assistante maternelle" in page
     assert "Cette page n'existe pas" in page
+
+
+@pytest.mark.parametrize("reloaded", [False, True])
+def test_the_forms_checkboxes_show_what_was_asked_whether_written_once_or_each_time(
+    client, app, reloaded
+):
+    app.jinja_env.auto_reload = reloaded  # development: templates read again when edited
+    asked = query(slots=["mon_am", "wed_pm"], needs=["early", "night"])
+    for _ in range(2):  # the second time as kept
+        body = client.get("/recherche", query_string=asked).get_data(as_text=True)
+        boxes = re.findall(
+            r'<input type="checkbox" id="(slots|needs)-(\w+)"[^>]*?( checked)?>', body
+        )
+        assert len(boxes) == 14 + 7
+        checked = {f"{field}-{value}" for field, value, on in boxes if on}
+        assert checked == {"slots-mon_am", "slots-wed_pm", "needs-early", "needs-night"}

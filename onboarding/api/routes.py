@@ -10,6 +10,7 @@ from onboarding.extensions import db, limiter
 from onboarding.pathway import commune_search, search
 from onboarding.pathway.clock import today
 from onboarding.pathway.schedule import half_day_names
+from onboarding.search.links import carer_links
 from onboarding.search.params import parse_search
 
 SUGGESTION_LENGTH = 100
@@ -56,13 +57,6 @@ def hit_json(hit: search.Hit, carer_url: str) -> dict:
     }
 
 
-def carer_urls(hits) -> dict[int, str]:
-    """Each result's page: the URL is built once and its number written in (url_for per hit
-    took longer than the rest of the hit's JSON)."""
-    stem = url_for("search.carer_page", carer_id=0, _external=True).removesuffix("0")
-    return {hit.carer_id: f"{stem}{hit.carer_id}" for hit in hits}
-
-
 @bp.route("/carers")
 @limiter.limit(_limit)
 def carers():
@@ -73,7 +67,7 @@ def carers():
         page = search.search(db.session, query, today=today())
     except search.UnknownCommune:
         return invalid_parameters({"commune": "Commune inconnue du référentiel INSEE."})
-    urls = carer_urls(page.hits)
+    urls = carer_links(page.hits, _external=True)
     return jsonify(
         results=[hit_json(hit, urls[hit.carer_id]) for hit in page.hits],
         total=page.total,

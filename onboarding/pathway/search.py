@@ -358,7 +358,8 @@ def _with_needs(query: SearchQuery, at_least: int) -> list[int]:
 
 @lru_cache(maxsize=512)
 def _masks_with(needs: int, at_least: int) -> tuple[int, ...]:
-    """(Of the 128 masks: written once for each needs asked and count.)"""
+    """The needs masks (of all 128) holding at least `at_least` of `needs`: written once for
+    each pair."""
     return tuple(mask for mask in range(1 << len(NEEDS))
                  if bin(mask & needs).count("1") >= at_least)  # fmt: skip
 

@@ -29,6 +29,7 @@ from onboarding.pathway.schedule import (
 from onboarding.search import bp
 from onboarding.search.alerts import alert_context
 from onboarding.search.forms import ContactForm
+from onboarding.search.links import carer_links
 from onboarding.search.params import (
     ParamsInput,
     form_values,
@@ -218,20 +219,10 @@ def search_page():
         map_tiles=current_app.config["MAP_TILE_URL"],
         map_attribution=current_app.config["MAP_ATTRIBUTION"],
         contact_args=contact_args,
-        carer_links=_carer_links(results.hits if results else [], contact_args),
+        carer_links=carer_links(results.hits if results else [], **contact_args),
         **alert_context(),
         **context,
     )
-
-
-def _carer_links(hits, args: dict) -> dict[int, str]:
-    """Each result's link to her page, carrying the search: built once, the same for all but
-    her number (the builder's URL encoding takes more time than the rest of a card)."""
-    path, _, query_string = url_for(".carer_page", carer_id=0, **args).partition("?")
-    # Her number is the path's last part: written into the one URL built.
-    stem = path.removesuffix("0")
-    suffix = f"?{query_string}" if query_string else ""
-    return {hit.carer_id: f"{stem}{hit.carer_id}{suffix}" for hit in hits}
 
 
 def _page_links(base: dict, current: int, pages: int) -> dict:

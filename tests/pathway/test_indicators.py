@@ -20,6 +20,7 @@ from onboarding.pathway.models import (
 )
 from tests import builders
 from tests.builders import BORDEAUX, PERIGUEUX, TODAY
+from tests.conftest import built_once
 
 S = CandidateStatus
 
@@ -73,6 +74,13 @@ def _filed(session, commune, referred_on, filed_on):
 
 @pytest.fixture
 def population(session) -> Population:
+    """Built through the pathway's rules once a process and database, then put back as rows
+    (tests.conftest.built_once): the same rows, the same ids."""
+    ids = built_once("indicators population", lambda: _build_population(session))
+    return Population(*(session.get(Candidate, id_) for id_ in ids))
+
+
+def _build_population(session) -> tuple[int, int, int, int, int]:
     make = builders.make_candidate
     info = builders.make_step(session, ActivityKind.INFORMATION, mandatory=False, position=1)
     coaching = builders.make_step(session, ActivityKind.COACHING, mandatory=False, position=2)
@@ -153,7 +161,7 @@ def population(session) -> Population:
     cancelled = builders.make_activity(session, info, on=date(2026, 3, 20), commune=BORDEAUX)
     cancelled.is_cancelled = True
     session.commit()
-    return Population(a=a, b=b, d=d, i=i, k=k)
+    return (a.id, b.id, d.id, i.id, k.id)
 
 
 def compute(session, departments=None, cohort=None, period=None):

@@ -72,9 +72,30 @@ def _ids(world) -> dict:
     }
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 720}
+# The page's width, and the first elements that reach past the screen without a frame of their
+# own that scrolls (or clips) them.
+TOO_WIDE = """() => {
+  const framed = e => {
+    for (let a = e.parentElement; a; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const past = [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !framed(e));
+  return {
+    width: document.documentElement.scrollWidth,
+    culprits: past.slice(0, 3).map(e => `${e.tagName.toLowerCase()}.${e.className}`),
+  };
+}"""
+
+
 def test_every_panel_page_passes_axe(admin_page, world):
     """One signed-in browser through every page (each page's own problems are listed, by name,
-    whichever fails first)."""
+    whichever fails first); on a phone's 390 px, no page scrolls sideways (a wide table scrolls
+    within its own frame)."""
     problems = {}
     for name, path in PANEL_PAGES:
         url = path.format(**_ids(world))
@@ -93,6 +114,11 @@ def test_every_panel_page_passes_axe(admin_page, world):
             if admin_page.locator("h1").count() != 1:
                 found.append("not exactly one <h1>")
             found += axe_violations(admin_page)
+            admin_page.set_viewport_size(PHONE)
+            reach = admin_page.evaluate(TOO_WIDE)
+            if reach["width"] > PHONE["width"]:
+                found.append(f"{reach['width']} px wide on a 390 px phone: {reach['culprits']}")
+            admin_page.set_viewport_size(DESKTOP)
         if found:
             problems[name] = found
     assert problems == {}

@@ -52,6 +52,26 @@ def test_search_with_results_is_accessible(page, carers):
     assert_accessible(page)
 
 
+def test_on_a_phone_each_day_keeps_its_morning_and_afternoon_side_by_side(page, carers):
+    """At 390 px nothing is wider than the screen, and in the half-days' grid each day's two
+    boxes sit on one line, their labels on one line each, in the same two columns every day."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(SEARCH)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    days = page.evaluate("""() => [...document.querySelectorAll('#slots .search-day')].map(day =>
+      [...day.querySelectorAll('.fr-checkbox-group')].map(box => {
+        const label = box.querySelector('label').getBoundingClientRect();
+        return {top: Math.round(label.top), left: Math.round(label.left),
+                height: Math.round(label.height)};
+      }))""")
+    assert len(days) == 7
+    one_line = min(box["height"] for day in days for box in day)
+    for morning, afternoon in days:
+        assert morning["top"] == afternoon["top"]
+        assert morning["height"] == afternoon["height"] == one_line
+    assert {(m["left"], a["left"]) for m, a in days} == {(days[0][0]["left"], days[0][1]["left"])}
+
+
 def test_search_with_errors_is_accessible(page):
     page.goto("/recherche?q=Zzyzx&radius_km=10")
     assert page.locator(".fr-alert--error").count() == 1

@@ -6,8 +6,10 @@ Usage: python -m benchmarks.run [--small] [--only NAME ...]
 BENCH_DATABASE_URL names a PostgreSQL server and a database name used as a prefix: the
 benchmarks work in databases of their own beside it, named after what they hold
 (<name>_panel_100000, <name>_panel_1000000, <name>_search_250000, <name>_documents), created
-when missing; the panel's and the search's populations are kept and reused by the next run, the
-documents' database is made anew. The indicators run twice, at 100,000 and 1,000,000 candidates
+when missing; the panel's and the search's populations are kept and reused by the next run, as
+long as the models' schema is the one they were built with (a fingerprint of it, kept as the
+database's comment; another schema, and the database is made anew); the documents' database is
+made anew. The indicators run twice, at 100,000 and 1,000,000 candidates
 (their two budgets: "indicators 1000k" in the table); building the larger population takes a while
 the first time. SQLite runs work in a temporary directory. Exits 1 when any budget is missed.
 
@@ -16,6 +18,7 @@ that they work, not a measure against the budgets.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -26,7 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -69,22 +74,49 @@ def plan(sizes: dict) -> list[tuple[str, str, list[str]]]:
     ]  # fmt: skip
 
 
+def schema_fingerprint() -> str:
+    """A digest of the models' tables and indexes as PostgreSQL would create them."""
+    from onboarding.pathway.base import Model
+    from onboarding.pathway.models import Candidate  # noqa: F401  (every model registered)
+
+    dialect = postgresql.dialect()
+    digest = hashlib.sha256()
+    for table in Model.metadata.sorted_tables:
+        digest.update(str(CreateTable(table).compile(dialect=dialect)).encode())
+        for index in sorted(table.indexes, key=lambda index: index.name or ""):
+            digest.update(str(CreateIndex(index).compile(dialect=dialect)).encode())
+    return f"onboarding schema {digest.hexdigest()[:16]}"
+
+
 def postgresql_database(server_url: str, suffix: str, *, anew: bool) -> str:
-    """The URL of <database>_<suffix> on that server, created when missing (or made anew)."""
+    """The URL of <database>_<suffix> on that server, created when missing, made anew when asked
+    or when it was made for another schema than the models' (its comment says which)."""
     if server_url.startswith(("postgres://", "postgresql://")):
         server_url = "postgresql+psycopg://" + server_url.split("://", 1)[1]
     server = make_url(server_url)
     name = f"{server.database}_{suffix}"
+    schema = schema_fingerprint()
     admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            if anew:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            made_for = connection.scalar(
+                text(
+                    "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                    "WHERE datname = :name"
+                ),
+                {"name": name},
+            )
             exists = connection.scalar(
                 text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
             )
+            if exists and (anew or made_for != schema):
+                if not anew:
+                    print(f"{name}: built for another schema, made anew", flush=True)
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                exists = False
             if not exists:
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
+                connection.execute(text(f"COMMENT ON DATABASE \"{name}\" IS '{schema}'"))
     finally:
         admin.dispose()
     return server.set(database=name).render_as_string(hide_password=False)

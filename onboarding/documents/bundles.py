@@ -19,10 +19,9 @@ from itertools import pairwise
 from pathlib import Path
 
 from flask import current_app, render_template
-from pypdf import PdfWriter
 
 from onboarding.documents import rendering
-from onboarding.documents.rendering import DocumentTooLarge, StaticOnlyFetcher
+from onboarding.documents.rendering import DocumentTooLarge
 
 # Fewer parts print in a fraction of a second: not worth starting processes.
 PARALLEL_FROM = 8
@@ -81,8 +80,10 @@ def _child_start() -> None:
 
 
 def _print_chunk(html: str, static_folder: str) -> Printed:
-    fetcher = StaticOnlyFetcher(static_folder)
-    pages, pdf = rendering.print_html(
+    from onboarding.documents import printer
+
+    fetcher = printer.StaticOnlyFetcher(static_folder)
+    pages, pdf = printer.print_html(
         html, static_folder=static_folder, fetcher=fetcher, options=BUNDLE_OPTIONS
     )
     return Printed(pdf, pages, fetcher.refused)
@@ -92,6 +93,10 @@ def bundle_to_pdf(htmls: list[str], *, static_folder: str | Path) -> Printed:
     """The chunks printed by forked processes (one a CPU) when possible, else one after the
     other here, then joined in order. Each chunk fetches through a StaticOnlyFetcher of its own
     (same rules); the URLs they refused are reported together. The page limit is the bundle's."""
+    # WeasyPrint loaded here, before any fork: the children find it loaded rather than each
+    # loading it again.
+    from onboarding.documents import printer  # noqa: F401
+
     print_chunk = partial(_print_chunk, static_folder=str(static_folder))
     processes = min(_cpus(), len(htmls))
     if processes > 1 and _may_fork():
@@ -112,6 +117,8 @@ def _join(pdfs: list[bytes]) -> bytes:
     pages of the others."""
     if len(pdfs) == 1:
         return pdfs[0]
+    from pypdf import PdfWriter  # loaded when a bundle is joined, not by every process
+
     writer = PdfWriter(clone_from=io.BytesIO(pdfs[0]))
     for pdf in pdfs[1:]:
         writer.append(io.BytesIO(pdf))

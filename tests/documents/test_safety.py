@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from onboarding.documents import bundles, papers
-from onboarding.documents.rendering import FetchRefused, StaticOnlyFetcher, html_to_pdf
+from onboarding.documents.printer import StaticOnlyFetcher
+from onboarding.documents.rendering import FetchRefused, html_to_pdf
 from onboarding.pathway.models import CandidateStatus
 from tests import builders
 from tests.documents.conftest import read_pdf

@@ -44,9 +44,10 @@ FULL = {
     "searches": 100,
     "send": 20_000,
     "import": 10_000,
+    "requests": 2_000,
 }
 # Benchmarks whose database is built anew each run (the others' populations are kept).
-MADE_ANEW = {"documents", "campaign", "referral_import"}
+MADE_ANEW = {"documents", "campaign", "referral_import", "worker_memory"}
 SMALL = {
     "candidates": 2_000,
     "many_candidates": 5_000,
@@ -55,6 +56,7 @@ SMALL = {
     "searches": 20,
     "send": 1_000,
     "import": 500,
+    "requests": 200,
 }
 
 
@@ -71,6 +73,7 @@ def plan(sizes: dict) -> list[tuple[str, str, list[str]]]:
         ("documents", "documents", ["--runs", str(sizes["runs"])]),
         ("campaign", "campaign", ["--carers", str(sizes["carers"]), "--send", str(sizes["send"])]),
         ("referral_import", "imports", ["--lines", str(sizes["import"])]),
+        ("worker_memory", "worker", ["--requests", str(sizes["requests"])]),
     ]  # fmt: skip
 
 

@@ -91,6 +91,14 @@ def schema_fingerprint() -> str:
     return f"onboarding schema {digest.hexdigest()[:16]}"
 
 
+def made_for_schema(connection, name: str) -> str | None:
+    """The schema fingerprint a database was made for (its comment), if any."""
+    return connection.scalar(
+        text("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = :name"),
+        {"name": name},
+    )
+
+
 def postgresql_database(server_url: str, suffix: str, *, anew: bool) -> str:
     """The URL of <database>_<suffix> on that server, created when missing, made anew when asked
     or when it was made for another schema than the models' (its comment says which)."""
@@ -102,13 +110,7 @@ def postgresql_database(server_url: str, suffix: str, *, anew: bool) -> str:
     admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            made_for = connection.scalar(
-                text(
-                    "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                    "WHERE datname = :name"
-                ),
-                {"name": name},
-            )
+            made_for = made_for_schema(connection, name)
             exists = connection.scalar(
                 text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
             )

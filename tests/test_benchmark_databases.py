@@ -4,19 +4,13 @@ were built with: a database made for another schema is made anew rather than mea
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from benchmarks.run import postgresql_database, schema_fingerprint
+from benchmarks.run import made_for_schema, postgresql_database, schema_fingerprint
 from tests.conftest import _postgres_url, only_on
 
 
 def _comment_and_marker(admin, name: str) -> tuple[str | None, bool]:
     with admin.connect() as connection:
-        comment = connection.scalar(
-            text(
-                "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                "WHERE datname = :name"
-            ),
-            {"name": name},
-        )
+        comment = made_for_schema(connection, name)
     engine = create_engine(make_url(_postgres_url()).set(database=name))
     try:
         with engine.connect() as connection:

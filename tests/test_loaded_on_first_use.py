@@ -1,6 +1,7 @@
-"""WeasyPrint (with its font stack) and pypdf are loaded by the first document a process prints,
-not by every process that builds the app: a web worker that prints nothing, `send-due` every
-minute, each CLI command."""
+"""What a process loads only when it needs it, not when it builds the app: WeasyPrint (with its
+font stack) and pypdf at the first document it prints, Authlib and requests at the first
+ProConnect sign-in. A web worker that does neither, `send-due` every minute and each CLI command
+are spared their time and memory."""
 
 import json
 import subprocess
@@ -12,7 +13,8 @@ from onboarding import create_app
 
 app = create_app({"ONBOARDING_ENV": "testing", "SECRET_KEY": "x",
                   "SQLALCHEMY_DATABASE_URI": "sqlite://", "SERVER_NAME": "localhost"})
-loaded = {"app": sorted(m for m in ("weasyprint", "pypdf") if m in sys.modules)}
+LAZY = ("weasyprint", "pypdf", "authlib", "requests", "joserfc")
+loaded = {"app": sorted(m for m in LAZY if m in sys.modules)}
 with app.app_context():
     from onboarding.documents.rendering import html_to_pdf
     pdf = html_to_pdf("<h1>Bonjour</h1>", static_folder=app.static_folder)
@@ -22,7 +24,7 @@ print(json.dumps(loaded))
 """
 
 
-def test_the_app_loads_weasyprint_and_pypdf_only_when_it_prints():
+def test_the_app_loads_the_printer_and_the_sign_in_federation_on_first_use():
     done = subprocess.run(
         [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=120
     )

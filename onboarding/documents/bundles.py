@@ -10,7 +10,6 @@ import io
 import multiprocessing
 import os
 import signal
-import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -47,14 +46,9 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
-def _may_fork() -> bool:
-    """Fork copies a lock another thread may hold (Python 3.12 warns): only from a lone thread."""
-    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-
-
 def workers(parts: int) -> int:
     """How many processes print a bundle of `parts` parts: one unless several are worth it."""
-    if parts < PARALLEL_FROM or not _may_fork():
+    if parts < PARALLEL_FROM or not rendering.may_fork():
         return 1
     return min(_cpus(), MAX_WORKERS, parts)
 
@@ -99,7 +93,7 @@ def bundle_to_pdf(htmls: list[str], *, static_folder: str | Path) -> Printed:
 
     print_chunk = partial(_print_chunk, static_folder=str(static_folder))
     processes = min(_cpus(), len(htmls))
-    if processes > 1 and _may_fork():
+    if processes > 1 and rendering.may_fork():
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(processes, mp_context=context, initializer=_child_start) as pool:
             chunks = list(pool.map(print_chunk, htmls))

@@ -1,11 +1,15 @@
 """WeasyPrint itself: a fetcher that serves only our static files and data: URLs, one font
-configuration per process, and the printing of an HTML string.
+configuration per process, and the printing of an HTML string, here or in a forked child.
 
 Imported on first use (onboarding.documents.rendering): WeasyPrint and its font stack take half a
 second and some 25 MB to load, which a process that prints nothing (most requests, the scheduled
 commands) need not pay."""
 
+import gc
 import mimetypes
+import os
+import pickle
+import signal
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -71,3 +75,70 @@ def print_html(
         )
         pages = len(document.pages)
         return pages, document.write_pdf(**options) if pages <= rendering.MAX_PAGES else b""
+
+
+# A page in the documents' style, printed once by a process before it forks its first printer:
+# the fonts and the style sheet are then decoded here, once, rather than in every child.
+WARM_UP = '<link rel="stylesheet" href="documents/documents.css"><p>.</p>'
+_warmed: set[str] = set()
+
+
+class PrintingFailed(RuntimeError):
+    """The child that printed a document ended without an answer (killed, or out of memory)."""
+
+
+def print_apart(
+    html: str, *, static_folder: str | Path, fetcher: URLFetcher, options: dict
+) -> tuple[int, bytes]:
+    """print_html, in a forked child where this process may fork: laying out a long document
+    takes memory that a process keeps once it has it (a 600-row table: 100 MB and more), and the
+    child's goes with it. The URLs the child's fetcher refused are added to `fetcher.refused`;
+    its error, if any, is raised here. Where forking is not safe, the document is printed here.
+    """
+    if not rendering.may_fork():
+        return print_html(html, static_folder=static_folder, fetcher=fetcher, options=options)
+    folder = str(static_folder)
+    if folder not in _warmed:
+        print_html(WARM_UP, static_folder=folder, fetcher=StaticOnlyFetcher(folder), options={})
+        _warmed.add(folder)
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: it never returns
+        _print_as_child(reading, writing, html, folder, fetcher, options)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as answer:
+        outcome = answer.read()
+    os.waitpid(child, 0)
+    if not outcome:
+        raise PrintingFailed("le processus d'impression s'est arrêté sans répondre")
+    kind, *found = pickle.loads(outcome)
+    if kind == "failed":
+        raise found[0]
+    pages, pdf, refused = found
+    if hasattr(fetcher, "refused"):
+        fetcher.refused.extend(refused)
+    return pages, pdf
+
+
+def _print_as_child(reading, writing, html, folder, fetcher, options) -> None:
+    """Print, answer through the pipe, and end without running anything of the parent's: no
+    exit handler, no finaliser, no collection of what it inherited. The collector stays off: a
+    short life does not need it, and its scans would touch, and so copy, every page it shares
+    with the parent (freezing them would too)."""
+    try:
+        os.close(reading)
+        # A server's SIGTERM handler (gunicorn's) is not the child's.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        gc.disable()
+        try:
+            pages, pdf = print_html(html, static_folder=folder, fetcher=fetcher, options=options)
+            outcome = ("printed", pages, pdf, list(getattr(fetcher, "refused", [])))
+        except Exception as error:  # raised again in the parent
+            try:
+                outcome = ("failed", pickle.loads(pickle.dumps(error)))
+            except Exception:
+                outcome = ("failed", PrintingFailed(f"{type(error).__name__}: {error}"))
+        with os.fdopen(writing, "wb") as answer:
+            pickle.dump(outcome, answer)
+    finally:
+        os._exit(0)

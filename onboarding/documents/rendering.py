@@ -3,6 +3,8 @@ in onboarding.documents.printer, loaded at the first document a process prints."
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,12 +35,20 @@ class FetchRefused(ValueError):
     """A URL outside the static folder: WeasyPrint treats it as a failed fetch and goes on."""
 
 
+def may_fork() -> bool:
+    """Fork copies a lock another thread may hold (Python 3.12 warns): only from a lone thread."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def html_to_pdf(html: str, *, static_folder: str | Path, fetcher: URLFetcher | None = None):
-    """The tagged PDF of an HTML string whose relative URLs point into the static folder."""
-    from onboarding.documents.printer import StaticOnlyFetcher, print_html
+    """The tagged PDF of an HTML string whose relative URLs point into the static folder,
+    printed by a forked child where this process may fork (printer.print_apart)."""
+    from onboarding.documents.printer import StaticOnlyFetcher, print_apart
 
     fetcher = fetcher or StaticOnlyFetcher(static_folder)
-    pages, pdf = print_html(html, static_folder=static_folder, fetcher=fetcher, options=PDF_OPTIONS)
+    pages, pdf = print_apart(
+        html, static_folder=static_folder, fetcher=fetcher, options=PDF_OPTIONS
+    )
     if pages > MAX_PAGES:
         raise DocumentTooLarge(pages)
     return pdf

@@ -31,17 +31,20 @@ def no_network(monkeypatch):
 
 
 @pytest.fixture
-def served(monkeypatch) -> list[str]:
-    """Every URL the fetcher was asked for, whatever it answered."""
-    asked: list[str] = []
+def served(monkeypatch, tmp_path):
+    """Every URL the fetchers were asked for, whatever they answered, in this process or in a
+    child that printed (each asks in turn, one line each, to a file they share)."""
+    asked = tmp_path / "asked"
+    asked.touch()
     original = StaticOnlyFetcher.fetch
 
     def recording(self, url, headers=None):
-        asked.append(url)
+        with asked.open("a") as lines:
+            lines.write(url + "\n")
         return original(self, url, headers)
 
     monkeypatch.setattr(StaticOnlyFetcher, "fetch", recording)
-    return asked
+    return lambda: asked.read_text().splitlines()
 
 
 def hostile_html(static: Path, text: str) -> str:
@@ -124,9 +127,11 @@ def test_user_text_is_escaped_and_fetches_nothing(session, app, issuer, served, 
     pdf = read_pdf(papers.presence_attestations([candidate], issuer))
     assert '<img src="file:///etc/passwd">' in pdf.text
     assert "<b>Gras</b>" in pdf.text
-    assert not [url for url in served if "passwd" in url or "example.org" in url]
+    asked = served()
+    assert asked, "the fetcher was not asked for the stylesheet"
+    assert not [url for url in asked if "passwd" in url or "example.org" in url]
     # Only our own stylesheet (its fonts are loaded once per process) was asked for.
-    assert all(url.startswith(Path(app.static_folder).resolve().as_uri()) for url in served)
+    assert all(url.startswith(Path(app.static_folder).resolve().as_uri()) for url in asked)
 
 
 def test_user_text_in_a_bundle_is_escaped_and_fetches_nothing(

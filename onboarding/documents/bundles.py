@@ -73,19 +73,21 @@ def _child_start() -> None:
     gc.freeze()
 
 
-def _print_chunk(html: str, static_folder: str) -> Printed:
+def _print_chunk(html: str, static_folder: str, *, apart: bool = False) -> Printed:
+    """A chunk printed here (in a pool's child), or `apart`: by a forked child of its own where
+    this process may fork, as a single document is (printer.print_apart)."""
     from onboarding.documents import printer
 
     fetcher = printer.StaticOnlyFetcher(static_folder)
-    pages, pdf = printer.print_html(
-        html, static_folder=static_folder, fetcher=fetcher, options=BUNDLE_OPTIONS
-    )
+    print_ = printer.print_apart if apart else printer.print_html
+    pages, pdf = print_(html, static_folder=static_folder, fetcher=fetcher, options=BUNDLE_OPTIONS)
     return Printed(pdf, pages, fetcher.refused)
 
 
 def bundle_to_pdf(htmls: list[str], *, static_folder: str | Path) -> Printed:
     """The chunks printed by forked processes (one a CPU) when possible, else one after the
-    other here, then joined in order. Each chunk fetches through a StaticOnlyFetcher of its own
+    other, each apart (a single chunk's layout would otherwise stay in this process's memory),
+    then joined in order. Each chunk fetches through a StaticOnlyFetcher of its own
     (same rules); the URLs they refused are reported together. The page limit is the bundle's."""
     # WeasyPrint loaded here, before any fork: the children find it loaded rather than each
     # loading it again.
@@ -98,7 +100,7 @@ def bundle_to_pdf(htmls: list[str], *, static_folder: str | Path) -> Printed:
         with ProcessPoolExecutor(processes, mp_context=context, initializer=_child_start) as pool:
             chunks = list(pool.map(print_chunk, htmls))
     else:
-        chunks = list(map(print_chunk, htmls))
+        chunks = [print_chunk(html, apart=True) for html in htmls]
     pages = sum(chunk.pages for chunk in chunks)
     if pages > rendering.MAX_PAGES:
         raise DocumentTooLarge(pages)

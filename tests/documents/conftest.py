@@ -47,10 +47,10 @@ SIGNATURES: Path | None = None
 _print_chunk = bundles._print_chunk
 
 
-def print_chunk_signed(html: str, static_folder: str) -> bundles.Printed:
+def print_chunk_signed(html: str, static_folder: str, **options) -> bundles.Printed:
     """bundles._print_chunk, leaving the id of the process that runs it (a child, once forked)."""
     (SIGNATURES / str(os.getpid())).touch()
-    return _print_chunk(html, static_folder)
+    return _print_chunk(html, static_folder, **options)
 
 
 @pytest.fixture

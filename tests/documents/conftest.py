@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from onboarding.documents import bundles
+from onboarding.documents import bundles, printer, rendering
 from onboarding.documents.papers import Issuer
 from tests import builders
 from tests.admin.conftest import panel, world  # noqa: F401  (the panel's world, reused)
@@ -65,11 +65,35 @@ def forked(monkeypatch, tmp_path):
     signatures = tmp_path / "printers"
     signatures.mkdir()
     monkeypatch.setattr(sys.modules[__name__], "SIGNATURES", signatures)
-    # The rate limiter's expiry timer ends 10 ms after the app starts; nothing else may run.
+    _wait_for_a_lone_thread()
+    return lambda: {int(path.name) for path in signatures.iterdir()}
+
+
+def _wait_for_a_lone_thread() -> None:
+    """Forking needs a lone thread: the rate limiter's expiry timer ends 10 ms after the app
+    starts, and nothing else may run."""
     for thread in threading.enumerate():
         if isinstance(thread, threading.Timer):
             thread.join()
-    assert threading.active_count() == 1, (
-        f"bundles fork from a lone thread: {threading.enumerate()}"
-    )
+    assert rendering.may_fork(), f"forking needs a lone thread: {threading.enumerate()}"
+
+
+@pytest.fixture
+def lone_thread():
+    _wait_for_a_lone_thread()
+
+
+@pytest.fixture
+def printers(monkeypatch, tmp_path):
+    """The ids of the processes that ran print_html for a document (not the warm-up page)."""
+    signatures = tmp_path / "signed"
+    signatures.mkdir()
+    print_html = printer.print_html
+
+    def signed(html, **kwargs):
+        if html != printer.WARM_UP:
+            (signatures / str(os.getpid())).touch()
+        return print_html(html, **kwargs)
+
+    monkeypatch.setattr(printer, "print_html", signed)
     return lambda: {int(path.name) for path in signatures.iterdir()}

@@ -75,28 +75,12 @@ def test_two_forked_processes_print_a_bundle_in_order(people, issuer, forked):
     assert_one_person_a_page(pdf.pages)
 
 
-def test_a_small_bundle_is_printed_apart_by_one_child(people, issuer, monkeypatch, tmp_path):
+def test_a_small_bundle_is_printed_apart_by_one_child(people, issuer, lone_thread, printers):
     """Fewer people than PARALLEL_FROM: one chunk, printed by a forked child of its own."""
-    from onboarding.documents import printer
-
-    signatures = tmp_path / "printers"
-    signatures.mkdir()
-    print_html = printer.print_html
-
-    def signed(html, **kwargs):
-        if html != printer.WARM_UP:
-            (signatures / str(os.getpid())).touch()
-        return print_html(html, **kwargs)
-
-    monkeypatch.setattr(printer, "print_html", signed)
-    for thread in threading.enumerate():
-        if isinstance(thread, threading.Timer):
-            thread.join()
-    assert rendering.may_fork()
     assert len(people) < bundles.PARALLEL_FROM
     pages = read_pdf(papers.presence_attestations(people, issuer)).pages
     assert_one_person_a_page(pages)
-    (child,) = {int(path.name) for path in signatures.iterdir()}
+    (child,) = printers()
     assert child != os.getpid()
 
 

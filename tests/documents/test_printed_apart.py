@@ -3,7 +3,6 @@ memory its layout takes goes with the child: same PDF, the refused URLs reported
 fetcher, the child's error raised in the parent, a child that dies without answering reported."""
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -12,31 +11,6 @@ from onboarding.documents import printer, rendering
 from onboarding.documents.printer import PrintingFailed, StaticOnlyFetcher
 from tests.documents.conftest import read_pdf
 from tests.documents.test_safety import hostile_html, refused_of_hostile_html
-
-
-@pytest.fixture
-def lone_thread():
-    # The rate limiter's expiry timer ends 10 ms after the app starts; nothing else may run.
-    for thread in threading.enumerate():
-        if isinstance(thread, threading.Timer):
-            thread.join()
-    assert rendering.may_fork(), f"forking needs a lone thread: {threading.enumerate()}"
-
-
-@pytest.fixture
-def printers(monkeypatch, tmp_path):
-    """The ids of the processes that ran print_html for a document (not the warm-up page)."""
-    signatures = tmp_path / "printers"
-    signatures.mkdir()
-    print_html = printer.print_html
-
-    def signed(html, **kwargs):
-        if html != printer.WARM_UP:
-            (signatures / str(os.getpid())).touch()
-        return print_html(html, **kwargs)
-
-    monkeypatch.setattr(printer, "print_html", signed)
-    return lambda: {int(path.name) for path in signatures.iterdir()}
 
 
 def test_a_document_is_printed_by_a_child_and_its_refusals_come_back(app, lone_thread, printers):

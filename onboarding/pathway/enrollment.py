@@ -67,6 +67,13 @@ def check_enrollable(session: Session, candidate: Candidate, activity: Activity)
         )
     if activity.is_cancelled:
         raise RuleViolation("Cette activité est annulée.")
+    if activity.department_code != candidate.department_code:
+        # Each département's activities are run by its own team, for the people it follows.
+        raise RuleViolation(
+            f"{candidate.full_name} suit le parcours dans le département "
+            f"{candidate.department_code} : cette activité est organisée dans le département "
+            f"{activity.department_code}."
+        )
     existing = session.scalar(
         select(Enrollment.id).where(
             Enrollment.candidate_id == candidate.id, Enrollment.activity_id == activity.id

@@ -52,6 +52,36 @@ def test_bulk_enrolment_into_another_departements_activity_is_refused(panel, wor
     assert session.scalar(select(Enrollment.id)) is None
 
 
+def test_someone_followed_in_another_departement_is_not_enrolled_in_this_ones_activity(
+    panel, world, session
+):
+    """An account that sees both départements (here the admin) offers activities of both: each
+    person is enrolled only in an activity of her own département, from any page."""
+    panel.sign_in(world.admin)
+    refusal = "suit le parcours dans le département 24"
+    both = f"{world.candidate_33.id},{world.candidate_24.id}"
+    response = panel.post(
+        "/admin/candidate/bulk/enrol/", {"ids": both, "activity_id": str(world.activity_33.id)}
+    )
+    page = text(response)
+    assert "1 fait" in page
+    assert refusal in page
+    panel.post(
+        f"/admin/activity/enrol/{world.activity_33.id}",
+        {"candidate_id": str(world.candidate_24.id)},
+    )
+    assert refusal in panel.html(f"/admin/activity/details/?id={world.activity_33.id}")
+    panel.post(
+        f"/admin/candidate/enrol-in/{world.candidate_24.id}",
+        {"activity_id": str(world.activity_33.id)},
+    )
+    assert refusal in panel.html(f"/admin/candidate/details/?id={world.candidate_24.id}")
+    rows = session.scalars(
+        select(Enrollment.candidate_id).where(Enrollment.activity_id == world.activity_33.id)
+    ).all()
+    assert rows == [world.candidate_33.id]
+
+
 def test_bulk_withdrawal_with_reason(panel, world, session):
     panel.sign_in(world.coordinator_33)
     ids = f"{world.candidate_33.id},{world.approved_33.id}"

@@ -62,6 +62,27 @@ def test_enroll_twice_in_the_same_activity_refused(session, today):
     assert _enrollments(session) == 1
 
 
+def test_enroll_and_waiting_list_refuse_an_activity_of_another_departement(session, today):
+    """Each département's activities are for the people it follows, whatever page asks."""
+    from onboarding.pathway import waiting_lists
+
+    from_24 = builders.make_candidate(session, S.IN_PATHWAY, commune=builders.PERIGUEUX)
+    in_33 = _activity(session, on=today + timedelta(days=2), capacity=1)
+    refusal = (
+        "suit le parcours dans le département 24 : "
+        "cette activité est organisée dans le département 33"
+    )
+    with pytest.raises(RuleViolation, match=refusal):
+        enrollment.enroll(session, from_24, in_33, actor=None, today=today)
+    assert (_enrollments(session), in_33.seats_taken) == (0, 0)
+    enrollment.enroll(
+        session, builders.make_candidate(session, S.IN_PATHWAY), in_33, actor=None, today=today
+    )
+    with pytest.raises(RuleViolation, match=refusal):
+        waiting_lists.join(session, from_24, in_33, actor=None)
+    assert waiting_lists.active_entry(session, from_24, in_33) is None
+
+
 def test_enroll_refused_once_the_pathway_is_closed(session, today):
     closed = [builders.make_candidate(session, status) for status in (S.WITHDRAWN, S.REFUSED)]
     activity = _activity(session, on=today)

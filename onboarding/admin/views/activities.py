@@ -270,9 +270,6 @@ class ActivityView(StaffModelView):
         actor = current_user._get_current_object()
         to_waiting_list = request.form.get("waiting") == "1"
         for candidate in chosen:
-            if candidate.department_code != activity.department_code:
-                refused.append(f"{candidate.full_name} : elle relève d'un autre département.")
-                continue
             try:
                 # enroll() and join() refuse before they write anything (a full activity is
                 # its seat's UPDATE changing no row), so the others go on in the same

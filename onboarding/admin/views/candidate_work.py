@@ -102,11 +102,6 @@ class CandidateWorkMixin:
         if activity is None:
             flash("Choisissez une activité de vos départements.", "error")
             return self._work_page(candidate, "enrol")
-        if activity.department_code != candidate.department_code:
-            flash(
-                "Cette activité a lieu dans un autre département que celui de la personne.", "error"
-            )
-            return self._work_page(candidate, "enrol")
         actor = current_user._get_current_object()
         if request.form.get("waiting") == "1":
             joined = apply(lambda: waiting_lists.join(db.session, candidate, activity, actor=actor))

@@ -104,6 +104,20 @@ def test_coordinator_ajax_lookups_offer_only_their_departements(panel, world):
     assert panel.get("/admin/candidate/ajax/lookup/?name=nope&query=x").status_code == 404
 
 
+def test_the_coordinator_filter_names_the_staff_of_the_users_departements_only(panel, auth, world):
+    """The list's "Coordinateur" filter offers the admins and the staff of her départements,
+    not every coordinator in the country."""
+    panel.sign_in(world.coordinator_33)
+    listing = panel.html("/admin/candidate/")
+    assert "coord33@example.org" in listing
+    assert "Ada Admin" in listing
+    assert "coord24@example.org" not in listing
+    assert "partner33@example.org" not in listing
+    auth.logout()
+    panel.sign_in(world.admin)
+    assert "coord24@example.org" in panel.html("/admin/candidate/")
+
+
 def test_coordinator_action_on_another_departement_is_refused_row_by_row(panel, world, session):
     panel.sign_in(world.coordinator_33)
     response = panel.post(

@@ -134,11 +134,13 @@ def _distinct_values(column, label=str):
 
 
 def _coordinator_options():
+    """Who may follow the people the user sees: the admins, and the staff of her départements
+    (not every coordinator in the country)."""
     if not signed_in():
         return []
     rows = db.session.scalars(
         select(StaffUser)
-        .where(StaffUser.role != Role.PARTNER, StaffUser.is_active.is_(True))
+        .where(_staff_in_scope() | (StaffUser.role == Role.ADMIN), StaffUser.is_active.is_(True))
         .order_by(StaffUser.full_name, StaffUser.email)
     )
     return [(str(user.id), str(user)) for user in rows]

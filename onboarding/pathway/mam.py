@@ -21,13 +21,20 @@ LAW = "art. L424-1 du code de l'action sociale et des familles"
 
 
 def refusal_to_join(mam: Mam, carer: Carer) -> str | None:
-    """Why the law refuses her in this MAM, in French; None when she may join."""
+    """Why she may not join this MAM, in French (another département's, or beyond the law's
+    limits); None when she may."""
     if carer.mam_id == mam.id:
         return f"{carer} travaille déjà dans cette MAM."
     if carer.mam_id is not None:
         return (
             f"{carer} travaille déjà dans la MAM « {carer.mam.name} » : "
             "retirez-la d'abord de celle-ci."
+        )
+    if carer.department_code != mam.department_code:
+        # Her agrément, and the team that follows her, are those of the département she works in.
+        return (
+            f"{carer} exerce dans le département {carer.department_code} : « {mam.name} » est "
+            f"dans le département {mam.department_code}."
         )
     members = [c for c in mam.carers if c.id != carer.id]
     if len(members) >= MAX_CARERS:
@@ -45,7 +52,7 @@ def refusal_to_join(mam: Mam, carer: Carer) -> str | None:
 
 
 def join(session: Session, mam: Mam, carer: Carer, *, actor: StaffUser | None) -> None:
-    """She works in the MAM from now on; refused beyond the law's limits."""
+    """She works in the MAM from now on; refused as `refusal_to_join` says."""
     refusal = refusal_to_join(mam, carer)
     if refusal:
         raise RuleViolation(refusal, field="carer")

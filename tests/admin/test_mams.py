@@ -74,6 +74,27 @@ def test_a_carer_works_in_one_mam_at_a_time(session):
     assert carer.mam == second
 
 
+def test_a_carer_joins_a_mam_of_her_own_departement_only(panel, world, session):
+    """Refused by the domain, whichever account asks: here the admin, who sees both."""
+    mam_33 = _mam(session)
+    carer_24 = make_carer(session, PERIGUEUX, first_name="Paule", last_name="Périgord")
+    with pytest.raises(RuleViolation) as refused:
+        mams.join(session, mam_33, carer_24, actor=None)
+    assert refused.value.message == (
+        "Paule Périgord exerce dans le département 24 : « MAM Les Petits Pas » est dans le "
+        "département 33."
+    )
+    session.commit()
+    panel.sign_in(world.admin)
+    assert f'<option value="{carer_24.id}">' not in panel.html(
+        f"/admin/mam/details/?id={mam_33.id}"
+    )
+    panel.post(f"/admin/mam/{mam_33.id}/carers/add/", {"carer_id": carer_24.id})
+    assert "exerce dans le département 24" in panel.html(f"/admin/mam/details/?id={mam_33.id}")
+    session.refresh(carer_24)
+    assert carer_24.mam_id is None
+
+
 def test_a_coordinator_creates_a_mam_adds_and_removes_carers(panel, world, session):
     (carer,) = _carers(session, 1)
     session.commit()

@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from onboarding import config, database, security, sessions, static_files
+from onboarding import access_logs, config, database, security, sessions, static_files
 from onboarding.extensions import babel, csrf, db, limiter, migrate
 from onboarding.templating import TestingUndefined
 
@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     situation.configure(extended_training_departments=app.config["EXTENDED_TRAINING_DEPARTMENTS"])
     waiting_lists.configure(offer_hours=app.config["WAITING_LIST_OFFER_HOURS"])
     security.init_app(app)
+    access_logs.init_app(app)
     static_files.init_app(app)
     sessions.init_app(app)
     db.init_app(app)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from onboarding.extensions import db
 from onboarding.pathway import staff
+from onboarding.pathway.base import MAX_ROW_ID
 from onboarding.pathway.clock import today
 from onboarding.pathway.geography import is_department_code, normalize_department_code
 from onboarding.pathway.models import Candidate, Carer, PathwayStep, Role, StaffUser
@@ -141,7 +142,8 @@ def _print_sign_ins(accounts) -> None:
 
 
 @click.command("candidate-link")
-@click.argument("candidate_id", type=int)
+# An id the database can hold (beyond it the SQLite driver would overflow).
+@click.argument("candidate_id", type=click.IntRange(1, MAX_ROW_ID))
 def candidate_link_command(candidate_id):
     """Print a candidate's personal access URL: a new link, valid 30 days; earlier ones stop
     working."""

@@ -82,7 +82,7 @@ def month_year(month: str | None) -> str:
     if not month:
         return ""
     year, _, number = month.partition("-")
-    if not (number.isdigit() and 1 <= int(number) <= 12):
+    if not (number.isdecimal() and 1 <= int(number) <= 12):
         return month
     return f"{MONTHS[int(number) - 1]} {year}"
 

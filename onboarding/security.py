@@ -7,9 +7,11 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 
 from onboarding import static_files
 from onboarding.config import ConfigurationError
+from onboarding.pathway.base import MAX_ROW_ID
 
 # Who may use which browser feature. Geolocation stays open to our own pages: the parents'
 # search may offer "around me".
@@ -148,8 +150,18 @@ def refuse_nul_characters() -> None:
         raise NulCharacter(holder)
 
 
+class RowNumber(IntegerConverter):
+    """`<int:…>` in a route: a number a BIGINT holds, else no such page (404). Beyond it the
+    SQLite driver overflows on the lookup (a 500) instead of finding nothing."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ROW_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
     refuse_debug_in_production(app)
+    # Before any route is added: a rule takes its converters when it is added.
+    app.url_map.converters["int"] = RowNumber
 
     @app.before_request
     def _debug_switched_on_later():

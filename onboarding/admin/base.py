@@ -44,6 +44,7 @@ from onboarding.formatting import (
     yes_no,
 )
 from onboarding.pathway import audit
+from onboarding.pathway.base import MAX_ROW_ID
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import AuditAction
 from onboarding.pathway.outputs import Output, may_take_out
@@ -53,9 +54,6 @@ DATABASE_REFUSAL = (
     "L'enregistrement a été refusé : une valeur est trop longue, en double ou incohérente. "
     "Vérifiez les champs et réessayez."
 )
-
-# The largest id a BIGINT holds: beyond it a typed number would overflow the database driver.
-MAX_ROW_ID = 2**63 - 1
 
 
 def row_id(value) -> int | None:

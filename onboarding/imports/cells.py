@@ -86,7 +86,7 @@ def _date(raw: Cell) -> date:
     if isinstance(raw, date):
         return raw
     text = str(raw)
-    if isinstance(raw, int | float) or text.isdigit():
+    if isinstance(raw, int | float) or text.isdecimal():
         serial = int(float(raw))
         if serial in EXCEL_SERIALS:
             return EXCEL_EPOCH + timedelta(days=serial)

@@ -18,6 +18,10 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest id a BIGINT holds: beyond it a typed number would overflow the database driver.
+MAX_ROW_ID = 2**63 - 1
+
+
 class Model(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -141,7 +141,8 @@ def _integer(params, name, errors, message, default=None):
     text = params.value(name)
     if not text:
         return default
-    if not text.isdigit() or len(text) > 6:
+    # Not str.isdigit(): it accepts "²", which int() refuses.
+    if not text.isdecimal() or len(text) > 6:
         errors[name] = message
         return None
     return int(text)

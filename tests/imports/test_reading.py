@@ -71,6 +71,16 @@ def test_unreadable_cells_are_named_in_french():
     ]
 
 
+def test_a_superscript_digit_is_refused_in_french():
+    """ "²" is a digit to str.isdigit(), which float() then refuses in English."""
+    data = csv_file(CARER_HEADER, [carer(**{"Date de décision": "²", "Capacité": "²"})])
+    (record,), _ = _records(data)
+    assert record.errors == [
+        "Date de décision : Date invalide : utilisez le format JJ/MM/AAAA (ex. 01/12/2026).",
+        "Capacité : « ² » n'est pas un nombre entier.",
+    ]
+
+
 def test_a_two_digit_year_or_an_american_date_is_refused():
     for typed in ("03/09/24", "12/31/2024"):
         (record,), _ = _records(csv_file(CARER_HEADER, [carer(**{"Date de décision": typed})]))

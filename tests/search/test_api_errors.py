@@ -156,3 +156,21 @@ def test_the_check_refuses_an_unknown_path_answered_as_html(app, unchecked):
     response = unchecked.get("/api/v1/test-html-error")
     with pytest.raises(AssertionError, match="text/html"):
         api_contract.check(response)
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value", "message"),
+    [
+        ("page", "²", "Numéro de page invalide."),
+        ("radius_km", "²", "Distance invalide"),
+        ("page", "99999999999999999999", "Numéro de page invalide."),
+    ],
+)
+def test_a_number_int_would_refuse_is_a_documented_400(client, parameter, value, message):
+    """ "²" is a digit to str.isdigit() but not to int(): refused, not a crash."""
+    response = client.get("/api/v1/carers", query_string={**GOOD, parameter: value})
+
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["parameter"] == parameter
+    assert message in body["errors"][parameter]

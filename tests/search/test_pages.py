@@ -196,6 +196,24 @@ def test_a_page_past_the_last_one_says_so_and_links_back(client, session, carer_
     assert "Cette page n'existe pas" in page
 
 
+@pytest.mark.parametrize(
+    ("parameter", "message"),
+    [("page", "Numéro de page invalide."), ("radius_km", "Distance invalide")],
+)
+def test_a_superscript_digit_is_refused_in_french_not_a_crash(client, parameter, message):
+    response = client.get("/recherche", query_string=query(**{parameter: "²"}))
+    assert response.status_code == 200
+    page = text(response)
+    assert message in page
+    # The page number has no field to mark: the alert does not send her looking for one.
+    assert ("Corrigez le champ signalé" in page) == (parameter != "page")
+
+
+def test_a_carer_number_beyond_what_the_database_holds_is_no_such_page(client):
+    for path in ("/assmat/99999999999999999999", "/assmat/99999999999999999999/demande-envoyee"):
+        assert client.get(path).status_code == 404
+
+
 @pytest.mark.parametrize("reloaded", [False, True])
 def test_the_forms_checkboxes_show_what_was_asked_whether_written_once_or_each_time(
     client, app, reloaded

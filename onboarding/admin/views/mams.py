@@ -5,7 +5,7 @@ from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
 
-from onboarding.admin.base import ScopedAjaxLoader, StaffModelView
+from onboarding.admin.base import ScopedAjaxLoader, StaffModelView, row_id
 from onboarding.admin.scoping import carers_in_scope, communes_in_scope, covers, mams_in_scope
 from onboarding.extensions import db
 from onboarding.formatting import counted
@@ -71,9 +71,10 @@ class MamView(StaffModelView):
         return super().render(template, **kwargs)
 
     def _carer_in_scope(self, carer_id: str | None) -> Carer | None:
-        if not (carer_id or "").isdigit():
+        number = row_id(carer_id)
+        if number is None:
             return None
-        return db.session.scalar(select(Carer).where(Carer.id == int(carer_id), carers_in_scope()))
+        return db.session.scalar(select(Carer).where(Carer.id == number, carers_in_scope()))
 
     @expose("/<int:mam_id>/carers/add/", methods=("POST",))
     def add_carer_view(self, mam_id: int):

@@ -5,7 +5,7 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
 from sqlalchemy import select
 
-from onboarding.admin.base import StaffModelView
+from onboarding.admin.base import StaffModelView, row_id
 from onboarding.admin.views.staff import ADMINISTRATION, AdminOnlyMixin
 from onboarding.extensions import db
 from onboarding.formatting import date_time
@@ -63,7 +63,7 @@ class OutboxView(AdminOnlyMixin, StaffModelView):
         "Un message interrompu a peut-être déjà été reçu.",
     )
     def action_retry(self, ids):
-        wanted = [int(i) for i in ids if str(i).isdigit()]
+        wanted = [number for number in map(row_id, ids) if number is not None]
         messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(wanted)))
         retried = skipped = 0
         for message in messages:

@@ -8,6 +8,7 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from onboarding.admin.base import row_id
 from onboarding.admin.referral_forms import ParentReferralForm
 from onboarding.admin.scoping import covers, referrals_in_scope
 from onboarding.admin.views.carers import ContactRequestView
@@ -80,7 +81,7 @@ class ReferralView(ContactRequestView):
         source = request.form if request.method == "POST" else request.args
         form = ParentReferralForm()
         page, query, errors, choices = self._search(source)
-        chosen = [value for value in source.getlist("carer_ids") if value.isdigit()]
+        chosen = [value for value in source.getlist("carer_ids") if row_id(value) is not None]
         if request.method == "POST" and query is not None:
             sent = self._send(form, query, chosen)
             if sent:

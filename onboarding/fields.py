@@ -1,15 +1,19 @@
-"""The one date, time and date-time input of the app (panel and candidate space): plain text
-typed the French way, read by the server alone, never reinterpreted.
+"""The one date, time, date-time and hours input of the app (panel and candidate space): plain
+text typed the French way, read by the server alone, never reinterpreted.
 
 A date is JJ/MM/AAAA (1/12/2026 too) or AAAA-MM-JJ; anything else (12/31/2026, 31/02/2026,
 "demain", a two-digit year) is refused with a French message that says the format. A time is
-HH:MM (7h30 and 7 h 30 too). The input is a text box with its format written beside it, not
-the browser's date picker: that one shows the date in the order of the browser's language
-(mm/dd/yyyy in an English browser), so the same keystrokes would mean another day.
+HH:MM (7h30 and 7 h 30 too). A number of hours is written with a decimal comma (3,5; a point is
+read too), at most two decimals; "NaN", "Infinity", "1e3" or a negative number are refused.
+
+The input is a text box with its format written beside it, not the browser's date picker: that
+one shows the date in the order of the browser's language (mm/dd/yyyy in an English browser), so
+the same keystrokes would mean another day.
 """
 
 import re
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -23,6 +27,8 @@ DATE_MESSAGE = "Date invalide : utilisez le format JJ/MM/AAAA (ex. 01/12/2026)."
 TIME_MESSAGE = "Heure invalide : utilisez le format HH:MM (ex. 07:30)."
 DATE_TIME_MESSAGE = "Date et heure invalides : utilisez le format JJ/MM/AAAA HH:MM."
 YEAR_MESSAGE = "Date invalide : l'année va de {} à {} (format JJ/MM/AAAA)."
+HOURS_HINT = "En heures, par exemple 7 ou 3,5"
+HOURS_MESSAGE = "Nombre d'heures invalide : écrivez par exemple 7 ou 3,5."
 
 # Years a person may mean in this app; beyond them a typing slip is more likely than a date.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
@@ -31,6 +37,7 @@ PARIS = ZoneInfo("Europe/Paris")
 _FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _TIME = re.compile(r"(\d{1,2})\s*(?::|h|H)\s*(\d{2})?")
+_HOURS = re.compile(r"([0-9]{1,4})(?:[,.]([0-9]{1,2}))?(?:\s*h)?", re.IGNORECASE)
 
 
 def parse_date(text: str) -> date:
@@ -60,6 +67,19 @@ def parse_time(text: str) -> time:
     if hour > 23 or minute > 59:
         raise ValueError(TIME_MESSAGE)
     return time(hour, minute)
+
+
+def parse_hours(text: str) -> Decimal:
+    """7, 3,5, 3.5 or 3,5 h to a number of hours; ValueError with a French message otherwise."""
+    match = _HOURS.fullmatch((text or "").strip())
+    if not match:
+        raise ValueError(HOURS_MESSAGE)
+    return Decimal(f"{match.group(1)}.{match.group(2) or 0}")
+
+
+def format_hours(value: Decimal | int) -> str:
+    """3,5 (no unit, no trailing zeros)."""
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
 def parse_date_time(text: str) -> datetime:
@@ -186,3 +206,15 @@ class FrenchDateTimeField(_TypedField):
 
     def format(self, value: datetime) -> str:
         return format_date_time(value)
+
+
+class FrenchHoursField(_TypedField):
+    """A number of hours typed with a decimal comma (3,5), kept as a Decimal."""
+
+    hint = HOURS_HINT
+
+    def parse(self, text: str) -> Decimal:
+        return parse_hours(text)
+
+    def format(self, value: Decimal) -> str:
+        return format_hours(value)

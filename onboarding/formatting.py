@@ -144,6 +144,7 @@ FILTERS = {
     "yes_no": yes_no,
     "counted": counted,
     "month_year": month_year,
+    "decimal_number": decimal_number,
 }
 
 

@@ -3,7 +3,6 @@ agrément renewal, prime d'installation, and the written reasons of the programm
 
 from wtforms import (
     BooleanField,
-    DecimalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from onboarding.admin.forms import PanelForm, select_choices
-from onboarding.fields import DATE_MESSAGE, FrenchDateField
+from onboarding.fields import DATE_MESSAGE, FrenchDateField, FrenchHoursField
 from onboarding.pathway.models import ImmersionPurpose
 from onboarding.pathway.training import BLOCKS
 
@@ -64,10 +63,8 @@ class CourseForm(PanelForm):
         validators=[InputRequired("Choisissez la partie.")],
     )
     block = SelectField("Bloc (première partie)", choices=BLOCK_CHOICES, validators=[Optional()])
-    hours = DecimalField(
-        "Heures suivies",
-        places=2,
-        validators=[InputRequired("Indiquez les heures suivies.")],
+    hours = FrenchHoursField(
+        "Heures suivies", validators=[InputRequired("Indiquez les heures suivies.")]
     )
     includes_first_aid = BooleanField("Dont les premiers secours (bloc 1)")
     completed_on = FrenchDateField(

@@ -21,6 +21,7 @@ from onboarding.pathway.models import (
     Enrollment,
     StaffUser,
 )
+from onboarding.pathway.progress import format_hours
 
 CLOSED_STATUSES = (CandidateStatus.WITHDRAWN, CandidateStatus.REFUSED)
 
@@ -258,7 +259,7 @@ def _checked_mark(activity: Activity, mark: Mark, name: str) -> tuple[Attendance
     if not hours.is_finite() or not Decimal(0) < hours <= activity.duration_hours:
         raise RuleViolation(
             f"{name} : les heures créditées vont de 0 à la durée de l'activité "
-            f"({activity.duration_hours} h).",
+            f"({format_hours(activity.duration_hours)} h).",
             field="hours",
         )
     return attendance, hours.quantize(Decimal("0.01"))

@@ -151,7 +151,8 @@ def test_part1_blocks_evaluation_then_the_first_child_from_the_panel(panel, worl
     candidate = world.approved_33
     assert "Les heures de formation sont enregistrées." in _page(panel, _course(panel, candidate))
     _course(panel, candidate, block="2", hours="25", includes_first_aid=None)
-    page = _page(panel, _course(panel, candidate, block="3", hours="19,5".replace(",", "."),
+    # Typed with a decimal comma, as the field's hint says.
+    page = _page(panel, _course(panel, candidate, block="3", hours="19,5",
                                 includes_first_aid=None))  # fmt: skip
     assert "79,5 h suivies sur 80 h" in page
     evaluation_url = f"/admin/candidate/{candidate.id}/training/evaluation/"
@@ -182,7 +183,8 @@ def test_part1_blocks_evaluation_then_the_first_child_from_the_panel(panel, worl
         ({"block": ""}, "Indiquez le bloc de la première partie"),
         ({"block": "2"}, "Les premiers secours font partie du bloc 1"),
         ({"hours": "81"}, "entre 0 et 80 h"),
-        ({"hours": "beaucoup"}, "Heures suivies : N'est pas une valeur décimale valide."),
+        ({"hours": "beaucoup"}, "Heures suivies : Nombre d'heures invalide : écrivez par exemple"),
+        ({"hours": "NaN"}, "Heures suivies : Nombre d'heures invalide : écrivez par exemple"),
         ({"completed_on": "17/03/2026"}, "ne peut pas être dans le futur"),
         (
             {"part": "2", "block": "", "includes_first_aid": None},

@@ -1,6 +1,8 @@
 """The other views: dossier pieces, enrolments, contact requests, staff accounts, pathway steps —
 each change through the domain's checks and into the audit log."""
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from onboarding.pathway import enrollment as enrolment
@@ -146,6 +148,18 @@ def test_admin_configures_a_pathway_step(panel, world, session):
     step = session.scalar(select(PathwayStep).where(PathwayStep.title == "Premiers secours"))
     assert step.required_hours == 7
     assert [e.action for e in _audit(session, "PathwayStep")] == ["create"]
+    edit_url = f"/admin/pathway_step/edit/?id={step.id}"
+    form = {"position": "5", "title": "Premiers secours", "kind": "module", "description": "",
+            "is_mandatory": "y", "required_sessions": "1", "is_active": "y"}  # fmt: skip
+    assert "7" in panel.html(edit_url)
+    for typed in ("NaN", "Infinity", "1e309", "-2"):
+        refused = panel.post(edit_url, {**form, "required_hours": typed})
+        assert refused.status_code == 200
+        assert "Nombre d'heures invalide : écrivez par exemple 7 ou 3,5." in text(refused)
+    panel.post(edit_url, {**form, "required_hours": "3,5"})
+    session.refresh(step)
+    assert step.required_hours == Decimal("3.5")
+    assert 'value="3,5"' in panel.html(edit_url)
 
 
 def test_carer_page_lists_her_vacancies(panel, world, session):

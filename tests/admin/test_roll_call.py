@@ -30,6 +30,11 @@ def test_roll_call_marks_every_line_with_hours(panel, world, session):
     session.expire_all()
     assert (present.attendance, present.hours_credited) == (Attendance.ATTENDED, Decimal("2.50"))
     assert (late.attendance, late.hours_credited) == (Attendance.ATTENDED, Decimal("1.50"))
+    # Shown back as typed in French, not as the database's 1.50.
+    page = panel.html(f"/admin/activity/details/?id={activity.id}")
+    assert f'name="hours-{late.id}" aria-label="Heures créditées pour' in page
+    assert 'value="1,5"' in page
+    assert 'value="1.50"' not in page
 
 
 def test_one_wrong_line_refuses_the_whole_roll_call(panel, world, session):

@@ -126,6 +126,11 @@ def test_a_typing_mistake_is_refused_in_french_and_saves_nothing(panel, world, s
     assert "« Ateliers collectifs » : l'ordre et les séances sont des nombres entiers" in text(
         response
     )
+    for typed in ("NaN", "Infinity", "1e3"):
+        response = panel.post(
+            REGION, _form(information, coaching, "save", **{f"step-{coaching.id}-hours": typed})
+        )
+        assert "les heures un nombre (par exemple 3,5)" in text(response)
     response = panel.post(
         REGION, _form(information, coaching, "save", **{f"step-{coaching.id}-sessions": "-2"})
     )

@@ -241,7 +241,7 @@ def test_roll_call_accepts_hours_equal_to_the_duration(session, today, three_enr
 
 
 WRONG_LINES = [
-    (("attended", "2.75"), r"les heures .* durée de l'activité \(2.50 h\)", "hours"),
+    (("attended", "2.75"), r"les heures .* durée de l'activité \(2,5 h\)", "hours"),
     (("attended", "0"), "les heures créditées vont de 0", "hours"),
     (("attended", "-1"), "les heures créditées vont de 0", "hours"),
     (("attended", "NaN"), "les heures créditées vont de 0", "hours"),

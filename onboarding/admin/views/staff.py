@@ -3,12 +3,13 @@
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import Optional
+from wtforms.validators import InputRequired, Optional
 
 from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
 from onboarding.admin.wording import field_names, object_name
 from onboarding.extensions import db
+from onboarding.fields import HOURS_MESSAGE, FrenchHoursField
 from onboarding.pathway import second_factor, staff
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import (
@@ -144,6 +145,8 @@ class PathwayStepView(AdminOnlyMixin, StaffModelView):
     form_columns = ("position", "title", "kind", "description", "is_mandatory",
                     "required_sessions", "required_hours", "is_active")  # fmt: skip
     form_choices = {"kind": select_choices(ActivityKind, blank=None)}
+    form_overrides = {"required_hours": FrenchHoursField}
+    form_args = {"required_hours": {"validators": [InputRequired(HOURS_MESSAGE)]}}
 
     def __init__(self):
         super().__init__(

@@ -4,7 +4,7 @@ staff member reads it.
 A version is never edited: saving writes the next one, which candidates entering from then on
 follow (pathway.territories)."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from onboarding.admin.security import SecuredViewMixin
 from onboarding.extensions import db
+from onboarding.fields import format_hours, parse_hours
 from onboarding.pathway import territories
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import PathwayConfiguration, PathwayStep
@@ -114,7 +115,7 @@ def _rows(catalogue: list[PathwayStep], current: list[territories.FollowedStep])
 
 
 def _french_hours(hours) -> str:
-    return f"{Decimal(hours or 0).normalize():f}".replace(".", ",")
+    return format_hours(hours or 0)
 
 
 def _read_form(catalogue: list[PathwayStep]):
@@ -136,8 +137,8 @@ def _read_form(catalogue: list[PathwayStep]):
         try:
             order = int(row["order"] or 0)
             sessions = int(row["sessions"] or 0)
-            hours = Decimal((row["hours"] or "0").replace(",", "."))
-        except (ValueError, InvalidOperation):
+            hours = parse_hours(row["hours"] or "0")
+        except ValueError:
             errors.append(
                 f"« {step.title} » : l'ordre et les séances sont des nombres entiers, les heures "
                 "un nombre (par exemple 3,5)."

@@ -3,12 +3,14 @@
 from flask import flash
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
+from markupsafe import Markup
 from sqlalchemy import select
 
 from onboarding.admin.base import StaffModelView, row_id
 from onboarding.admin.views.staff import ADMINISTRATION, AdminOnlyMixin
 from onboarding.extensions import db
 from onboarding.formatting import date_time
+from onboarding.messages.reasons import reason_text
 from onboarding.pathway import clock, outbox
 from onboarding.pathway.models import (
     AuditAction,
@@ -17,6 +19,13 @@ from onboarding.pathway.models import (
     MessageStatus,
     OutboxMessage,
 )
+
+
+def _reason(code: str | None):
+    """The French reason; the stored code stays readable on hover, for the server's logs."""
+    if not code:
+        return ""
+    return Markup('<span title="{}">{}</span>').format(code, reason_text(code))
 
 
 def _label(value) -> str:
@@ -43,6 +52,7 @@ class OutboxView(AdminOnlyMixin, StaffModelView):
         "created_at": lambda v, c, m, n: date_time(m.created_at),
         "due_at": lambda v, c, m, n: date_time(m.due_at),
         "sent_at": lambda v, c, m, n: date_time(m.sent_at),
+        "last_error": lambda v, c, m, n: _reason(m.last_error),
     }
     column_filters = (
         FilterEqual(OutboxMessage.status, "État", options=MessageStatus.choices()),

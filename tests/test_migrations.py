@@ -349,3 +349,23 @@ def test_the_migrations_fill_the_indicators_summary_and_the_missing_pieces(tmp_p
         assert fast.delays.past_deadline_by_kind["training_part1"] == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_migration_0024_names_the_imports_journal_objects_as_their_models(tmp_path):
+    app = _app_on(f"sqlite:///{tmp_path / 'journal.sqlite'}", tmp_path)
+    with app.app_context():
+        upgrade(revision="0023")
+        with db.engine.begin() as connection:
+            for object_type in ("carer", "candidate", "Carer", "Activity"):
+                connection.execute(
+                    text(
+                        "INSERT INTO audit_log (action, object_type, object_id, fields, created_at)"
+                        " VALUES ('import_create', :type, '1', '[]', '2026-03-01 09:00:00')"
+                    ),
+                    {"type": object_type},
+                )
+        upgrade(revision="0024")
+        with db.engine.connect() as connection:
+            types = connection.scalars(text("SELECT object_type FROM audit_log ORDER BY id")).all()
+        db.engine.dispose()
+    assert types == ["Carer", "Candidate", "Carer", "Activity"]

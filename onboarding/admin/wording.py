@@ -87,6 +87,41 @@ LABELS = {
     "partner_kind": "Type de partenaire", "invited_at": "Invitée à son espace le",
     "rpe_mandate_at": "Accord au Relais Petite Enfance depuis le",
     "carer_answer": "Réponse de l'assistante maternelle", "answered_at": "Répondu le",
+    # links between records (a journal names the link that changed)
+    "activity_id": "Activité", "actor_id": "Par", "adviser": "Conseiller ou conseillère",
+    "adviser_id": "Conseiller ou conseillère", "candidate_id": "Personne",
+    "carer_id": "Assistante maternelle", "carers": "Assistantes maternelles de la MAM",
+    "configuration": "Parcours", "configuration_id": "Parcours",
+    "coordinator_id": "Coordinateur", "created_by_id": "Enregistrée par",
+    "decided_by": "Décidée par", "decided_by_id": "Décidée par",
+    "enrolled_by_id": "Inscrit(e) par", "handled_by_id": "Suivie par", "mam": "MAM",
+    "mam_id": "MAM", "referral": "Orientation par un conseiller",
+    "referral_id": "Orientation par un conseiller", "renewal_of_id": "Renouvelle",
+    "requests": "Demandes envoyées", "staff_user": "Compte", "staff_user_id": "Compte",
+    "step_id": "Étape du parcours", "user": "Compte", "vacancy_id": "Place",
+    # sign-in and links
+    "access_nonce": "Lien d'accès personnel", "login_id": "Version de session du compte",
+    "password": "Mot de passe", "password_hash": "Mot de passe",
+    "second_factor": "Double authentification", "recovery_codes": "Codes de secours",
+    "code_hash": "Code de secours", "used_at": "Utilisé le",
+    "totp_secret": "Double authentification",
+    "totp_last_step": "Dernier code de double authentification", "token": "Lien",
+    # the pathway's follow-up
+    "agrement_suspended_until": "Agrément suspendu jusqu'au",
+    "missing_pieces": "Pièces manquantes", "next_deadline": "Prochaine échéance",
+    "next_deadline_on": "Date de la prochaine échéance", "offered_at": "Place proposée le",
+    "offer_expires_at": "Place proposée jusqu'au", "settled_at": "Réglée le",
+    "closing_reason": "Motif de clôture", "decided_at": "Décidée le", "situation": "Situation",
+    "territory_kind": "Type de territoire", "territory_code": "Territoire",
+    "version": "Version",
+    # communes, parents' alerts, imports, counters
+    "insee_code": "Code INSEE", "postcode": "Code postal", "postcode_rows": "Codes postaux",
+    "population": "Population", "search_name": "Nom (pour la recherche)",
+    "radius_km": "Rayon (km)", "start": "Début souhaité", "confirmed_at": "Confirmée le",
+    "checked_at": "Vérifiée le", "told_at": "Prévenue le", "stopped_at": "Arrêtée le",
+    "filename": "Fichier", "content": "Contenu", "section": "Rubrique", "grain": "Période",
+    "day": "Jour", "detail": "Détail", "value": "Valeur", "count": "Nombre",
+    "band": "Tranche", "rank_tail": "Rang",
 }  # fmt: skip
 
 # The journal names what changed by model (its actions are AuditAction's labels): in French.
@@ -96,12 +131,26 @@ OBJECT_NAMES = {
     "Training": "Formation", "ImmersionConvention": "Convention PMSMP",
     "Carer": "Assistante maternelle", "Vacancy": "Place", "ContactRequest": "Demande de parent",
     "StaffUser": "Compte", "PathwayStep": "Étape du parcours",
-    "PathwayConfiguration": "Parcours d'un territoire",
+    "PathwayConfiguration": "Parcours d'un territoire", "ConfigurationStep": "Étape d'un parcours",
+    "Mam": "MAM", "WaitingListEntry": "Liste d'attente", "PreRegistration": "Préinscription",
+    "ParentReferral": "Orientation d'un parent", "OutboxMessage": "Message",
+    "SearchAlert": "Alerte de recherche", "ImportUpload": "Import de fichier",
+    "RecoveryCode": "Code de secours", "TransitionLog": "Changement de statut",
+    "AuditLog": "Journal", "Commune": "Commune", "CommunePostcode": "Code postal",
+    "IndicatorCount": "Compteur d'indicateurs", "SearchRow": "Ligne de recherche",
 }  # fmt: skip
+# Journal lines written before the object types were spelled as their models.
+_OLD_SPELLINGS = {"candidate": "Candidate", "carer": "Carer"}
 
 
 def object_name(name: str) -> str:
+    name = _OLD_SPELLINGS.get(name, name)
     return OBJECT_NAMES.get(name, name)
+
+
+def object_choices() -> list[tuple[str, str]]:
+    """(stored type, French name) for the journal's filter, in French order."""
+    return sorted(OBJECT_NAMES.items(), key=lambda item: item[1])
 
 
 def field_names(names) -> str:

@@ -256,7 +256,7 @@ class CarerImport(ListImport):
                 self._audit(session, AuditAction.IMPORT_UPDATE, carer, list(changes))
         session.flush()
         audit.record_many(session, actor=self.actor, action=AuditAction.IMPORT_CREATE,
-                          object_type="carer", object_ids=[carer.id for carer in created],
+                          object_type="Carer", object_ids=[carer.id for carer in created],
                           fields=[*DECIDED, *CONTACT])  # fmt: skip
         # Invited to open her space and publish, in the import's transaction: by email when the
         # list gives one; the others' letters are printed from the carers' list ("jamais
@@ -271,5 +271,5 @@ class CarerImport(ListImport):
         return created
 
     def _audit(self, session: Session, action: AuditAction, carer: Carer, fields: list) -> None:
-        audit.record(session, actor=self.actor, action=action, object_type="carer",
+        audit.record(session, actor=self.actor, action=action, object_type="Carer",
                      object_id=carer.id, fields=fields)  # fmt: skip

@@ -162,6 +162,6 @@ class ReferralImport(ListImport):
         fields = ["first_name", "last_name", "birth_date", "france_travail_id", "email", "phone",
                   "commune_insee", "referral_source", "referred_by", "referred_on"]  # fmt: skip
         audit.record_many(session, actor=self.actor, action=AuditAction.IMPORT_CREATE,
-                          object_type="candidate", object_ids=[c.id for c in created],
+                          object_type="Candidate", object_ids=[c.id for c in created],
                           fields=fields)  # fmt: skip
         return created

@@ -47,7 +47,7 @@ WRONG_FRENCH = (
 ALSO_FRENCH = {
     "Id", "Date", "Commune", "Message", "Note", "Source", "Version", "Type", "Position", "Action",
     "Description", "Latitude", "Longitude", "Population", "Code", "Part", "Dossier", "France",
-    "Travail", "Parent", "Active", "Messages", "Conventions",
+    "Travail", "Parent", "Active", "Messages", "Conventions", "Place",
 }  # fmt: skip
 RAW_VALUES = [
     (re.compile(r"\b(True|False|None|NULL)\b"), "a Python or SQL value"),

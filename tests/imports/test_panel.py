@@ -70,7 +70,7 @@ def test_check_then_confirm_a_carers_list(panel, admin_user, session):
     )
     assert count_rows(session, Carer) == 1
     assert count_rows(session, ImportUpload) == 0  # applied: the kept file is gone
-    entry = session.scalar(select(AuditLog).where(AuditLog.object_type == "carer"))
+    entry = session.scalar(select(AuditLog).where(AuditLog.object_type == "Carer"))
     assert (entry.action, entry.actor_id) == (AuditAction.IMPORT_CREATE.value, admin_user.id)
     again = panel.post(URL + "appliquer", {"jeton": token, "ignorer_refusees": "1"})
     assert again.status_code == 302

@@ -118,7 +118,7 @@ def test_wet_run_refers_the_people_then_the_same_file_changes_nothing(session):
     thi = session.scalar(select(Candidate).where(Candidate.last_name == "Nguyen"))
     assert (thi.france_travail_id, thi.commune_insee) == ("12345678901", "33318")
     assert session.scalar(select(func.count()).select_from(DossierItem)) > 0
-    audited = session.scalars(select(AuditLog.action).where(AuditLog.object_type == "candidate"))
+    audited = session.scalars(select(AuditLog.action).where(AuditLog.object_type == "Candidate"))
     assert list(audited) == [AuditAction.IMPORT_CREATE.value] * 2
 
     again = _import(session, GOOD, wet_run=True)

@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Optional
 
 from onboarding.admin.base import StaffModelView
 from onboarding.admin.forms import select_choices
-from onboarding.admin.wording import field_names, object_name
+from onboarding.admin.wording import field_names, object_choices, object_name
 from onboarding.extensions import db
 from onboarding.fields import HOURS_MESSAGE, FrenchHoursField
 from onboarding.pathway import second_factor, staff
@@ -178,7 +178,7 @@ class AuditLogView(AdminOnlyMixin, StaffModelView):
     }
     column_default_sort = ("id", True)
     column_filters = (
-        "object_type",
+        FilterEqual(AuditLog.object_type, "Objet", options=object_choices),
         FilterEqual(AuditLog.action, "Action", options=AuditAction.choices()),
     )
 

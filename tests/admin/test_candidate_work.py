@@ -132,7 +132,15 @@ def test_one_bad_piece_saves_none_and_names_it(panel, world, session):
     identity, proof = items[DossierItemKind.IDENTITY], items[DossierItemKind.PROOF_OF_ADDRESS]
     for bad, message in (
         ({f"status-{proof.id}": "not_applicable"}, "Justificatif de domicile : "),
-        ({f"status-{proof.id}": "received", f"on-{proof.id}": "31/02/2026"}, "n'est pas une date"),
+        (
+            {f"status-{proof.id}": "received", f"on-{proof.id}": "31/02/2026"},
+            "« 31/02/2026 » : Date invalide : utilisez le format JJ/MM/AAAA",
+        ),
+        # A slip of the year: the years the app's dates allow.
+        (
+            {f"status-{proof.id}": "received", f"on-{proof.id}": "01/12/1025"},
+            "« 01/12/1025 » : Date invalide : l'année va de 1900 à 2100",
+        ),
         ({f"status-{proof.id}": "received", f"on-{proof.id}": "01/12/2026"}, "dans le futur"),
         ({f"status-{proof.id}": "lost"}, "État de pièce non reconnu"),
     ):

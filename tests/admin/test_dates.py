@@ -199,3 +199,14 @@ def test_a_date_filter_reads_french_dates_in_a_plain_text_box(app, panel, world)
     assert "26/03/2026" in refused  # the unreadable filter is ignored, and said so
     assert "13/03/2026" in refused
     assert "Valeur de filtre non valide : 03/20/2026" in refused
+
+
+def test_a_parents_request_is_listed_on_its_day_in_paris(panel, world, session):
+    """Sent at 00:30 in Paris on 16 March, which is still the 15th in UTC."""
+    from datetime import UTC, datetime
+
+    world.request_24.created_at = datetime(2026, 3, 15, 23, 30, tzinfo=UTC)
+    session.commit()
+    page = panel.sign_in(world.admin).html("/admin/contact_request/")
+    assert "16/03/2026" in page
+    assert "15/03/2026" not in page

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from onboarding.admin.base import row_id
 from onboarding.admin.scoping import activities_in_scope
 from onboarding.extensions import db
+from onboarding.fields import parse_date
 from onboarding.pathway import dossier, situation, waiting_lists
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway.clock import today
@@ -31,22 +32,15 @@ ENROL_AHEAD_DAYS = 180
 
 
 def typed_date(raw: str) -> date | None:
-    """A date typed as AAAA-MM-JJ (the browser's date input) or JJ/MM/AAAA; None when empty."""
+    """A date typed JJ/MM/AAAA (or AAAA-MM-JJ), read as every date of the app is; None when
+    empty."""
     raw = (raw or "").strip()
     if not raw:
         return None
     try:
-        if "/" in raw:
-            day, month, year = raw.split("/")
-            if len(year) != 4:
-                raise ValueError
-            return date(int(year), int(month), int(day))
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise RuleViolation(
-            f"« {raw} » n'est pas une date : écrivez-la JJ/MM/AAAA (par exemple 01/12/2026).",
-            field="on",
-        ) from None
+        return parse_date(raw)
+    except ValueError as error:
+        raise RuleViolation(f"« {raw[:40]} » : {error}", field="on") from None
 
 
 class CandidateWorkMixin:

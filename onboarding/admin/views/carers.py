@@ -15,7 +15,7 @@ from onboarding.admin.views.carer_suspension import CarerSuspensionMixin
 from onboarding.admin.views.printing import file_name, issuer, printed, require
 from onboarding.documents import papers
 from onboarding.extensions import db
-from onboarding.formatting import counted
+from onboarding.formatting import counted, short_date
 from onboarding.pathway import agrement, carers, contact, contact_answers, installation_bonus
 from onboarding.pathway.clock import today
 from onboarding.pathway.errors import RuleViolation
@@ -224,7 +224,7 @@ class ContactRequestView(StaffModelView):
     }  # fmt: skip
     column_formatters = {
         "outcome": lambda v, c, m, n: m.outcome.label,
-        "created_at": lambda v, c, m, n: f"{m.created_at:%d/%m/%Y}",
+        "created_at": lambda v, c, m, n: short_date(m.created_at),
         "referral": lambda v, c, m, n: (
             f"Oui, par {m.referral.adviser or 'un compte supprimé'}" if m.referral else "Non"
         ),

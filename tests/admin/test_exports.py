@@ -74,7 +74,9 @@ def test_xlsx_export_opens_and_holds_only_the_scope(panel, world, session):
     panel.sign_in(world.coordinator_33)
     response = panel.get("/admin/candidate/export/xlsx/")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.data)).active
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Candidats"]
+    sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     names = [row[header.index("Nom")] for row in body]

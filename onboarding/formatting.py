@@ -8,12 +8,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from onboarding.pathway.clock import day_in_words, month_in_words
 from onboarding.pathway.schedule import HALF_DAY_LABELS, NEED_LABELS, half_day_names, need_names
 
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -30,15 +27,13 @@ def long_date(value: date | datetime | None) -> str:
         return ""
     if type(value) is date:
         return _day_in_words(value)
-    value = _as_local(value)
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    return day_in_words(_as_local(value).date())
 
 
 @lru_cache(maxsize=4096)
 def _day_in_words(value: date) -> str:
     """A page writes the same few days many times (places' starts, confirmations): each once."""
-    return long_date(datetime(value.year, value.month, value.day))
+    return day_in_words(value)
 
 
 def weekday_date(value: date | None) -> str:
@@ -81,10 +76,7 @@ def month_year(month: str | None) -> str:
     """ "2026-03" (a cohort) → "mars 2026"; anything else as it is."""
     if not month:
         return ""
-    year, _, number = month.partition("-")
-    if not (number.isdecimal() and 1 <= int(number) <= 12):
-        return month
-    return f"{MONTHS[int(number) - 1]} {year}"
+    return month_in_words(month)
 
 
 def duration(value: Decimal | float | int | None) -> str:

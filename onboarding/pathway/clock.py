@@ -48,3 +48,26 @@ def frozen_at(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen, _frozen_moment = previous
+
+
+# Dates in words, as the programme writes them in its texts, pages and files.
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def day_in_words(value: date) -> str:
+    """12 mars 2026 (1er for the first of the month)."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def month_in_words(month: str) -> str:
+    """ "2026-03" (a cohort, a month of the indicators) → "mars 2026"; anything else as it is."""
+    year, _, number = month.partition("-")
+    if not (year.isascii() and year.isdecimal() and number.isascii() and number.isdecimal()):
+        return month
+    if not 1 <= int(number) <= 12:
+        return month
+    return f"{MONTHS[int(number) - 1]} {year}"

@@ -3,21 +3,17 @@
 from datetime import date
 
 from onboarding.pathway.carers import availability_reminder
+from onboarding.pathway.clock import day_in_words
 from onboarding.pathway.deadlines import Deadline
 from onboarding.pathway.enrollment import upcoming_enrollments
 from onboarding.pathway.models import Attendance, Candidate, CandidateStatus, DossierItemStatus
 from onboarding.pathway.progress import TO_DO, StepProgress
 
 S = CandidateStatus
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 
 
 def _day(value: date) -> str:
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    return day_in_words(value)
 
 
 def next_actions(

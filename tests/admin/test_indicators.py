@@ -153,8 +153,8 @@ def test_the_csv_of_a_small_case_exactly(panel, session):
                 ],
             )
         ],
-        ["Entonnoir par cohorte", "Entrés dans le parcours", "2026-03", "1"],
-        *[["Entonnoir par cohorte", label, "2026-03", "0"] for label in stage_labels],
+        ["Entonnoir par cohorte", "Entrés dans le parcours", "mars 2026", "1"],
+        *[["Entonnoir par cohorte", label, "mars 2026", "0"] for label in stage_labels],
         ["Entonnoir par département", "Entrés dans le parcours", "24", "1"],
         *[["Entonnoir par département", label, "24", "0"] for label in stage_labels],
         ["Sorties", "Sorties du parcours", "total", "0"],

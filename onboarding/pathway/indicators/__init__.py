@@ -24,6 +24,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from onboarding.pathway.clock import month_in_words
 from onboarding.pathway.indicators import intermediation, summarised
 from onboarding.pathway.indicators.attendance import Activities, activities
 from onboarding.pathway.indicators.conversion import Funnel, Stage, funnel
@@ -183,7 +184,7 @@ def as_rows(indicators: Indicators) -> list[tuple[str, str, str, object]]:
     ):
         for group in groups:
             for key, value in group.counts.items():
-                rows.append((title, labels[key], group.key, value))
+                rows.append((title, labels[key], month_in_words(group.key), value))
     rows.append(("Sorties", "Sorties du parcours", "total", f.withdrawals.total))
     for reason, value in f.withdrawals.by_reason:
         rows.append(("Sorties", "par motif", reason.label, value))
@@ -196,7 +197,7 @@ def as_rows(indicators: Indicators) -> list[tuple[str, str, str, object]]:
         rows.append(("Délais (jours)", delay.label, "médiane", delay.median))
         rows.append(("Délais (jours)", delay.label, "80e centile", delay.p80))
         for month, median in delay.by_month:
-            rows.append(("Délais (jours)", delay.label, f"médiane {month}", median))
+            rows.append(("Délais (jours)", delay.label, f"médiane {month_in_words(month)}", median))
     for key, value in indicators.delays.past_deadline_by_kind.items():
         rows.append(("Échéances dépassées", DEADLINE_LABELS[key], "personnes", value))
     c = indicators.capacity

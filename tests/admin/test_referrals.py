@@ -79,9 +79,16 @@ def test_more_than_five_carers_or_no_consent_is_refused_and_nothing_is_sent(pane
     unconsented = {**SEARCH, **PARENT, "carer_ids": [carers[0].id]}
     response = panel.post("/admin/referral/nouvelle/", unconsented)
     assert "Cochez l'accord du parent : sans lui, rien n'est transmis." in text(response)
-    nobody = {**SEARCH, **PARENT, "consent": "y"}
+    # The results' form carries the dates as the API writes them (AAAA-MM-JJ); the boxes,
+    # labelled JJ/MM/AAAA, show them so.
+    iso = {"birth_date": (TODAY - timedelta(days=300)).isoformat(),
+           "start": (TODAY + timedelta(days=14)).isoformat()}  # fmt: skip
+    nobody = {**SEARCH, **iso, **PARENT, "consent": "y"}
     response = panel.post("/admin/referral/nouvelle/", nobody)
     assert "Choisissez au moins une assistante maternelle." in text(response)
+    page = response.get_data(as_text=True)
+    assert f'id="birth_date" name="birth_date" value="{SEARCH["birth_date"]}"' in page
+    assert f'id="start" name="start" value="{SEARCH["start"]}"' in page
     assert _count(session, ContactRequest) == before
     assert _count(session, ParentReferral) == 0
     assert _count(session, OutboxMessage) == 0

@@ -13,6 +13,7 @@ from onboarding.admin.referral_forms import ParentReferralForm
 from onboarding.admin.scoping import covers, referrals_in_scope
 from onboarding.admin.views.carers import ContactRequestView
 from onboarding.extensions import db
+from onboarding.fields import format_date
 from onboarding.pathway import contact, referrals, search
 from onboarding.pathway.clock import now, today
 from onboarding.pathway.geography import department_of
@@ -89,10 +90,16 @@ class ReferralView(ContactRequestView):
                 flash(f"{count} demande{'s' if count > 1 else ''} envoyée{'s' if count > 1 else ''}"
                       f" pour {sent.value.parent_name}.", "success")  # fmt: skip
                 return redirect(url_for(".index_view"))
+        values = form_values(source, PLACE_LENGTH)
+        if query is not None:
+            # The boxes say JJ/MM/AAAA: the dates read are shown so, whatever carried them back
+            # (the results' form carries them as the API writes them).
+            values["birth_date"] = format_date(query.birth_date)
+            values["start"] = format_date(query.start)
         return self.render(
             "admin/referral_new.html",
             form=form,
-            values=form_values(source, PLACE_LENGTH),
+            values=values,
             errors=errors,
             choices=choices,
             results=page,

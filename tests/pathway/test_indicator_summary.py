@@ -144,7 +144,9 @@ def build(session, seed: int, *, candidates: int = 22) -> random.Random:
             for item in candidate.dossier_items:
                 dossier.mark_item(item, DossierItemStatus.RECEIVED, on=TODAY, today=TODAY)
         closed = status in (S.REFUSED, S.WITHDRAWN)
-        for activity in rng.sample(activities, k=0 if closed else rng.randint(0, 3)):
+        # Each enrolled in activities of her own département.
+        own = [a for a in activities if a.department_code == candidate.department_code]
+        for activity in rng.sample(own, k=0 if closed else min(len(own), rng.randint(0, 3))):
             row = enrollment.enroll(session, candidate, activity, actor=None, today=TODAY)
             session.flush()
             mark = rng.choice([Attendance.ATTENDED, Attendance.ATTENDED, Attendance.ABSENT,
@@ -278,7 +280,11 @@ def change_things(session, rng: random.Random) -> None:
     past[-1].is_cancelled = True
     newcomer = session.scalars(
         select(Candidate)
-        .where(Candidate.status == S.IN_PATHWAY, ~Candidate.enrollments.any())
+        .where(
+            Candidate.status == S.IN_PATHWAY,
+            ~Candidate.enrollments.any(),
+            Candidate.department_code == past[0].department_code,
+        )
         .order_by(Candidate.id)
     ).first()
     if newcomer is not None:

@@ -185,6 +185,7 @@ def test_the_funnel_counts_a_step_among_those_who_follow_it(session, catalogue):
     meeting = builders.make_activity(session, information, on=past)
     metz_meeting = builders.make_activity(session, information, on=past, commune=METZ)
     workshop = builders.make_activity(session, coaching, on=past)
+    paris_workshop = builders.make_activity(session, coaching, on=past, commune=PARIS)
     reached = builders.make_candidate(session, commune=BORDEAUX)
     builders.make_candidate(session, commune=BORDEAUX)
     metz = builders.make_candidate(session, commune=METZ)
@@ -193,7 +194,7 @@ def test_the_funnel_counts_a_step_among_those_who_follow_it(session, catalogue):
     builders.attend(session, reached, meeting)
     builders.attend(session, reached, workshop)  # not in her pathway: not counted
     builders.attend(session, metz, metz_meeting)  # Moselle has no steps: not counted
-    builders.attend(session, paris, workshop)
+    builders.attend(session, paris, paris_workshop)
 
     funnel = indicators.funnel(session, departments=None, today=TODAY)
     stages = {stage.key: stage for stage in funnel.stages}

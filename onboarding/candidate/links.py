@@ -28,6 +28,11 @@ def new_personal_link(candidate: Candidate) -> str:
     return access_url(token)
 
 
+def message_link(candidate: Candidate) -> str:
+    """The link a message carries (`access.link_for_message`); the caller commits."""
+    return access_url(access.link_for_message(candidate, secret_key=current_app.secret_key))
+
+
 def qr_code_svg(url: str) -> Markup:
     """The link as a QR code (segno), to print beside it: a phone's camera opens it."""
     return Markup(segno.make(url, error="m").svg_inline(scale=4, title="Code QR du lien"))

@@ -141,6 +141,8 @@ def home():
         and not missing_mandatory_steps(progress),
         form=ActionForm(),
         offers=waiting_lists.offers_for(db.session, candidate),
+        # Out of the programme, she keeps the record of a said absence, not the way back.
+        may_take_back=candidate.status not in enrollment.CLOSED_STATUSES,
     )
 
 
@@ -191,10 +193,15 @@ def excuse(activity_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     if apply(lambda: enrollment.excuse(db.session, row, today=today(), by_candidate=True)):
+        # Her coordinator is sent a notice only while she has an active one.
+        told = (
+            "Votre conseiller en est prévenu."
+            if g.candidate.contact is not None
+            else "L'équipe du parcours de votre département le verra dans son suivi."
+        )
         flash(
-            f"C'est noté : vous ne viendrez pas à « {row.activity.title} ». "
-            "Votre conseiller en est prévenu. Si vous changez d'avis, vous pouvez reprendre "
-            "votre place tant qu'il en reste.",
+            f"C'est noté : vous ne viendrez pas à « {row.activity.title} ». {told} "
+            "Si vous changez d'avis, vous pouvez reprendre votre place tant qu'il en reste.",
             "success",
         )
     return redirect(url_for(".home", _anchor="activites"))

@@ -17,3 +17,8 @@ def new_carer_link(carer: Carer) -> str:
     """A new link (earlier ones stop working); the caller commits."""
     token = access.issue_link(carer, secret_key=current_app.secret_key, now=utcnow())
     return carer_access_url(token)
+
+
+def message_carer_link(carer: Carer) -> str:
+    """The link a message carries (`access.link_for_message`); the caller commits."""
+    return carer_access_url(access.link_for_message(carer, secret_key=current_app.secret_key))

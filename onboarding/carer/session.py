@@ -37,9 +37,9 @@ def session_carer() -> CarerSession | None:
             return CarerSession(carer) if carer.withdrawn_on is None else None
         return None
     candidate = session_candidate()
-    if candidate is None or candidate.carer is None or candidate.carer.withdrawn_on is not None:
+    if candidate is None or candidate.carer_space is None:
         return None
-    return CarerSession(candidate.carer, candidate)
+    return CarerSession(candidate.carer_space, candidate)
 
 
 def open_session(carer: Carer) -> None:

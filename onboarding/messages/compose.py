@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from onboarding import formatting
 from onboarding.candidate.calendar import calendar_file
-from onboarding.candidate.links import new_personal_link, valid_until
-from onboarding.carer.links import new_carer_link
+from onboarding.candidate.links import message_link, valid_until
+from onboarding.carer.links import message_carer_link
 from onboarding.mail import Attachment
 from onboarding.pathway import clock
 from onboarding.pathway.enrollment import seat_was_released
@@ -106,7 +106,7 @@ def _activity_message(session: Session, message: ClaimedMessage, subject: str) -
         message.channel,
         candidate=candidate,
         activity=activity,
-        coordinator=candidate.coordinator,
+        coordinator=candidate.contact,
     )
     attachments = ()
     if message.channel == Channel.EMAIL:
@@ -125,12 +125,13 @@ def _contact_acknowledgement(session: Session, message: ClaimedMessage) -> Compo
 
 
 def _fresh_link(candidate: Candidate) -> dict:
-    """A new personal link for the message (issued now: a failed delivery rolls it back, and the
-    previous link stays valid), with its last day and the person to contact."""
+    """The message's personal link (new, unless the same news went out on her other channel
+    moments ago: `access.link_for_message`; a failed delivery rolls it back), with its last day
+    and the person to contact."""
     return {
-        "url": new_personal_link(candidate),
+        "url": message_link(candidate),
         "valid_until": valid_until(candidate),
-        "coordinator": candidate.coordinator,
+        "coordinator": candidate.contact,
     }
 
 
@@ -223,7 +224,7 @@ def _absence_notice(session: Session, message: ClaimedMessage) -> Composed:
 
 def _carer_message(session: Session, message: ClaimedMessage) -> Composed:
     from onboarding.pathway import campaigns
-    from onboarding.pathway.carers import STALE_AFTER
+    from onboarding.pathway.carers import stale_from
 
     # What the message reads of her (her candidate's coordinator, her places) in one statement:
     # a campaign composes hundreds of thousands of these.
@@ -247,7 +248,7 @@ def _carer_message(session: Session, message: ClaimedMessage) -> Composed:
         if carer.last_confirmed_on is None or carer.last_confirmed_on.isoformat() != occasion:
             raise Obsolete("confirmed_since")
         subject = "Vos places bientôt invisibles pour les parents : confirmez-les"
-        context = {"hidden_on": carer.last_confirmed_on + STALE_AFTER}
+        context = {"hidden_on": stale_from(carer.last_confirmed_on)}
     else:
         campaign = campaigns.campaign_on(today)
         if campaign is None or campaign.occasion != occasion:
@@ -270,9 +271,9 @@ def _carer_message(session: Session, message: ClaimedMessage) -> Composed:
         message.channel,
         carer=carer,
         places=len(carer.vacancies),
-        url=new_carer_link(carer),
+        url=message_carer_link(carer),
         valid_until=valid_until(carer),
-        coordinator=candidate.coordinator if candidate is not None else None,
+        coordinator=candidate.contact if candidate is not None else None,
         **context,
     )
     return Composed(to, subject, text, html)
@@ -340,7 +341,7 @@ def _carer_link(session: Session, message: ClaimedMessage) -> Composed:
     if carer is None or carer.withdrawn_on is not None:
         raise Obsolete("not_a_carer")
     to = _recipient(message.channel, carer.email, carer.phone)
-    url = new_carer_link(carer)
+    url = message_carer_link(carer)
     text, html = _render(message.kind, message.channel, carer=carer, url=url,
                          valid_until=valid_until(carer))  # fmt: skip
     return Composed(to, "Votre espace d'assistante maternelle – Parcours Assmat", text, html)

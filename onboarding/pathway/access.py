@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from onboarding.pathway.base import utcnow
-from onboarding.pathway.identifiers import is_phone, normalize_phone
+from onboarding.pathway.identifiers import phone_variants
 from onboarding.pathway.models import Candidate, Carer
 
 LINK_VALIDITY = timedelta(days=30)
@@ -94,10 +94,29 @@ def issue_link(holder: Holder, *, secret_key: str, now: datetime | None = None) 
     return sign(holder.id, holder.access_nonce, secret_key=secret_key, now=now, kind=type(holder))
 
 
+# Messages composed this close together are one piece of news on her channels (the e-mail and the
+# SMS of a seat offered, or one run of the sender): they carry the same link, each one opening.
+SAME_NEWS_WITHIN = timedelta(minutes=30)
+
+
+def link_for_message(holder: Holder, *, secret_key: str, now: datetime | None = None) -> str:
+    """The link a message carries: a new one, revoking earlier links as the messages say, unless
+    her current link was issued moments ago for the same news, which is signed again rather than
+    replaced (else the SMS's new link would kill the e-mail's, composed a second before)."""
+    now = now or utcnow()
+    issued = holder.access_issued_at
+    if holder.access_nonce is None or issued is None or now - issued > SAME_NEWS_WITHIN:
+        return issue_link(holder, secret_key=secret_key, now=now)
+    return sign(holder.id, holder.access_nonce, secret_key=secret_key, now=issued,
+                kind=type(holder))  # fmt: skip
+
+
 def is_current(holder: Holder | None, nonce: str | None) -> bool:
-    """Whether a link (or a session opened from it) still belongs to the holder's last link."""
+    """Whether a link (or a session opened from it) still belongs to the holder's last link; an
+    anonymised person's space is closed for good."""
     return (
         holder is not None
+        and getattr(holder, "anonymised_at", None) is None
         and holder.access_nonce is not None
         and nonce is not None
         and secrets.compare_digest(holder.access_nonce, nonce)
@@ -149,13 +168,14 @@ def _reached_at(session: Session, kind: type, typed: str, *still_there) -> list:
     if "@" in typed:
         query = query.where(func.lower(kind.email) == typed.lower())
     else:
-        number = normalize_phone(typed)
-        if not is_phone(number):
+        # "06 12 34 56 78" finds a number stored "+33612345678", and the other way round.
+        spellings = phone_variants(typed)
+        if not spellings:
             return []
         stored = kind.phone
         for separator in (" ", ".", "-", "(", ")"):
             stored = func.replace(stored, separator, "")
-        query = query.where(stored == number)
+        query = query.where(stored.in_(sorted(spellings)))
     return list(session.scalars(query.limit(5)))
 
 

@@ -2,7 +2,7 @@
 vacancies) checked before being kept; and the twice-yearly confirmation of their availability."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
@@ -78,6 +78,15 @@ def fresh_since(today: date) -> date:
 
 def is_stale(carer: Carer, today: date) -> bool:
     return carer.last_confirmed_on is None or carer.last_confirmed_on < fresh_since(today)
+
+
+def stale_from(confirmed_on: date) -> date:
+    """The first day availabilities confirmed on that day are stale (the day parents stop
+    seeing her), by `fresh_since`'s own rule: month ends make a simple sum wrong by a day."""
+    day = confirmed_on + STALE_AFTER - timedelta(days=4)
+    while confirmed_on >= fresh_since(day):
+        day += timedelta(days=1)
+    return day
 
 
 @lru_cache(maxsize=16)

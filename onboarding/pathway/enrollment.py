@@ -206,6 +206,11 @@ def take_back(session: Session, enrollment: Enrollment, *, today: date) -> None:
     activity = enrollment.activity
     if enrollment.attendance != Attendance.EXCUSED or not enrollment.excused_by_candidate:
         raise RuleViolation("Vous n'avez pas signalé d'absence à cette activité.")
+    if enrollment.candidate.status in CLOSED_STATUSES:
+        # Out of the programme since: a seat is for the people it still follows.
+        raise RuleViolation(
+            "Votre parcours est clos : votre conseiller peut vous dire ce qui reste possible."
+        )
     if activity.date < today or activity.is_cancelled:
         raise RuleViolation("Cette activité a déjà eu lieu ou est annulée.")
     if seat_was_released(enrollment):

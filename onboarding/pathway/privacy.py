@@ -143,6 +143,8 @@ def anonymise_candidate(session: Session, candidate: Candidate, *, actor: StaffU
     if candidate.withdrawal_note is not None:
         candidate.withdrawal_note = ""
     candidate.anonymised_at = utcnow()
+    # Her space closes: her link and the sessions it opened (her carer space's too) stop.
+    candidate.access_nonce = None
     for item in candidate.dossier_items:
         item.note = ""
     for decision in candidate.decisions:

@@ -3,6 +3,7 @@
 from flask import current_app
 
 from onboarding.formatting import long_date
+from onboarding.pathway.contact_answers import UNANSWERED_AFTER_DAYS
 from onboarding.pathway.schedule import HALF_DAY_LABELS, NEED_LABELS, half_day_names, need_names
 from onboarding.pathway.search import age_in_months
 
@@ -38,10 +39,17 @@ def carer_message(carer, request, commune) -> tuple[str, str]:
     lines.append(f"Demandeur ou demandeuse d'emploi : {'oui' if request.is_job_seeker else 'non'}")
     if request.message:
         lines += ["", "Son message :", request.message]
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     lines += [
         "",
         "Merci de lui répondre, même si votre place n'est plus libre. La coordination de votre "
         "département suit aussi cette demande.",
+        "",
+        "Puis notez votre réponse dans votre espace, rubrique « Demandes des parents » : sans "
+        f"réponse notée sous {UNANSWERED_AFTER_DAYS} jours, la coordination reviendra vers vous.",
+        f"{base}/espace-assmat/demandes",
+        "Si votre lien personnel a expiré, demandez-en un nouveau :",
+        f"{base}/espace-assmat/nouveau-lien",
         "",
         "Pensez à confirmer vos disponibilités régulièrement : un profil non confirmé depuis "
         "6 mois n'est plus visible des parents.",

@@ -170,3 +170,37 @@ def test_server_access_logs_mask_the_token(app, place, space):
 
     assert token not in record.getMessage()
     assert "GET /candidat/acces/[lien masqué] HTTP/1.1" in record.getMessage()
+
+
+def test_once_anonymised_her_link_and_open_session_close(place, space, client, session):
+    """Her link no longer opens (it would show "Bonjour Anonyme" and let her type her details
+    back onto the erased file), and the session it opened ends at once."""
+    from onboarding.pathway import privacy
+
+    link = space.link(place.approved)
+    assert client.get(link).status_code == 302
+    assert client.get("/candidat/").status_code == 200
+    privacy.anonymise_candidate(session, place.approved, actor=None)
+    session.commit()
+
+    assert client.get("/candidat/").status_code == 403
+    assert client.get("/espace-assmat/").status_code in (403, 404)
+    assert client.get(link).status_code == 403
+    session.expire_all()
+    assert place.approved.email is None
+
+
+def test_a_candidate_who_is_no_longer_a_carer_is_not_offered_the_carer_pages(
+    place, space, client, session
+):
+    from onboarding.pathway import clock
+
+    space.open(place.approved)
+    page = client.get("/candidat/").get_data(as_text=True)
+    assert "Mes disponibilités" in page
+    place.approved.carer.withdrawn_on = clock.today()
+    session.commit()
+    page = client.get("/candidat/").get_data(as_text=True)
+    for link in ("Mes disponibilités", "Demandes des parents", "Gérer ce que voient les parents"):
+        assert link not in page
+    assert client.get("/espace-assmat/").status_code == 404

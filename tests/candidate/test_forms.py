@@ -115,6 +115,44 @@ def test_saying_one_cannot_attend_excuses_the_enrollment(place, space, session):
     assert "Absence signalée" in page
 
 
+def test_without_a_coordinator_she_is_not_told_one_was_warned(place, space, session):
+    """Nobody is sent the notice then: the team sees the absence in its follow-up."""
+    place.candidate.coordinator = None
+    session.commit()
+    space.open(place.candidate)
+    row = _enrollment(place.candidate, "Atelier dossier")
+    space.post(f"/candidat/activites/{row.activity_id}/absence")
+    page = text(space.client.get("/candidat/"))
+    assert "L'équipe du parcours de votre département le verra dans son suivi." in page
+    assert "Votre conseiller en est prévenu" not in page
+
+
+def test_out_of_the_programme_a_said_absence_is_not_taken_back(place, space, session):
+    """Withdrawn after saying she would not come: the card keeps the absence, and neither the
+    button nor a posted form gives her the seat back."""
+    from onboarding.pathway import transitions
+    from onboarding.pathway.models import WithdrawalReason
+
+    space.open(place.candidate)
+    row = _enrollment(place.candidate, "Atelier dossier")
+    space.post(f"/candidat/activites/{row.activity_id}/absence")
+    session.expire_all()
+    assert row.attendance == Attendance.EXCUSED
+    transitions.withdraw(
+        session, place.candidate, actor=None, on=builders.TODAY,
+        reason=WithdrawalReason.MOVED, today=builders.TODAY,
+    )  # fmt: skip
+    session.commit()
+    seats = row.activity.seats_taken
+    page = space.client.get("/candidat/").get_data(as_text=True)
+    assert "Finalement, je viendrai" not in page
+    space.post(f"/candidat/activites/{row.activity_id}/retour")
+    session.expire_all()
+    assert row.attendance == Attendance.EXCUSED
+    assert row.activity.seats_taken == seats
+    assert "Votre parcours est clos" in text(space.client.get("/candidat/"))
+
+
 def test_the_coordinator_sees_the_excuse(place, space, session, auth, admin_user, client):
     space.open(place.candidate)
     row = _enrollment(place.candidate, "Atelier dossier")

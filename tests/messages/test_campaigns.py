@@ -125,7 +125,8 @@ def test_a_carer_about_to_drop_out_of_the_search_is_warned_once(session, smtp):
     assert to == late.email
     assert subject.startswith("Vos places bientôt invisibles")
     text = smtp.messages()[0].get_body(preferencelist=("plain",)).get_content()
-    assert "10 avril 2026" in text  # 6 months after 10 October
+    # Still shown on 10 April, 6 months after 10 October (carers.is_stale): hidden from the 11th.
+    assert "À partir du 11 avril 2026, les parents" in text
 
     # Confirmed again, then late again months later: warned again, for that confirmation.
     late.last_confirmed_on = date(2026, 3, 20)

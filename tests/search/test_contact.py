@@ -117,6 +117,11 @@ def test_a_request_is_stored_and_the_carer_told_by_email(app, client, session, c
     assert "06 12 34 56 78" in body
     assert "Lundi matin, Mardi matin" in body
     assert "Avant 7 h" in body
+    # Where she says she answered, and how to get in when her link has expired.
+    base = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    assert "rubrique « Demandes des parents »" in body
+    assert f"{base}/espace-assmat/demandes\n" in body
+    assert f"{base}/espace-assmat/nouveau-lien\n" in body
     sent = client.get(response.headers["Location"])
     assert "Votre demande est envoyée" in text(sent)
 

@@ -236,6 +236,20 @@ class Candidate(InCommune, Model):
         return self.full_name
 
     @property
+    def carer_space(self) -> "Carer | None":
+        """Her carer record while she is a carer (not once she left): what her link opens
+        beside her pathway."""
+        carer = self.carer
+        return carer if carer is not None and carer.withdrawn_on is None else None
+
+    @property
+    def contact(self) -> "StaffUser | None":
+        """Whom she is told to contact: her coordinator while the account is active; else
+        nobody by name (the messages and pages then name the département's team)."""
+        coordinator = self.coordinator
+        return coordinator if coordinator is not None and coordinator.is_active else None
+
+    @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 

@@ -1,5 +1,6 @@
 """Finding a commune from what people type: a name, a postcode, or "Name (postcode)" (the
-parents' search), or a postcode and a name when it covers several (forms without a script)."""
+parents' search; "Paris (75)" for a commune without a postcode of its own), or a postcode and a
+name when it covers several (forms without a script)."""
 
 import re
 
@@ -12,7 +13,10 @@ from onboarding.pathway.models import Commune, CommunePostcode
 
 SUGGESTIONS = 10
 POSTCODE = re.compile(r"^[0-9]{5}$")
-NAME_AND_POSTCODE = re.compile(r"^(?P<name>.*\S)\s*\((?P<postcode>\d{5})\)$")
+NAME_AND_POSTCODE = re.compile(r"^(?P<name>.*\S)\s*\((?P<postcode>[0-9]{5})\)$")
+# A commune without a postcode of its own (Paris, Lyon and Marseille, whose postcodes are their
+# arrondissements') is written with its département: "Paris (75)".
+NAME_AND_DEPARTMENT = re.compile(r"^(?P<name>.*\S)\s*\((?P<department>[0-9][0-9AB]|97[0-9])\)$")
 
 
 def suggestions(session: Session, text: str, *, limit: int = SUGGESTIONS) -> list[Commune]:
@@ -50,6 +54,19 @@ def candidates(session: Session, text: str) -> list[Commune]:
     if named:
         folded = fold(named["name"])
         exact = [c for c in by_postcode(session, named["postcode"]) if c.search_name == folded]
+        if exact:
+            return exact
+        text = named["name"]
+    named = NAME_AND_DEPARTMENT.match(text)
+    if named:
+        exact = list(
+            session.scalars(
+                select(Commune).where(
+                    Commune.search_name == fold(named["name"]),
+                    Commune.department_code == named["department"],
+                )
+            )
+        )
         if exact:
             return exact
         text = named["name"]

@@ -100,6 +100,25 @@ def test_a_postcode_of_one_commune_searches_at_once(client, session, carer_facto
     assert "1 assistante maternelle à moins de 10 km de Bordeaux" in page
 
 
+@pytest.mark.parametrize(
+    ("label", "insee"),
+    [("Paris (75)", "75056"), ("Lyon (69)", "69123"), ("Marseille (13)", "13055")],
+)
+def test_a_city_without_a_postcode_of_its_own_is_found_by_its_label(
+    client, session, carer_factory, label, insee
+):
+    """Paris, Lyon and Marseille: their postcodes are their arrondissements', so the suggestions
+    and the search box write them with their département, and that label searches again."""
+    carer_factory(insee, first_name="Zoé", last_name="Centre")
+    session.commit()
+    city = label.split(" (")[0]
+    first = client.get("/recherche", query_string=query(q=city))
+    assert f'name="q" value="{label}"' in first.get_data(as_text=True)
+    again = text(client.get("/recherche", query_string=query(q=label)))
+    assert f"1 assistante maternelle à moins de 10 km de {city}" in again
+    assert "Aucune commune ne correspond" not in again
+
+
 def test_an_unknown_place_is_said_at_its_field(client):
     response = client.get("/recherche", query_string=query(q="Zzyzx"))
     assert "Aucune commune ne correspond à « Zzyzx »" in text(response)

@@ -101,6 +101,16 @@ def by_insee_code(session: Session, code: str) -> Commune | None:
     return session.get(Commune, code) if len(code) == 5 else None
 
 
+def may_mean(text: str, commune: Commune) -> bool:
+    """Whether a typed text may mean that commune: its postcode, its name, or its label. A commune
+    chosen from a list stands only while the text it was chosen for is still there."""
+    text = text.strip()
+    if POSTCODE.match(text):
+        return text in (commune.postcodes or "").split()
+    name = re.sub(r"\s*\([^()]*\)$", "", text)
+    return fold(name) == commune.search_name
+
+
 def label(commune: Commune) -> str:
     """How a suggestion reads, and what `candidates` understands back: "Bordeaux (33000)"."""
     return str(commune)

@@ -86,7 +86,11 @@ def resolve_place(args: MultiDict) -> tuple[MultiDict, list, str | None]:
     args = MultiDict(args)
     place = (args.get("q") or "").strip()[:PLACE_LENGTH]
     if args.get("commune"):
-        return args, [], None
+        chosen = commune_search.by_insee_code(db.session, args["commune"])
+        if not place or chosen is None or commune_search.may_mean(place, chosen):
+            return args, [], None
+        # The place was typed again after a commune was picked from a list: the text wins.
+        del args["commune"]
     if not place:
         return args, [], "Indiquez une commune ou un code postal."
     found = commune_search.candidates(db.session, place)

@@ -119,6 +119,17 @@ def test_a_city_without_a_postcode_of_its_own_is_found_by_its_label(
     assert "Aucune commune ne correspond" not in again
 
 
+def test_a_place_typed_again_after_a_commune_was_picked_is_the_one_searched(client):
+    """The list of communes has the first one ticked: typed over, the new place is searched, not
+    the ticked one (which stands while its text is still there)."""
+    kept = client.get("/recherche", query_string=query(q="93200", commune="93066"))
+    assert 'name="q" value="Saint-Denis (93200)"' in kept.get_data(as_text=True)
+    typed_over = client.get("/recherche", query_string=query(q="97400", commune="93066"))
+    assert 'name="q" value="Saint-Denis (97400)"' in typed_over.get_data(as_text=True)
+    by_name = client.get("/recherche", query_string=query(q="Saint-Denis", commune="93066"))
+    assert 'name="q" value="Saint-Denis (93200)"' in by_name.get_data(as_text=True)
+
+
 def test_an_unknown_place_is_said_at_its_field(client):
     response = client.get("/recherche", query_string=query(q="Zzyzx"))
     assert "Aucune commune ne correspond à « Zzyzx »" in text(response)

@@ -121,7 +121,7 @@ LABELS = {
     "checked_at": "Vérifiée le", "told_at": "Prévenue le", "stopped_at": "Arrêtée le",
     "filename": "Fichier", "content": "Contenu", "section": "Rubrique", "grain": "Période",
     "day": "Jour", "detail": "Détail", "value": "Valeur", "count": "Nombre",
-    "band": "Tranche", "rank_tail": "Rang",
+    "band": "Tranche", "rank_tail": "Rang", "setting": "Mode d'accueil",
 }  # fmt: skip
 
 # The journal names what changed by model (its actions are AuditAction's labels): in French.

@@ -51,6 +51,7 @@ def create_alert(session: Session, data: AlertInput, *, now: datetime) -> Search
         start=query.start,
         half_days=query.half_days,
         needs=query.needs,
+        setting=query.setting_value,
         consent_version=CONSENT_VERSION,
         created_at=now,
     )
@@ -93,6 +94,7 @@ def query_of(alert: SearchAlert, *, today: date) -> search.SearchQuery:
         start=max(alert.start, today),
         half_days=alert.half_days,
         needs=alert.needs,
+        setting=search.CareSetting(alert.setting),
     )
 
 

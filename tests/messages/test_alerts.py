@@ -139,3 +139,33 @@ def test_a_search_with_many_results_offers_no_alert(session, client):
     session.commit()
     page = client.get("/recherche", query_string=SEARCH).get_data(as_text=True)
     assert "M'alerter" not in page
+
+
+def test_an_alert_keeps_the_mode_of_care_asked_for(session):
+    """Made from a search "En MAM", it tells of places in a MAM only, and its link says so."""
+    from onboarding.pathway import alerts, search
+    from onboarding.pathway.models import Mam
+    from onboarding.search.params import query_parameters
+
+    mam = Mam(name="MAM Les Petits Pas", address="4 rue des Écoles", commune_insee="33063")
+    session.add(mam)
+    inside = make_carer(session, first_name="Inès", last_name="Dumas")
+    inside.mam = mam
+    make_carer(session, first_name="Awa", last_name="Chezelle")  # at home
+    query = search.SearchQuery(
+        commune_insee="33063", radius_km=5, birth_date=TODAY - timedelta(days=300),
+        start=TODAY + timedelta(days=20), half_days=0b11, setting=search.CareSetting.MAM,
+    )  # fmt: skip
+    alert = alerts.create_alert(
+        session, alerts.AlertInput("julie@example.org", True, query), now=clock.now()
+    )
+    alert.confirmed_at = clock.now() - timedelta(days=30)
+    session.commit()
+    session.expire_all()
+
+    assert alert.setting == "mam"
+    again = alerts.query_of(alert, today=TODAY)
+    assert again.setting == search.CareSetting.MAM
+    assert query_parameters(again)["setting"] == "mam"
+    matches = alerts.new_matches(session, alert, today=TODAY)
+    assert [hit.carer_id for hit in matches] == [inside.id]

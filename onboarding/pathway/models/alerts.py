@@ -26,6 +26,8 @@ class SearchAlert(Model):
     start: Mapped[date] = mapped_column(Date)
     half_days: Mapped[int] = mapped_column(Integer, default=0)
     needs: Mapped[int] = mapped_column(Integer, default=0)
+    # The mode of care asked for: a CareSetting's value (any, mam, home).
+    setting: Mapped[str] = mapped_column(String(4), default="any", server_default="any")
     consent_version: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -212,6 +212,17 @@ def seat_freed(session: Session, activity: Activity) -> WaitingListEntry | None:
     return None
 
 
+def seats_added(session: Session, activity: Activity) -> int:
+    """The activity has more seats (its capacity raised): each free one goes to the list, in
+    order, as a seat given back does. Returns how many people were served."""
+    served = 0
+    while True:
+        session.refresh(activity, ["seats_taken"])
+        if activity.seats_left <= 0 or seat_freed(session, activity) is None:
+            return served
+        served += 1
+
+
 def confirm(session: Session, entry: WaitingListEntry) -> Enrollment:
     """She takes the seat offered to her (from her space): the held seat becomes her enrolment."""
     now = clock.now()

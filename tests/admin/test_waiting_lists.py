@@ -105,3 +105,28 @@ def test_taking_off_someone_offered_a_seat_passes_it_on(panel, world, session):
         panel.post(f"/admin/activity/waiting-list/{soon.id}/leave/{waiting.id}").status_code == 404
     )
     assert text(panel.get(f"/admin/activity/details/?id={soon.id}")).count("Liste d'attente") == 0
+
+
+def test_raising_the_capacity_serves_the_waiting_list_in_order(panel, world, session):
+    activity = world.activity_33
+    _fill(session, activity, activity.capacity)
+    waiting = [builders.make_candidate(session, S.IN_PATHWAY) for _ in range(3)]
+    for person in waiting:
+        waiting_lists.join(session, person, activity, actor=None)
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    form = {
+        "step": str(activity.step_id), "title": activity.title,
+        "date": f"{activity.date:%d/%m/%Y}", "start_time": "09:30", "end_time": "12:00",
+        "place_name": activity.place_name, "address": activity.address or "",
+        "commune": activity.commune_insee, "host_name": "", "host_siret": "",
+        "capacity": str(activity.capacity + 2), "what_to_bring": "",
+    }  # fmt: skip
+    response = panel.post(f"/admin/activity/edit/?id={activity.id}", form)
+    assert response.status_code == 302, text(response)
+    entries = _entries(session)
+    # Two more seats: the first two waiting are served (enrolled or offered), the third waits.
+    assert [e.status for e in entries][2] == W.WAITING
+    assert all(e.status in (W.ENROLLED, W.OFFERED) for e in entries[:2])
+    session.refresh(activity)
+    assert activity.seats_left == 0

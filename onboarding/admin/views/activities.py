@@ -9,6 +9,7 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from onboarding.admin.base import ScopedAjaxLoader, StaffModelView, row_id
@@ -173,7 +174,11 @@ class ActivityView(StaffModelView):
                 raise PathwayError("Le SIRET de la structure d'accueil est invalide.")
         model.kind = model.step.kind
         model.seats_taken = model.seats_taken or 0
+        raised = not is_created and sa_inspect(model).attrs.capacity.history.deleted
         super().on_model_change(form, model, is_created)
+        if raised and model.capacity > raised[0]:
+            # New seats go to the people waiting first, as a seat given back does.
+            waiting_lists.seats_added(db.session, model)
 
     # --- the activity page: roll call and enrolment ----------------------------------
     @expose("/details/")

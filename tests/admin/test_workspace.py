@@ -140,6 +140,27 @@ def test_activity_list_opens_on_what_is_coming_and_marks_roll_calls(panel, world
     assert "appel à faire" not in panel.html(f"/admin/activity/?flt0_{period}=past")
 
 
+def test_a_cancelled_activity_is_not_among_those_to_come_and_is_marked(panel, world, session):
+    """As the home counts them: "à venir" leaves the cancelled ones out; "toutes" and the
+    candidate's page show them marked "annulée"."""
+    from onboarding.admin.views.activities import ActivityView
+
+    enrollment.enroll(session, world.candidate_33, world.activity_33, actor=None,
+                      today=builders.TODAY)  # fmt: skip
+    world.activity_33.is_cancelled = True
+    session.commit()
+    panel.sign_in(world.coordinator_33)
+    assert f"details/?id={world.activity_33.id}" not in panel.html("/admin/activity/")
+    period = next(i for i, f in enumerate(ActivityView()._filters) if f.name == "Période")
+    every = panel.html(f"/admin/activity/?flt0_{period}=all")
+    row = every.split(f"details/?id={world.activity_33.id}", 1)[1].split("</tr>", 1)[0]
+    assert "annulée" in row
+    page = panel.html(f"/admin/candidate/details/?id={world.candidate_33.id}")
+    coming = page.split('id="activities"', 1)[1].split("</section>", 1)[0]
+    assert world.activity_33.title in coming
+    assert "annulée" in coming
+
+
 def test_the_home_is_for_staff_only(client, world):
     response = client.get("/admin/")
     assert response.status_code == 302

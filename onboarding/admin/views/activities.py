@@ -56,11 +56,12 @@ class RollCallFilter(BaseSQLAFilter):
 
 
 class PeriodFilter(BaseSQLAFilter):
-    """Upcoming (the list's default), past, or all activities."""
+    """Upcoming (the list's default; cancelled ones aside, as the home counts them), past, or
+    all activities."""
 
     def apply(self, query, value, alias=None):
         if value == "upcoming":
-            return query.filter(Activity.date >= today())
+            return query.filter(Activity.date >= today(), Activity.is_cancelled.is_(False))
         if value == "past":
             return query.filter(Activity.date < today())
         return query
@@ -78,7 +79,12 @@ def _roll_call(view, context, model, name):
     return ROLL_CALL_MARK if model.id in g.get("roll_calls_to_take", ()) else ""
 
 
+CANCELLED_MARK = Markup('<span class="badge badge-secondary fr-badge">annulée</span>')
+
+
 def _fill_rate(view, context, model, name):
+    if model.is_cancelled:
+        return CANCELLED_MARK
     rate = round(100 * model.seats_taken / model.capacity) if model.capacity else 0
     css = "badge-danger" if rate >= 100 else ("badge-warning" if rate >= 80 else "badge-light")
     return Markup('<span class="badge {}">{} %</span> {}/{}').format(

@@ -1,5 +1,6 @@
 """The activity page: roll call for everyone at once, enrolment, capacity refused when full."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 from onboarding.pathway import enrollment as enrolment
 from onboarding.pathway.models import Attendance, CandidateStatus, Enrollment
 from tests import builders
+from tests.admin.conftest import text
 
 
 def _enrol(session, candidate, activity):
@@ -47,9 +49,15 @@ def test_one_wrong_line_refuses_the_whole_roll_call(panel, world, session):
         {f"attendance-{first.id}": "absent",
          f"attendance-{second.id}": "attended", f"hours-{second.id}": "9"},
     )  # fmt: skip
-    page = panel.html(response.location)
-    assert "Rien n'a été enregistré" in page
-    assert "durée de l'activité" in page
+    # The sheet comes back as typed, to correct the one line, not from the database.
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Rien n'a été enregistré" in text(response)
+    assert "durée de l'activité" in text(response)
+    assert re.search(rf'name="attendance-{first.id}" value="absent"[^>]*checked', page)
+    assert re.search(rf'name="attendance-{second.id}" value="attended"[^>]*checked', page)
+    assert f'name="hours-{second.id}"' in page
+    assert 'value="9"' in page
     session.expire_all()
     assert first.attendance == Attendance.PENDING
     assert second.attendance == Attendance.PENDING
@@ -61,7 +69,7 @@ def test_roll_call_of_a_future_activity_is_refused(panel, world, session):
     response = panel.post(
         f"/admin/activity/roll-call/{world.activity_33.id}", {f"attendance-{row.id}": "attended"}
     )
-    assert "le jour de l'activité ou après" in panel.html(response.location)
+    assert "le jour de l'activité ou après" in text(response)
     session.expire_all()
     assert row.attendance == Attendance.PENDING
 

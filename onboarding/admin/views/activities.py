@@ -189,11 +189,15 @@ class ActivityView(StaffModelView):
     # --- the activity page: roll call and enrolment ----------------------------------
     @expose("/details/")
     def details_view(self):
-        activity = self.get_one(request.args.get("id"))
+        return self._activity_page(self.get_one(request.args.get("id")), request.args.get("q"))
+
+    def _activity_page(self, activity, query: str | None = None, typed: dict | None = None):
+        """The activity's page; `typed`, a refused roll call's marks by enrolment, shown again as
+        they were typed rather than as stored."""
         rows = sorted(
             activity.enrollments, key=lambda e: (e.candidate.last_name, e.candidate.first_name)
         )
-        query = (request.args.get("q") or "").strip()[:100]
+        query = (query or "").strip()[:100]
         found = []
         if query and not self.read_only and not activity.is_cancelled:
             enrolled = select(Enrollment.candidate_id).where(Enrollment.activity_id == activity.id)
@@ -225,6 +229,7 @@ class ActivityView(StaffModelView):
             can_act=not self.read_only,
             can_bundle=self.may_take_out(Output.BUNDLE),
             form=FlaskForm(),
+            typed=typed or {},
             return_url=self.get_url(".index_view"),
         )
 
@@ -252,7 +257,8 @@ class ActivityView(StaffModelView):
             ),
             show=flashed("Rien n'a été enregistré. "),
         ):
-            return self._page(activity)
+            # Nothing saved, nothing lost: the sheet comes back as it was typed, to correct.
+            return self._activity_page(activity, typed={m.enrollment_id: m for m in marks})
         flash(f"Présences enregistrées pour {counted(len(marks), 'personne')}.", "success")
         return self._page(activity)
 

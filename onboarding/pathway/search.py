@@ -489,9 +489,10 @@ def _wider_queries(query: SearchQuery) -> list[tuple[str, str, SearchQuery]]:
 
 
 def widenings(session: Session, query: SearchQuery, *, today: date) -> list[Widening]:
-    """For an empty result: the widenings that find someone."""
+    """For an empty result: the widenings that find someone, among those a search may ask (a
+    start a month later may pass the two years ahead a search looks)."""
     return [
         Widening(field, label, wider, found)
         for field, label, wider in _wider_queries(query)
-        if (found := count(session, wider, today=today))
+        if not query_errors(wider, today=today) and (found := count(session, wider, today=today))
     ]

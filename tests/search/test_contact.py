@@ -131,6 +131,10 @@ def test_phone_alone_is_enough_and_a_carer_without_email_is_left_to_the_coordina
 ):
     no_email = carer_factory(email=None, phone="0556000002")
     session.commit()
+    # Her page does not promise an e-mail she cannot receive.
+    page = text(client.get(f"/assmat/{no_email.id}"))
+    assert "transmise à Camille par la coordination de son département" in page
+    assert "par e-mail" not in page
     response = post(client, no_email, email="")
     assert response.status_code == 302
     assert stored(session) == 1

@@ -203,3 +203,18 @@ def test_widenings_say_what_finds_someone(session, carer_factory):
     assert search.search(session, query, today=TODAY).total == 0
     found = {w.field: w.found for w in search.widenings(session, query, today=TODAY)}
     assert found == {"radius_km": 1, "start": 1, "half_days": 1}
+
+
+def test_no_widening_is_offered_that_the_search_would_refuse(session, carer_factory):
+    """A start a month later than one near the two-year limit is past it: not offered, though a
+    carer is free then (its link would only say the date is too far)."""
+    near_the_limit = search.latest_start(TODAY) - timedelta(days=5)
+    carer_factory(BORDEAUX, vacancies=[{"available_from": near_the_limit + timedelta(days=45)}])
+    session.commit()
+    query = SearchQuery(BORDEAUX, 10, BIRTH, near_the_limit, half_day_mask(["mon_am"]), 0, 1)
+
+    assert search.search(session, query, today=TODAY).total == 0
+    offered = [w.field for w in search.widenings(session, query, today=TODAY)]
+    assert "start" not in offered
+    later = search.replace(query, start=query.start + search.LATER_START)
+    assert search.query_errors(later, today=TODAY)

@@ -1,6 +1,7 @@
 """The landing page, /healthz and the French error pages."""
 
 from flask import current_app, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -31,6 +32,12 @@ ERRORS = {
         "Le service est indisponible. Réessayez dans quelques instants.",
     ),
 }
+# A form sent from a page left open too long (its CSRF token expired, or the session ended).
+EXPIRED_FORM = (
+    "Formulaire expiré",
+    "La page est restée ouverte trop longtemps : rien n'a été enregistré. Revenez en arrière, "
+    "copiez ce que vous aviez écrit, rechargez la page puis envoyez à nouveau le formulaire.",
+)
 
 
 @bp.route("/")
@@ -80,10 +87,17 @@ def wants_json() -> bool:
     )
 
 
-def error_response(code: int, *, parameter: str | None = None, message: str | None = None):
+def error_response(
+    code: int,
+    *,
+    parameter: str | None = None,
+    message: str | None = None,
+    page: tuple[str, str] | None = None,
+):
     """The French answer to an error: a page, or for the API (and clients asking for JSON) the
-    API's error body. It never says more than this. A 400 may name the parameter at fault."""
-    title, default_message = ERRORS.get(code, ERRORS[500])
+    API's error body. It never says more than this. A 400 may name the parameter at fault;
+    `page` gives a page's own title and message."""
+    title, default_message = page or ERRORS.get(code, ERRORS[500])
     if wants_json():
         message = message or default_message
         errors = {parameter: message} if code == 400 and parameter is not None else None
@@ -102,7 +116,8 @@ def http_error(error: HTTPException):
         code = 400
     parameter = getattr(error, "parameter", None)
     message = error.description if parameter is not None else None
-    response = error_response(code, parameter=parameter, message=message)
+    page = EXPIRED_FORM if isinstance(error, CSRFError) else None
+    response = error_response(code, parameter=parameter, message=message, page=page)
     if code == 405 and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if code == 429 and getattr(error, "retry_after", None):

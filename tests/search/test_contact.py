@@ -200,6 +200,11 @@ def test_without_csrf_token_nothing_is_stored(client, session, carer):
     response = client.post(f"/assmat/{carer.id}", data=good())
     assert response.status_code == 400
     assert stored(session) == 0
+    # What she is told: the page was left open too long, and what to do (not "Requête invalide").
+    page = text(response)
+    assert "Formulaire expiré" in page
+    assert "rien n'a été enregistré" in page
+    assert "Requête invalide" not in page
 
 
 def test_requests_are_rate_limited_per_address(app, client, session, carer):

@@ -39,7 +39,7 @@ def test_post_without_csrf_token_is_refused(client, coordinator_33):
         "/auth/login", data={"email": "coord33@example.org", "password": builders.PASSWORD}
     )
     assert response.status_code == 400
-    assert "Requête invalide" in response.get_data(as_text=True)
+    assert "Formulaire expiré" in response.get_data(as_text=True)
     assert not _signed_in(client)
 
 

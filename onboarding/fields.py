@@ -20,6 +20,8 @@ from markupsafe import Markup
 from wtforms import Field
 from wtforms.widgets import TextInput
 
+from onboarding.formatting import decimal_number
+
 DATE_HINT = "Format attendu : JJ/MM/AAAA"
 TIME_HINT = "Format attendu : HH:MM"
 DATE_TIME_HINT = "Format attendu : JJ/MM/AAAA HH:MM"
@@ -75,11 +77,6 @@ def parse_hours(text: str) -> Decimal:
     if not match:
         raise ValueError(HOURS_MESSAGE)
     return Decimal(f"{match.group(1)}.{match.group(2) or 0}")
-
-
-def format_hours(value: Decimal | int) -> str:
-    """3,5 (no unit, no trailing zeros)."""
-    return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
 def parse_date_time(text: str) -> datetime:
@@ -217,4 +214,4 @@ class FrenchHoursField(_TypedField):
         return parse_hours(text)
 
     def format(self, value: Decimal) -> str:
-        return format_hours(value)
+        return decimal_number(value)

@@ -12,10 +12,6 @@ from onboarding.pathway.progress import TO_DO, StepProgress
 S = CandidateStatus
 
 
-def _day(value: date) -> str:
-    return day_in_words(value)
-
-
 def next_actions(
     candidate: Candidate, progress: list[StepProgress], deadlines: list[Deadline], today: date
 ) -> list[str]:
@@ -29,7 +25,7 @@ def next_actions(
     if upcoming:
         first = upcoming[0].activity
         actions.append(
-            f"Venir à « {first.title} » le {_day(first.date)} "
+            f"Venir à « {first.title} » le {day_in_words(first.date)} "
             f"à {first.start_time.hour} h {first.start_time.minute:02d}, {first.place_name}."
         )
     if status in (S.REFERRED, S.IN_PATHWAY):
@@ -52,7 +48,7 @@ def next_actions(
         if deadline.code == "training_part1" and deadline.met_on is None:
             actions.append(
                 f"Suivre la première partie de la formation initiale (80 h) avant le "
-                f"{_day(deadline.due_on)}, et avant d'accueillir un enfant."
+                f"{day_in_words(deadline.due_on)}, et avant d'accueillir un enfant."
             )
     carer = candidate.carer
     if carer is not None:
@@ -62,11 +58,11 @@ def next_actions(
         if reminder is not None and reminder.overdue:
             actions.append(
                 "Confirmer vos disponibilités dès maintenant : c'était à faire avant le "
-                f"{_day(reminder.due_on)} (obligation légale, deux fois par an)."
+                f"{day_in_words(reminder.due_on)} (obligation légale, deux fois par an)."
             )
         elif reminder is not None:
             actions.append(
-                f"Confirmer vos disponibilités avant le {_day(reminder.due_on)} "
+                f"Confirmer vos disponibilités avant le {day_in_words(reminder.due_on)} "
                 "(obligation légale, deux fois par an)."
             )
         elif carer.last_confirmed_on is None:

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from onboarding.admin.security import SecuredViewMixin
 from onboarding.extensions import db
-from onboarding.fields import format_hours, parse_hours
+from onboarding.fields import parse_hours
+from onboarding.formatting import decimal_number
 from onboarding.pathway import territories
 from onboarding.pathway.errors import PathwayError
 from onboarding.pathway.models import PathwayConfiguration, PathwayStep
@@ -108,14 +109,10 @@ def _rows(catalogue: list[PathwayStep], current: list[territories.FollowedStep])
                 "order": order or "",
                 "mandatory": source.is_mandatory,
                 "sessions": source.required_sessions,
-                "hours": _french_hours(source.required_hours),
+                "hours": decimal_number(source.required_hours or 0),
             }
         )
     return sorted(rows, key=lambda row: (not row["included"], row["order"] or 0))
-
-
-def _french_hours(hours) -> str:
-    return format_hours(hours or 0)
 
 
 def _read_form(catalogue: list[PathwayStep]):

@@ -584,3 +584,10 @@ def test_every_page_of_the_space_names_her_coordinator(place, space, session):
         assert "Claire Morel" in page
         assert "claire@example.org" in page
         assert "05 56 00 11 22" in page
+    # Her account deactivated: the pages name the team instead, as the messages do.
+    coordinator.is_active = False
+    session.commit()
+    for url in ("/candidat/", "/espace-assmat/"):
+        page = text(space.client.get(url))
+        assert "Votre contact" in page, url
+        assert "claire@example.org" not in page
